@@ -1,0 +1,3 @@
+from kehoach_xlsx.cli import main
+
+main()

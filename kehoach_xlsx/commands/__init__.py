@@ -1,0 +1,1 @@
+"""CLI commands, one module per feature; each exports COMMANDS for kehoach_xlsx.cli."""

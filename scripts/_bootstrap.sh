@@ -1,0 +1,41 @@
+# Shared by scripts/demo and scripts/test: create .venv if missing and install the project
+# (with its test extras) from the project files. Sourced, not run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "» Tạo môi trường ảo .venv …"
+  "$PYTHON" -m venv .venv
+fi
+STAMP=.venv/.kehoach-installed
+if [ ! -f "$STAMP" ] || [ setup.cfg -nt "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
+  echo "» Cài đặt kehoach_xlsx và các thư viện cần thiết …"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+  touch "$STAMP"
+fi
+export PATH="$ROOT/.venv/bin:$PATH"
+
+# System programs the tests drive for real (LibreOffice as the users' spreadsheet client,
+# poppler for PDF pages, Dovecot as a real IMAP server). Installed when missing and possible;
+# otherwise the tests that need them skip and say why.
+install_system_packages() {
+  local wanted=() pkg
+  while read -r pkg _; do
+    [ -z "$pkg" ] || [ "${pkg:0:1}" = "#" ] && continue
+    dpkg -s "$pkg" >/dev/null 2>&1 || wanted+=("$pkg")
+  done < scripts/system-packages.txt
+  [ ${#wanted[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    echo "!! Thiếu gói hệ thống: ${wanted[*]} (cần quyền root và apt-get để tự cài)."
+    echo "!! Các kiểm thử cần chúng sẽ bị bỏ qua và ghi rõ lý do."
+    return 0
+  fi
+  echo "» Cài gói hệ thống: ${wanted[*]} …"
+  apt-get update -qq >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${wanted[@]}" \
+    >/tmp/kehoach-apt.log 2>&1 || {
+      echo "!! Cài gói hệ thống thất bại (xem /tmp/kehoach-apt.log); kiểm thử liên quan sẽ bị bỏ qua."
+    }
+}
