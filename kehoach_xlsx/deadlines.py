@@ -1,0 +1,1029 @@
+"""Deadline wording ("Quý IV hằng năm", "Thường xuyên") -> Schedule; due dates per reporting period.
+
+Rules, decided once for every caller (merge, workbooks, mail):
+
+* A period deadline falls on the last day of that period: "Quý III/2026" -> 30/09/2026,
+  "Năm 2026" -> 31/12/2026, "Tháng 11 hằng năm" -> 30/11 each year.
+* A relative deadline ("trong thời hạn 15 ngày kể từ ...") counts from the plan's date when
+  known; without it the schedule needs a date from the coordinator.
+* Several recurrences in one phrase: the most frequent wins ("Hàng quý, hàng năm" -> quarterly).
+  A recurrence beats "thường xuyên": "Thường xuyên, hằng năm" is yearly (due 31/12), and since a
+  yearly task's window is the whole year it is still expected in every period, like a continuous
+  one. "Hằng năm và các năm tiếp theo" is yearly too ("và các năm tiếp theo" adds nothing).
+* "Năm 2026 và các năm tiếp theo" and "Giai đoạn 2026-2030 và những năm tiếp theo" are open-ended
+  spans: due at the stated end, then continuous. "Thực hiện từ năm 2026" (no end) is continuous
+  from 1/1/2026.
+* A phrase with several parts ("-Ban hành Kế hoạch năm 2026; -Tổ chức thực hiện giai đoạn
+  2026-2030.") keeps them in `parts`. Its kind is the first present of: the most frequent
+  recurrence, span, continuous, once, relative, event. Its `due` is the earliest concrete due of
+  its parts, and `next_due` the earliest part due on or after the day asked (else the latest past
+  one, still open). Parts we cannot read are kept but ignored while another part is understood.
+* Event and unknown deadlines are never "no deadline": they are expected every period and need a
+  date from the coordinator (`needs_date`).
+
+Per period (`due_in_period`):
+
+* once/relative with a date: expected in every period from the plan's date on (a progress report
+  before the due date, an overdue check after it); due = that date.
+* continuous: expected every period from its start; due None, needs_date False.
+* span: expected in periods from its start; due = its end while active; after the end, an
+  open-ended span is continuous (due None) and a closed one stays expected with due = end.
+* monthly/quarterly/half-yearly/yearly: each occurrence has a window (a month, quarter, half,
+  year, or the anchor month/quarter of a yearly task; "trước ngày 15/12 hằng năm" runs 1/1-15/12,
+  while a bare day such as Ngày Pháp luật Việt Nam, 9/11, runs 1/11-9/11).
+  Expected when a window overlaps the period; due = the due date of the last such window.
+* An override (a date the coordinator set) gives due = override and makes the task expected when
+  override <= period end, or whenever the schedule itself expects it.
+* Periods that end before the plan's date expect nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from kehoach_xlsx import vntext
+from kehoach_xlsx.errors import DeadlineError
+from kehoach_xlsx.model import ScheduleKind
+
+# Longer than any real deadline cell (the longest in the seeds is ~350 characters); beyond it the
+# text is something else pasted into the column and we refuse to guess, in bounded time.
+MAX_WORDING = 2000
+
+KIND_LABELS: dict[str, str] = {
+    "once": "một lần",
+    "monthly": "hằng tháng",
+    "quarterly": "hằng quý",
+    "half_yearly": "6 tháng một lần",
+    "yearly": "hằng năm",
+    "continuous": "thường xuyên",
+    "span": "theo giai đoạn",
+    "relative": "tính từ ngày ban hành",
+    "event": "theo sự kiện/chỉ đạo",
+    "unknown": "chưa xác định",
+}
+
+_RECURRING = ("monthly", "quarterly", "half_yearly", "yearly")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_ROMAN_OUT = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a task falls due, as understood from the plan's wording.
+
+    `due` is the concrete date for once/relative (when the plan date is known), the end of a
+    span, and the earliest concrete part due of a phrase with several parts. Yearly anchors:
+    `month`/`day` ("trước ngày 15/12 hằng năm") or `quarter` ("Quý IV hằng năm"). `start`/`end`
+    bound a span or a recurrence ("Hằng năm giai đoạn 2026-2030").
+    """
+
+    kind: ScheduleKind
+    wording: str
+    reason: str = ""
+    due: date | None = None
+    start: date | None = None
+    end: date | None = None
+    open_ended: bool = False
+    ongoing: bool = False  # "Thường xuyên, hằng năm": worked on all along, reported per occurrence
+    day: int | None = None
+    month: int | None = None
+    before: bool = False  # "trước ngày 15/12 hằng năm": worked on from 1/1, not only in December
+    quarter: int | None = None
+    half: int | None = None
+    offset: int | None = None
+    offset_unit: Literal["day", "working_day", "month"] | None = None
+    plan_date: date | None = None
+    parts: tuple[Schedule, ...] = field(default=())
+
+    @property
+    def needs_date(self) -> bool:
+        """True when the coordinator must set a date: event, unknown, relative without plan date."""
+        if self.parts:
+            known = [p for p in self.parts if p.kind != "unknown"] or list(self.parts)
+            return any(p.needs_date for p in known)
+        if self.kind in ("event", "unknown"):
+            return True
+        return self.kind == "relative" and self.due is None
+
+    @property
+    def recurring(self) -> bool:
+        return self.kind in _RECURRING
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form (dates as ISO strings)."""
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "wording": self.wording,
+            "reason": self.reason,
+            "needs_date": self.needs_date,
+        }
+        for name in ("due", "start", "end", "plan_date"):
+            value = getattr(self, name)
+            data[name] = value.isoformat() if value else None
+        for name in (
+            "open_ended",
+            "ongoing",
+            "before",
+            "day",
+            "month",
+            "quarter",
+            "half",
+            "offset",
+            "offset_unit",
+        ):
+            data[name] = getattr(self, name)
+        data["parts"] = [p.to_dict() for p in self.parts]
+        return data
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period: a month, a quarter, a half-year or a year."""
+
+    kind: Literal["month", "quarter", "half", "year"]
+    year: int
+    index: int
+    start: date
+    end: date
+    code: str
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def label(self) -> str:
+        """Vietnamese name: "tháng 9/2026", "quý III/2026", "6 tháng cuối năm 2026", "năm 2026"."""
+        if self.kind == "month":
+            return f"tháng {self.index}/{self.year}"
+        if self.kind == "quarter":
+            return f"quý {_ROMAN_OUT[self.index]}/{self.year}"
+        if self.kind == "half":
+            which = "đầu" if self.index == 1 else "cuối"
+            return f"6 tháng {which} năm {self.year}"
+        return f"năm {self.year}"
+
+
+@dataclass(frozen=True)
+class PeriodDue:
+    """What a schedule asks of a task in one reporting period."""
+
+    expected: bool
+    due: date | None
+    needs_date: bool
+    source: Literal["override", "schedule"]
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "expected": self.expected,
+            "due": self.due.isoformat() if self.due else None,
+            "needs_date": self.needs_date,
+            "source": self.source,
+            "reason": self.reason,
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Periods
+
+
+def make_period(kind: str, year: int, index: int = 1) -> Period:
+    """Build a Period from its parts; raises DeadlineError when they do not exist."""
+    limits = {"month": 12, "quarter": 4, "half": 2, "year": 1}
+    if kind not in limits or not 1 <= index <= limits[kind] or not 1900 <= year <= 2200:
+        raise DeadlineError(f"Kỳ báo cáo không hợp lệ ({kind} {index}/{year}).")
+    if kind == "month":
+        first_month, months, code = index, 1, f"{year}-{index:02d}"
+    elif kind == "quarter":
+        first_month, months, code = 3 * index - 2, 3, f"{year}-Q{index}"
+    elif kind == "half":
+        first_month, months, code = 6 * index - 5, 6, f"{year}-H{index}"
+    else:
+        first_month, months, code = 1, 12, str(year)
+    last_month = first_month + months - 1
+    return Period(
+        kind,  # type: ignore[arg-type]
+        year,
+        index,
+        date(year, first_month, 1),
+        _month_end(year, last_month),
+        code,
+    )
+
+
+_PERIOD_PATTERNS: tuple[tuple[str, str, str], ...] = (
+    # (regex over the folded text, kind, group order: "yi" = year then index)
+    (r"(\d{4})-(\d{1,2})", "month", "yi"),
+    (r"(?:thang\s*)?(\d{1,2})\s*[/.-]\s*(\d{4})", "month", "iy"),
+    (r"thang\s*(\d{1,2})\s*nam\s*(\d{4})", "month", "iy"),
+    (r"(\d{4})\s*-?\s*q\s*([1-4])", "quarter", "yi"),
+    (r"(?:q|quy)\s*([1-4]|iv|iii|ii|i)\s*(?:[/.-]|nam)?\s*(\d{4})", "quarter", "iy"),
+    (r"(\d{4})\s*-?\s*h\s*([12])", "half", "yi"),
+    (r"h\s*([12])\s*[/.-]?\s*(\d{4})", "half", "iy"),
+    (r"(\d{4})", "year", "y"),
+    (r"nam\s*(\d{4})", "year", "y"),
+)
+
+
+def parse_period(text: str) -> Period:
+    """Understand a reporting period: "2026-09", "09/2026", "2026-Q3", "Q3/2026", "quý 3/2026",
+    "quý III/2026", "2026-H2", "2026".
+
+    Raises DeadlineError with a Vietnamese message for anything else.
+    """
+    folded = vntext.fold(str(text or "")).strip()
+    folded = re.sub(r"\s+", " ", folded)
+    for pattern, kind, order in _PERIOD_PATTERNS:
+        match = re.fullmatch(pattern, folded)
+        if not match:
+            continue
+        if order == "y":
+            year, index = int(match.group(1)), 1
+        elif order == "yi":
+            year, index = int(match.group(1)), _number(match.group(2))
+        else:
+            index, year = _number(match.group(1)), int(match.group(2))
+        try:
+            return make_period(kind, year, index)
+        except DeadlineError:
+            break
+    shown = vntext.clean_spaces(str(text or ""))[:60]
+    raise DeadlineError(
+        f"Kỳ báo cáo “{shown}” không hợp lệ. Hãy ghi theo dạng 2026-09 (tháng), 2026-Q3 (quý), "
+        "2026-H2 (6 tháng) hoặc 2026 (năm)."
+    )
+
+
+def period_of(kind: str, day: date) -> Period:
+    """The period of the given kind ("month", "quarter", "half", "year") that contains day."""
+    index = {
+        "month": day.month,
+        "quarter": (day.month - 1) // 3 + 1,
+        "half": 1 if day.month <= 6 else 2,
+        "year": 1,
+    }.get(kind, 0)
+    return make_period(kind, day.year, index)
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing deadline wording
+
+_TAG_BREAK = re.compile(r"<\s*/?\s*(?:p|br|li|ul|ol|div|tr|td)\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]{0,200}>")
+_SPLIT = re.compile(r"\n|;|(?<=[.])\s*[-+•]\s*")
+
+_RELATIVE = (
+    re.compile(
+        r"(\d{1,3})\s*(ngay lam viec|ngay|thang)\s*(?:,\s*)?(?:ke tu|tinh tu|sau khi|sau)"
+        r"(?P<anchor>.{0,120})"
+    ),
+    re.compile(r"sau khi(?P<anchor>.{0,120}?)(\d{1,3})\s*(ngay lam viec|ngay|thang)\b"),
+)
+_FULL_DATE = re.compile(
+    r"(?<!\d)(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})(?!\d)"
+    r"|ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*(?:,\s*)?nam\s*(\d{4})"
+)
+_DAY_MONTH = re.compile(
+    r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{1,2})(?![\d]|\s*[/.-]\s*\d)"
+    r"|ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})(?!\d)"
+)
+_MONTH_YEAR = re.compile(
+    r"(?:thang\s*)?(?<![\w/.-])(\d{1,2})\s*/\s*(\d{4})(?!\d)|thang\s*(\d{1,2})\s*nam\s*(\d{4})"
+)
+_QUARTER = re.compile(r"\b(?:quy\s*(iv|iii|ii|i|[1-4])|q\s*([1-4]))\b")
+_MONTH = re.compile(r"\bthang\s*(\d{1,2})\b")
+_HALF_NAMED = re.compile(r"\b(?:6|sau)\s*thang\s*(dau|cuoi)\s*(?:nam)?")
+_YEAR_RANGE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:-|–|—|den|toi)\s*(?:nam\s*)?((?:19|20)\d{2})(?!\d)"
+)
+_MONTH_RANGE = re.compile(
+    r"(?:tu\s*)?thang\s*(\d{1,2})(?:\s*[/]\s*((?:19|20)\d{2})|\s*nam\s*((?:19|20)\d{2}))?\s*"
+    r"(?:den|toi|-)\s*(?:het\s*)?thang\s*(\d{1,2})\s*(?:[/]|nam)\s*((?:19|20)\d{2})"
+)
+_FROM_YEAR = re.compile(r"\btu\s*(?:nam\s*)?((?:19|20)\d{2})\b")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_OPEN_ENDED = re.compile(r"(?:cac|nhung)\s*nam\s*(?:tiep\s*theo|sau|ke\s*tiep)")
+
+_MONTHLY = re.compile(
+    r"\b(?:hang|moi|tung)\s*thang\b|\bdinh\s*ky\s*(?:hang\s*)?thang\b|lan\s*/\s*thang"
+)
+_QUARTERLY = re.compile(
+    r"\b(?:hang|moi|tung)\s*quy\b|\bdinh\s*ky\s*(?:hang\s*)?quy\b|lan\s*/\s*quy"
+)
+_HALF_YEARLY = re.compile(
+    r"\b(?:hang|moi|dinh\s*ky|dinh\s*ki)\s*(?:6|sau)\s*thang\b|\b(?:6|sau)\s*thang\s*(?:mot|1)\s*lan\b"
+    r"|\bnua\s*nam\b|^(?:6|sau)\s*thang$|\b(?:6|sau)\s*thang\s*/\s*lan\b"
+)
+_YEARLY = re.compile(
+    r"\b(?:hang|moi|tung)\s*nam\b|\bdinh\s*ky\s*(?:hang\s*)?nam\b|lan\s*/\s*nam|lan\s*(?:moi|trong)\s*nam"
+)
+_CONTINUOUS = re.compile(
+    r"\bthuong\s*xuyen\b|\blien\s*tuc\b|\b(?:hang|moi)\s*(?:ngay|tuan)\b|\bhang\s*thang\s*hang\s*tuan"
+)
+_EVENT = re.compile(
+    r"\bkhi\s*(?:co|duoc|can)\b|\btu\s*khi\b|\btheo\s*(?:yeu\s*cau|chi\s*dao|lo\s*trinh|chuong\s*trinh"
+    r"|ke\s*hoach|quy\s*dinh|huong\s*dan|tien\s*do|thoi\s*gian|van\s*ban)\b|\bdot\s*xuat\b"
+    r"|\bngay\s*sau\s*khi\b|\bkip\s*thoi\b"
+)
+_LAW_DAY = re.compile(r"ngay\s*phap\s*luat(?:\s*(?:nuoc\s*cong\s*hoa[a-z ]*)?viet\s*nam)?")
+
+
+def parse_deadline(
+    text: str, plan_date: date | None = None, default_year: int | None = None
+) -> Schedule:
+    """Understand a deadline phrase such as "Quý IV hằng năm" or "Thường xuyên".
+
+    Never raises: wording we cannot pin down gives kind="unknown" with a Vietnamese reason, so a
+    person sets the date; it never quietly means "no deadline". `default_year` (else the plan
+    date's year) completes "Trong quý III" or "Trước ngày 15/12" written without a year.
+    """
+    wording = text if isinstance(text, str) else ("" if text is None else str(text))
+    if len(wording) > MAX_WORDING:
+        return Schedule(
+            "unknown",
+            wording,
+            f"Nội dung thời hạn quá dài ({len(wording)} ký tự), không phải một mốc thời gian; "
+            "cần điều phối viên đặt hạn.",
+            plan_date=plan_date,
+        )
+    year = default_year or (plan_date.year if plan_date else None)
+    pieces = [p for p in (_clean(x) for x in _SPLIT.split(_prepare(wording))) if p]
+    if len(pieces) > 1:
+        parts = tuple(_parse_one(p, plan_date, year) for p in pieces)
+        if sum(p.kind != "unknown" for p in parts) >= 2:
+            return _combine(wording, parts, plan_date)
+    whole = _clean(_prepare(wording).replace("\n", " "))
+    return replace(_parse_one(whole, plan_date, year), wording=wording)
+
+
+def _prepare(text: str) -> str:
+    """NFC, entities decoded, block tags turned into line breaks, other tags and emphasis gone."""
+    try:
+        text = vntext.tone_normalize(vntext.nfc(text))
+    except (ValueError, UnicodeError):  # lone surrogates from a broken conversion
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    text = html.unescape(text)
+    text = _TAG_BREAK.sub("\n", text)
+    text = _TAG.sub(" ", text)
+    return text.replace("*", " ").replace("\u00a0", " ").replace("\r", "\n")
+
+
+def _clean(text: str) -> str:
+    text = vntext.clean_spaces(text)
+    return text.strip(" -–—+•.;,:").strip()
+
+
+def _number(token: str) -> int:
+    token = token.strip().lower()
+    return _ROMAN[token] if token in _ROMAN else int(token)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _valid_year(year: int) -> bool:
+    return 1900 <= year <= 2200
+
+
+def _fmt(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _parse_one(piece: str, plan_date: date | None, year: int | None) -> Schedule:
+    """One phrase without parts (already cleaned): the detectors in order of precedence."""
+    base = Schedule("unknown", piece, plan_date=plan_date)
+    if not piece:
+        return replace(base, reason="Chưa ghi thời hạn; cần điều phối viên đặt hạn.")
+    folded = vntext.fold(piece)
+    # Content before a colon is a label ("Về tổ chức các hoạt động ...: Thường xuyên").
+    if ":" in folded:
+        tail = folded.rsplit(":", 1)[1].strip()
+        if tail:
+            folded = tail
+    annual_hint = False
+    if _LAW_DAY.search(folded):
+        # Ngày Pháp luật Việt Nam is 9 November, every year.
+        folded = _LAW_DAY.sub(" ngay 09/11 ", folded)
+        annual_hint = True
+    for detector in (
+        _detect_relative,
+        _detect_full_date,
+        _detect_recurring,
+        _detect_span,
+        _detect_continuous,
+        _detect_once_period,
+        _detect_event,
+    ):
+        found = detector(folded, base, year, annual_hint)
+        if found is not None:
+            return found
+    return replace(
+        base,
+        reason=f"Không nhận ra mốc thời gian trong “{piece[:80]}”; cần điều phối viên đặt hạn.",
+    )
+
+
+def _detect_relative(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+    match = _RELATIVE[0].search(folded)
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+    else:
+        match = _RELATIVE[1].search(folded)
+        if not match:
+            return None
+        amount, unit = int(match.group(2)), match.group(3)
+    offset_unit: Literal["day", "working_day", "month"] = (
+        "working_day" if unit == "ngay lam viec" else "month" if unit == "thang" else "day"
+    )
+    label = {"day": "ngày", "working_day": "ngày làm việc", "month": "tháng"}[offset_unit]
+    schedule = replace(base, kind="relative", offset=amount, offset_unit=offset_unit)
+    if base.plan_date is None:
+        return replace(
+            schedule,
+            reason=f"Hạn tính {amount} {label} kể từ ngày ban hành; chưa biết ngày ban hành kế "
+            "hoạch nên cần điều phối viên đặt hạn.",
+        )
+    due = _add_offset(base.plan_date, amount, offset_unit)
+    return replace(
+        schedule,
+        due=due,
+        reason=f"Hạn tính {amount} {label} kể từ ngày ban hành kế hoạch "
+        f"({_fmt(base.plan_date)}): {_fmt(due)}.",
+    )
+
+
+def _add_offset(start: date, amount: int, unit: str) -> date:
+    if unit == "month":
+        month_index = start.month - 1 + amount
+        y, m = start.year + month_index // 12, month_index % 12 + 1
+        return date(y, m, min(start.day, calendar.monthrange(y, m)[1]))
+    if unit == "working_day":
+        day, left = start, amount
+        while left > 0:
+            day += timedelta(days=1)
+            if day.weekday() < 5:
+                left -= 1
+        return day
+    return start + timedelta(days=amount)
+
+
+def _detect_full_date(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+    found: list[date] = []
+    for match in _FULL_DATE.finditer(folded):
+        if match.group(1):
+            d, m, y = int(match.group(1)), int(match.group(3)), int(match.group(4))
+        else:
+            d, m, y = int(match.group(5)), int(match.group(6)), int(match.group(7))
+        day = _safe_date(y, m, d) if _valid_year(y) else None
+        if day is None:
+            return replace(
+                base,
+                reason=f"Ngày {d}/{m}/{y} không có thật; cần điều phối viên đặt hạn.",
+            )
+        found.append(day)
+    if not found:
+        return None
+    if len(found) >= 2 and re.search(r"\btu\b", folded) and found[0] < found[-1]:
+        return replace(
+            base,
+            kind="span",
+            start=found[0],
+            end=found[-1],
+            due=found[-1],
+            reason=f"Thực hiện từ {_fmt(found[0])} đến {_fmt(found[-1])}.",
+        )
+    due = max(found)
+    return replace(base, kind="once", due=due, reason=f"Hạn ngày {_fmt(due)}.")
+
+
+def _detect_recurring(folded: str, base: Schedule, year: int | None, law: bool) -> Schedule | None:
+    kind = None
+    # The most frequent recurrence wins: "Hàng quý, hàng năm" is reported every quarter.
+    for candidate, pattern in (
+        ("monthly", _MONTHLY),
+        ("quarterly", _QUARTERLY),
+        ("half_yearly", _HALF_YEARLY),
+        ("yearly", _YEARLY),
+    ):
+        if pattern.search(folded):
+            kind = candidate
+            break
+    if kind is None and law:
+        kind = "yearly"  # "Tuần lễ hưởng ứng Ngày Pháp luật Việt Nam" comes every November
+        if _YEAR.search(folded):
+            return None  # "Ngày Pháp luật năm 2026" is a single date
+    if kind is None:
+        return None
+    schedule = replace(base, kind=kind)
+    bounds = _YEAR_RANGE.search(folded)
+    if bounds:
+        y1, y2 = int(bounds.group(1)), int(bounds.group(2))
+        if y1 <= y2:
+            schedule = replace(schedule, start=date(y1, 1, 1), end=date(y2, 12, 31))
+    else:
+        start = _FROM_YEAR.search(folded)
+        if start:
+            schedule = replace(schedule, start=date(int(start.group(1)), 1, 1))
+    if kind == "monthly":
+        day = re.search(r"ngay\s*(\d{1,2})\b", folded)
+        if day and 1 <= int(day.group(1)) <= 31:
+            schedule = replace(schedule, day=int(day.group(1)))
+    elif kind == "yearly":
+        schedule = _yearly_anchor(folded, schedule)
+        if schedule.kind == "unknown":
+            return schedule
+    if "thuong xuyen" in folded:
+        schedule = replace(
+            schedule, ongoing=True, reason="Thực hiện thường xuyên, tổng hợp kết quả theo kỳ."
+        )
+    return replace(schedule, reason=(schedule.reason + " " + _recurring_text(schedule)).strip())
+
+
+def _yearly_anchor(folded: str, schedule: Schedule) -> Schedule:
+    """Day/month, month, quarter or half of the year a yearly task is due in."""
+    match = _DAY_MONTH.search(folded)
+    if match:
+        d = int(match.group(1) or match.group(3))
+        m = int(match.group(2) or match.group(4))
+        if _safe_date(2000, m, d) is None:  # 2000 is a leap year: 29/2 stays valid
+            return replace(
+                schedule,
+                kind="unknown",
+                reason=f"Ngày {d}/{m} không có thật; cần điều phối viên đặt hạn.",
+            )
+        # "trước/chậm nhất ngày 15/12" is a deadline for the whole year's work; a bare day
+        # ("Ngày Pháp luật", 9/11) is an event within its month.
+        before = bool(re.search(r"\b(?:truoc|cham\s*nhat|han|den)\b", folded))
+        return replace(schedule, day=d, month=m, before=before)
+    match = _QUARTER.search(folded)
+    if match:
+        return replace(schedule, quarter=_number(match.group(1) or match.group(2)))
+    match = _HALF_NAMED.search(folded)
+    if match:
+        return replace(schedule, half=1 if match.group(1) == "dau" else 2)
+    match = _MONTH.search(folded)
+    if match and 1 <= int(match.group(1)) <= 12:
+        return replace(schedule, month=int(match.group(1)))
+    return schedule
+
+
+def _detect_span(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+    open_ended = bool(_OPEN_ENDED.search(folded))
+    match = _MONTH_RANGE.search(folded)
+    if match:
+        m1, m2, y2 = int(match.group(1)), int(match.group(4)), int(match.group(5))
+        y1 = int(match.group(2) or match.group(3) or y2)
+        if 1 <= m1 <= 12 and 1 <= m2 <= 12 and _valid_year(y1) and _valid_year(y2):
+            start, end = date(y1, m1, 1), _month_end(y2, m2)
+            if start <= end:
+                return replace(
+                    base,
+                    kind="span",
+                    start=start,
+                    end=end,
+                    due=end,
+                    open_ended=open_ended,
+                    reason=f"Thực hiện từ tháng {m1}/{y1} đến hết tháng {m2}/{y2}.",
+                )
+    match = _YEAR_RANGE.search(folded)
+    if match:
+        y1, y2 = int(match.group(1)), int(match.group(2))
+        if y1 > y2:
+            return replace(
+                base,
+                reason=f"Giai đoạn {y1}-{y2} có năm đầu sau năm cuối; cần điều phối viên đặt hạn.",
+            )
+        end = date(y2, 12, 31)
+        more = " và các năm tiếp theo" if open_ended else ""
+        return replace(
+            base,
+            kind="span",
+            start=date(y1, 1, 1),
+            end=end,
+            due=end,
+            open_ended=open_ended,
+            reason=f"Thực hiện trong giai đoạn {y1}-{y2}{more}.",
+        )
+    if open_ended:
+        match = _YEAR.search(folded)
+        if match:
+            y = int(match.group(1))
+            end = date(y, 12, 31)
+            return replace(
+                base,
+                kind="span",
+                start=date(y, 1, 1),
+                end=end,
+                due=end,
+                open_ended=True,
+                reason=f"Thực hiện năm {y} và tiếp tục các năm sau.",
+            )
+    return None
+
+
+def _detect_continuous(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+    match = _FROM_YEAR.search(folded)
+    if match and not _DAY_MONTH.search(folded):
+        # "Các cơ quan đơn vị chủ động thực hiện từ năm 2026": ongoing from that year.
+        y = int(match.group(1))
+        return replace(
+            base,
+            kind="continuous",
+            start=date(y, 1, 1),
+            reason=f"Thực hiện thường xuyên từ năm {y}.",
+        )
+    if _CONTINUOUS.search(folded):
+        return replace(base, kind="continuous", reason="Thực hiện thường xuyên.")
+    return None
+
+
+def _detect_once_period(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+    def once(due: date, what: str) -> Schedule:
+        return replace(base, kind="once", due=due, reason=f"Hạn là ngày cuối {what}: {_fmt(due)}.")
+
+    def missing_year(what: str) -> Schedule:
+        return replace(
+            base,
+            reason=f"Có {what} nhưng không ghi năm; cần điều phối viên đặt hạn.",
+        )
+
+    years = [int(y) for y in _YEAR.findall(folded)]
+    y = years[-1] if years else year
+    # Before month/year: "quý 3/2026" is a quarter, not March.
+    match = _QUARTER.search(folded)
+    if match:
+        q = _number(match.group(1) or match.group(2))
+        if y is None:
+            return missing_year(f"quý {_ROMAN_OUT[q]}")
+        return once(make_period("quarter", y, q).end, f"quý {_ROMAN_OUT[q]} năm {y}")
+    match = _MONTH_YEAR.search(folded)
+    if match:
+        m = int(match.group(1) or match.group(3))
+        my = int(match.group(2) or match.group(4))
+        if 1 <= m <= 12 and _valid_year(my):
+            return once(_month_end(my, m), f"tháng {m}/{my}")
+        return replace(base, reason=f"Tháng {m}/{my} không có thật; cần điều phối viên đặt hạn.")
+    match = _DAY_MONTH.search(folded)
+    if match:
+        d = int(match.group(1) or match.group(3))
+        m = int(match.group(2) or match.group(4))
+        if y is None:
+            return missing_year(f"ngày {d}/{m}")
+        due = _safe_date(y, m, d)
+        if due is None:
+            return replace(
+                base, reason=f"Ngày {d}/{m}/{y} không có thật; cần điều phối viên đặt hạn."
+            )
+        return replace(base, kind="once", due=due, reason=f"Hạn ngày {_fmt(due)}.")
+    match = _HALF_NAMED.search(folded)
+    if match:
+        h = 1 if match.group(1) == "dau" else 2
+        if y is None:
+            return missing_year("6 tháng")
+        return once(
+            make_period("half", y, h).end,
+            f"6 tháng {match.group(1).replace('dau', 'đầu').replace('cuoi', 'cuối')} năm {y}",
+        )
+    match = _MONTH.search(folded)
+    if match and 1 <= int(match.group(1)) <= 12:
+        m = int(match.group(1))
+        if y is None:
+            return missing_year(f"tháng {m}")
+        return once(_month_end(y, m), f"tháng {m}/{y}")
+    if years:
+        return once(date(years[-1], 12, 31), f"năm {years[-1]}")
+    return None
+
+
+def _detect_event(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+    if _EVENT.search(folded):
+        return replace(
+            base,
+            kind="event",
+            reason="Thời hạn phụ thuộc sự kiện hoặc chỉ đạo, không có ngày cụ thể; cần điều phối "
+            "viên đặt hạn.",
+        )
+    return None
+
+
+_KIND_ORDER = (
+    "monthly",
+    "quarterly",
+    "half_yearly",
+    "yearly",
+    "span",
+    "continuous",
+    "once",
+    "relative",
+    "event",
+    "unknown",
+)
+
+
+def _combine(wording: str, parts: tuple[Schedule, ...], plan_date: date | None) -> Schedule:
+    known = [p for p in parts if p.kind != "unknown"]
+    kind = min((p.kind for p in known), key=_KIND_ORDER.index)
+    dues = [p.due for p in known if p.due]
+    reasons = "; ".join(f"({i}) {p.reason}" for i, p in enumerate(parts, 1))
+    return Schedule(
+        kind,  # type: ignore[arg-type]
+        wording,
+        f"Gồm {len(parts)} phần: {reasons}",
+        due=min(dues) if dues else None,
+        plan_date=plan_date,
+        parts=parts,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Occurrences of recurring schedules
+
+
+def _window(schedule: Schedule, year: int, index: int) -> tuple[date, date]:
+    """(start, due) of one occurrence: index is the month/quarter/half number (1 for yearly)."""
+    if schedule.kind == "monthly":
+        end = _month_end(year, index)
+        if schedule.day:
+            end = end.replace(day=min(schedule.day, end.day))
+        return date(year, index, 1), end
+    if schedule.kind == "quarterly":
+        p = make_period("quarter", year, index)
+        return p.start, p.end
+    if schedule.kind == "half_yearly":
+        p = make_period("half", year, index)
+        return p.start, p.end
+    # yearly
+    if schedule.month and schedule.day:
+        last = calendar.monthrange(year, schedule.month)[1]
+        due = date(year, schedule.month, min(schedule.day, last))
+        return (date(year, 1, 1) if schedule.before else due.replace(day=1)), due
+    if schedule.quarter:
+        p = make_period("quarter", year, schedule.quarter)
+        return p.start, p.end
+    if schedule.half:
+        p = make_period("half", year, schedule.half)
+        return p.start, p.end
+    if schedule.month:
+        return date(year, schedule.month, 1), _month_end(year, schedule.month)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _per_year(schedule: Schedule) -> int:
+    return {"monthly": 12, "quarterly": 4, "half_yearly": 2}.get(schedule.kind, 1)
+
+
+def _windows(schedule: Schedule, lo: date, hi: date) -> list[tuple[date, date]]:
+    """Occurrence windows overlapping [lo, hi] and the schedule's own bounds, in order."""
+    result = []
+    for year in range(max(lo.year - 1, 1900), min(hi.year + 1, 2200) + 1):
+        for index in range(1, _per_year(schedule) + 1):
+            start, due = _window(schedule, year, index)
+            if start > hi or due < lo:
+                continue
+            if schedule.start and due < schedule.start:
+                continue
+            if schedule.end and start > schedule.end:
+                continue
+            result.append((start, due))
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Questions callers ask of a schedule
+
+
+def next_due(schedule: Schedule, as_of: date) -> date | None:
+    """The first due date on or after as_of for recurring kinds; the fixed date for once and
+    relative (even if already past), the end for a span (None once an open-ended span has
+    become continuous), None for continuous, event, unknown and relative without plan date.
+    """
+    if schedule.parts:
+        found = [d for d in (next_due(p, as_of) for p in schedule.parts) if d]
+        upcoming = [d for d in found if d >= as_of]
+        if upcoming:
+            return min(upcoming)
+        return max(found) if found else None
+    if schedule.kind in ("once", "relative"):
+        return schedule.due
+    if schedule.kind == "span":
+        if schedule.open_ended and schedule.end and as_of > schedule.end:
+            return None
+        return schedule.end
+    if schedule.recurring:
+        # Two years ahead covers every kind; later ones only if the schedule starts later.
+        lo = max(as_of, schedule.start) if schedule.start else as_of
+        if lo.year > 2200:
+            return None
+        for _start, due in _windows(schedule, lo, date(lo.year + 2, 12, 31)):
+            if due >= as_of:
+                return due
+        return None
+    return None
+
+
+def due_in_period(schedule: Schedule, period: Period, override: date | None = None) -> PeriodDue:
+    """Whether a task must report in period, and its due date there (see the module rules)."""
+    if schedule.plan_date and period.end < schedule.plan_date:
+        result = PeriodDue(
+            False,
+            None,
+            False,
+            "schedule",
+            f"Kỳ {period.label} kết thúc trước ngày ban hành kế hoạch "
+            f"({_fmt(schedule.plan_date)}).",
+        )
+    else:
+        result = _due_in_period(schedule, period)
+    if override is None:
+        return result
+    expected = result.expected or override <= period.end
+    return PeriodDue(
+        expected,
+        override,
+        False,
+        "override",
+        f"Điều phối viên đặt hạn ngày {_fmt(override)}.",
+    )
+
+
+def _due_in_period(schedule: Schedule, period: Period) -> PeriodDue:
+    def ok(due: date | None, reason: str, expected: bool = True) -> PeriodDue:
+        return PeriodDue(expected, due, False, "schedule", reason)
+
+    kind = schedule.kind
+    if schedule.parts:
+        known = [p for p in schedule.parts if p.kind != "unknown"] or list(schedule.parts)
+        results = [_due_in_period(p, period) for p in known]
+        active = [r for r in results if r.expected]
+        dues = [r.due for r in active if r.due]
+        return PeriodDue(
+            bool(active),
+            min(dues) if dues else None,
+            any(r.needs_date for r in active),
+            "schedule",
+            " ".join(r.reason for r in active) or "Không phần nào đến kỳ này.",
+        )
+    if kind in ("event", "unknown") or (kind == "relative" and schedule.due is None):
+        return PeriodDue(
+            True,
+            None,
+            True,
+            "schedule",
+            "Chưa có hạn cụ thể; điều phối viên cần đặt hạn, đơn vị vẫn báo cáo tiến độ kỳ này.",
+        )
+    if kind in ("once", "relative"):
+        assert schedule.due is not None
+        if schedule.due < period.start:
+            return ok(schedule.due, f"Đã quá hạn {_fmt(schedule.due)}; kiểm tra kết quả.")
+        if schedule.due <= period.end:
+            return ok(schedule.due, f"Đến hạn trong kỳ: {_fmt(schedule.due)}.")
+        return ok(schedule.due, f"Báo cáo tiến độ; hạn {_fmt(schedule.due)}.")
+    if kind == "continuous":
+        if schedule.start and period.end < schedule.start:
+            return ok(None, f"Chưa đến thời gian thực hiện (từ {_fmt(schedule.start)}).", False)
+        return ok(None, "Thực hiện thường xuyên; báo cáo tiến độ mỗi kỳ.")
+    if kind == "span":
+        if schedule.start and period.end < schedule.start:
+            return ok(None, f"Chưa đến giai đoạn thực hiện (từ {_fmt(schedule.start)}).", False)
+        if schedule.end and period.start > schedule.end:
+            if schedule.open_ended:
+                return ok(None, "Đã qua giai đoạn chính; tiếp tục thực hiện thường xuyên.")
+            return ok(
+                schedule.end, f"Giai đoạn đã kết thúc {_fmt(schedule.end)}; kiểm tra kết quả."
+            )
+        return ok(schedule.end, "Trong giai đoạn thực hiện; báo cáo tiến độ.")
+    windows = _windows(schedule, period.start, period.end)
+    if not windows:
+        return ok(
+            None,
+            f"Không có lần thực hiện nào ({KIND_LABELS[kind]}) trong kỳ {period.label}.",
+            False,
+        )
+    due = windows[-1][1]
+    return ok(due, f"Có lần thực hiện {KIND_LABELS[kind]} trong kỳ; hạn {_fmt(due)}.")
+
+
+def _short(day: int, month: int) -> str:
+    return f"{day:02d}/{month:02d}"
+
+
+def _recurring_text(schedule: Schedule) -> str:
+    kind = schedule.kind
+    if kind == "monthly":
+        text = (
+            f"Hằng tháng, hạn ngày {schedule.day}."
+            if schedule.day
+            else "Hằng tháng, hạn ngày cuối tháng."
+        )
+    elif kind == "quarterly":
+        text = "Hằng quý, hạn ngày cuối quý."
+    elif kind == "half_yearly":
+        text = "6 tháng một lần, hạn ngày 30/06 và 31/12."
+    else:
+        start, due = _window(schedule, 2001, 1)  # a common year: shows the anchor only
+        if schedule.month and schedule.day:
+            text = f"Hằng năm, hạn ngày {_short(schedule.day, schedule.month)}."
+        elif schedule.quarter:
+            text = f"Hằng năm trong quý {_ROMAN_OUT[schedule.quarter]}, hạn ngày {_short(due.day, due.month)}."
+        elif schedule.half:
+            text = f"Hằng năm trong 6 tháng {'đầu' if schedule.half == 1 else 'cuối'} năm, hạn ngày {_short(due.day, due.month)}."
+        elif schedule.month:
+            text = f"Hằng năm trong tháng {schedule.month}, hạn ngày {_short(due.day, due.month)}."
+        else:
+            text = "Hằng năm, hạn ngày 31/12."
+    if schedule.start and schedule.end:
+        text = text[:-1] + f" (giai đoạn {schedule.start.year}-{schedule.end.year})."
+    elif schedule.start:
+        text = text[:-1] + f" (từ năm {schedule.start.year})."
+    return text
+
+
+def explain(schedule: Schedule) -> str:
+    """One Vietnamese sentence telling the coordinator how the deadline was understood."""
+    if schedule.parts:
+        inner = " ".join(f"({i}) {explain(p)}" for i, p in enumerate(schedule.parts, 1))
+        return f"Gồm {len(schedule.parts)} phần: {inner}"
+    kind = schedule.kind
+    if kind == "once" and schedule.due:
+        return f"Hạn ngày {_fmt(schedule.due)}."
+    if kind in _RECURRING:
+        prefix = "Thực hiện thường xuyên; " if schedule.ongoing else ""
+        text = _recurring_text(schedule)
+        return prefix + (text[0].lower() + text[1:] if prefix else text)
+    if kind == "continuous":
+        since = f" từ năm {schedule.start.year}" if schedule.start else ""
+        return f"Thực hiện thường xuyên{since}, báo cáo tiến độ mỗi kỳ."
+    if kind == "span" and schedule.start and schedule.end:
+        if (
+            schedule.start.year == schedule.end.year
+            and schedule.start.month == 1
+            and schedule.end.month == 12
+        ):
+            what = f"năm {schedule.start.year}"
+        elif schedule.start.month == 1 and schedule.end.month == 12:
+            what = f"giai đoạn {schedule.start.year}-{schedule.end.year}"
+        else:
+            what = f"từ {_fmt(schedule.start)} đến {_fmt(schedule.end)}"
+        more = ", tiếp tục thường xuyên các năm sau" if schedule.open_ended else ""
+        return (
+            f"Thực hiện {what}, báo cáo tiến độ mỗi kỳ, hạn cuối ngày {_fmt(schedule.end)}{more}."
+        )
+    if kind == "relative":
+        label = {"day": "ngày", "working_day": "ngày làm việc", "month": "tháng"}.get(
+            schedule.offset_unit or "day", "ngày"
+        )
+        if schedule.due and schedule.plan_date:
+            return (
+                f"Trong {schedule.offset} {label} kể từ ngày ban hành kế hoạch "
+                f"({_fmt(schedule.plan_date)}), hạn ngày {_fmt(schedule.due)}."
+            )
+        return (
+            f"Trong {schedule.offset} {label} kể từ ngày ban hành; chưa biết ngày ban hành kế "
+            "hoạch, cần điều phối viên đặt hạn."
+        )
+    if kind == "event":
+        return (
+            "Thực hiện theo sự kiện hoặc chỉ đạo, không có ngày cụ thể; cần điều phối viên đặt hạn."
+        )
+    return "Không xác định được hạn; cần điều phối viên đặt hạn."
+
+
+def format_due(schedule: Schedule, period: Period | None = None, as_of: date | None = None) -> str:
+    """Text for a "Hạn" cell: dd/mm/yyyy when a date is known, else the deadline wording."""
+    day: date | None = None
+    if period is not None:
+        day = due_in_period(schedule, period).due
+    elif as_of is not None:
+        day = next_due(schedule, as_of)
+    else:
+        day = schedule.due
+    return _fmt(day) if day else vntext.clean_spaces(_TAG.sub(" ", schedule.wording))
+
+
+__all__ = [
+    "KIND_LABELS",
+    "Period",
+    "PeriodDue",
+    "Schedule",
+    "due_in_period",
+    "explain",
+    "format_due",
+    "make_period",
+    "next_due",
+    "parse_deadline",
+    "parse_period",
+    "period_of",
+]

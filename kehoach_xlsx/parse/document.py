@@ -1,0 +1,893 @@
+"""Turn one document's blocks into plan metadata, sections, tasks and warnings.
+
+One pass over the blocks builds an outline (outline.Node); appendix tables are read row by
+row with their page-break damage repaired; afterwards each node is classified: a node that
+carries its own lead unit is a task, a node with tasks below it is a section, and a leaf
+item in the tasks part without a lead is reported (`no_lead`) and kept as section text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kehoach_xlsx.model import PlanMeta, PlanWarning, Section, Source, Task
+from kehoach_xlsx.parse import meta as M
+from kehoach_xlsx.parse.blocks import Block, clean, is_separator_row, one_line
+from kehoach_xlsx.parse.outline import (
+    FIELDS,
+    Node,
+    compress_path,
+    is_bullet,
+    match_item,
+    node_path,
+    roman_value,
+    starts_lowercase,
+)
+from kehoach_xlsx.parse.vocabulary import (
+    DECLARED_COUNT,
+    header_fields,
+    is_excluded_zone_title,
+    is_task_zone_title,
+    match_label,
+)
+from kehoach_xlsx.vntext import fold
+
+TABLE_TEXT_RUN_LIMIT = 4  # this many prose lines in a row end an appendix table
+
+
+@dataclass
+class Document:
+    """What one file contributes to a plan."""
+
+    file: str
+    meta: PlanMeta
+    sections: list[Section]
+    tasks: list[Task]
+    warnings: list[PlanWarning]
+    boilerplate: list[str] = field(default_factory=list)
+    is_body: bool = False  # has a plan title ("KẾ HOẠCH …"), not only an appendix
+    appendix_reference: dict | None = None
+
+
+class DocumentParser:
+    def __init__(self, blocks: list[Block], file_name: str) -> None:
+        self.blocks = blocks
+        self.file = file_name
+        self.warnings: list[PlanWarning] = []
+        self.meta = PlanMeta()
+        self.boilerplate: list[str] = []
+        self.root = Node(kind="root", number=None, title="", line=0, file=file_name, level=-1)
+        self.stack: list[Node] = [self.root]
+        self.mode = "header"
+        self.expect_title = False
+        self.title_lines: list[str] = []
+        self.is_body = False
+        self.open_label: tuple[Node, str] | None = None
+        self.used: set[int] = set()
+        self.appendix_count = 0
+        self.appendix_reference: dict | None = None
+        self.has_zone_headings = any(self._is_zone_heading(b) for b in blocks if b.cells is None)
+
+    # ---- helpers -------------------------------------------------------------------------
+    def warn(self, code: str, message: str, block: Block | None = None, line: int | None = None):
+        self.warnings.append(
+            PlanWarning(
+                code,
+                message,
+                self.file,
+                block.line if block else line,
+                block.sheet if block else None,
+            )
+        )
+
+    def _is_zone_heading(self, block: Block) -> bool:
+        text = one_line(block.text)
+        item = match_item(text)
+        return bool(item and item[0] == "roman" and is_task_zone_title(item[2]))
+
+    @property
+    def top(self) -> Node:
+        return self.stack[-1]
+
+    @property
+    def container(self) -> Node:
+        """The appendix (or the root) that holds the current outline."""
+        for node in reversed(self.stack):
+            if node.kind in {"root", "appendix"}:
+                return node
+        return self.root
+
+    # ---- main loop -----------------------------------------------------------------------
+    def parse(self) -> Document:
+        index = 0
+        while index < len(self.blocks):
+            block = self.blocks[index]
+            if block.is_blank:
+                self.used.add(index)
+                index += 1
+                continue
+            if block.cells is not None and self.mode != "recipients":
+                fields = header_fields([one_line(c) for c in block.cells])
+                if fields:
+                    index = self.parse_table(index, fields)
+                    continue
+            self.used.add(index)
+            self.handle_line(block)
+            index += 1
+        for index, block in enumerate(self.blocks):
+            if index not in self.used and not block.is_blank:
+                self.warn(
+                    "unused_text",
+                    f"Dòng chưa được xếp vào đâu: “{one_line(block.text)[:120]}”.",
+                    block,
+                )
+        return self.finish()
+
+    def handle_line(self, block: Block) -> None:
+        text = one_line(block.text)
+        if not text:
+            return
+        if M.is_appendix_heading(text) and not match_label(text):
+            self.start_appendix(block, text)
+            return
+        if self.mode == "recipients":
+            self.boilerplate.append(text)
+            if not M.is_signature_role(text) and not text.startswith("-") and len(text) < 60:
+                if not M.is_recipients_start(text) and text[:1].isupper() and ":" not in text:
+                    self.meta.signer = text
+            return
+        if M.is_recipients_start(text) or (
+            M.is_signature_role(text) and text.isupper() and len(text) < 60
+        ):
+            self.mode = "recipients"
+            self.open_label = None
+            self.boilerplate.append(text)
+            return
+        if self.mode == "header" and self.header_line(block, text):
+            return
+        if self.mode == "appendix_head" and self.appendix_head_line(block, text):
+            return
+        if self.mode in {"header", "appendix_head"}:
+            self.mode = "body"
+        self.body_line(block, text)
+
+    # ---- header and footer -----------------------------------------------------------------
+    def header_line(self, block: Block, text: str) -> bool:
+        """Number, place/date, issuer, motto, title and grounds before the first heading."""
+        if M.is_motto(text):
+            self.boilerplate.append(text)
+            return True
+        number = M.NUMBER_LINE.match(text)
+        if number and len(text) < 80:
+            self.meta.number = M.parse_number(number.group("value"))
+            self.is_body = True
+            return True
+        place_date = M.parse_place_date(text)
+        if place_date:
+            self.meta.place, self.meta.date = place_date
+            return True
+        if M.is_issuer_line(text) and not self.title_lines and not self.expect_title:
+            self.meta.issuer = f"{self.meta.issuer} {text}".strip() if self.meta.issuer else text
+            return True
+        if M.is_title_word(text):
+            self.expect_title = True
+            self.is_body = True
+            return True
+        folded = fold(text)
+        if not self.title_lines and folded.startswith("ke hoach ") and text[:8].isupper():
+            self.title_lines.append(text[len("KẾ HOẠCH") :].strip(" :"))
+            self.is_body = True
+            self.expect_title = False
+            return True
+        if match_item(text) and (self.title_lines or not self.expect_title):
+            return False
+        if self.expect_title:
+            self.title_lines.append(text)
+            self.expect_title = False
+            return True
+        if self.title_lines and not M.is_ground(text) and starts_lowercase(text) and not self.meta.grounds:
+            self.title_lines.append(text)  # a title that wrapped onto a second line
+            return True
+        if self.title_lines or self.meta.number or self.meta.place:
+            self.meta.grounds.append(text)
+            return True
+        return False
+
+    def start_appendix(self, block: Block, text: str) -> None:
+        self.appendix_count += 1
+        number = M.appendix_number(text)
+        node = Node(
+            kind="appendix",
+            number=number,
+            title=text,
+            line=block.line,
+            file=self.file,
+            level=0,
+            sheet=block.sheet,
+            in_task_zone=True,
+        )
+        node.id_prefix = f"PL{number}" if number else None
+        self.root.add_child(node)
+        self.stack = [self.root, node]
+        self.mode = "appendix_head"
+        self.open_label = None
+
+    def appendix_head_line(self, block: Block, text: str) -> bool:
+        """Lines between "PHỤ LỤC …" and its table: subtitle and "(Kèm theo Kế hoạch số …)"."""
+        if match_item(text) or match_label(text):
+            return False
+        appendix = self.container
+        reference = M.APPENDIX_REFERENCE.search(text)
+        if reference:
+            self.appendix_reference = {
+                "number": M.parse_number(reference.group("number") or ""),
+                "date": _date_or_none(reference.group("d"), reference.group("m"), reference.group("y")),
+                "issuer": (reference.group("issuer") or "").strip(" .") or None,
+            }
+            appendix.body.append((block.line, text))
+            return True
+        appendix.title = f"{appendix.title} — {text.strip()}"
+        return True
+
+    # ---- prose body ------------------------------------------------------------------------
+    def body_line(self, block: Block, text: str) -> None:
+        label = match_label(text)
+        if label:
+            self.add_label(block, text, *label)
+            return
+        item = match_item(text)
+        if item and not (self.top.title_open and self._continues_title(text, item)):
+            self.add_item(block, *item)
+            return
+        node = self.top
+        if self.open_label and self.open_label[0] is node:
+            _, field_name = self.open_label
+            values = node.fields[field_name]
+            if not values or not values[-1].strip():
+                if values:
+                    values[-1] = text
+                else:
+                    values.append(text)
+                return
+            if starts_lowercase(text):
+                values[-1] = f"{values[-1]} {text}"
+                return
+            if field_name in {"outputs", "lead", "coordinate"} and is_bullet(text) and node.lead_label_seen:
+                # "- Sản phẩm:" followed by a list of "+ …" lines
+                if values[-1].rstrip().endswith(":"):
+                    values.append(text)
+                    return
+        if node.kind != "root" and node.title_open and not node.body and self._continues_title(text, None):
+            node.title = f"{node.title} {text}"
+            return
+        node.title_open = False
+        self.open_label = None
+        node.body.append((block.line, text))
+
+    def _continues_title(self, text: str, item) -> bool:
+        """A heading wrapped onto the next line: lowercase start, or same emphasis markers."""
+        node = self.top
+        if node.kind in {"root", "appendix"} or node.body or node.lead_label_seen:
+            return False
+        if item is not None:
+            return False
+        if is_bullet(text) or match_label(text):
+            return False
+        if node.title.rstrip().endswith((".", ":", ";", "!", "?")):
+            return False
+        return starts_lowercase(text) or self._same_emphasis(text)
+
+    def _same_emphasis(self, text: str) -> bool:
+        previous = self.blocks_by_line.get(self.top.line)
+        current = self.current_raw
+        if not previous or not current:
+            return False
+        return previous.rstrip().endswith("*") and current.lstrip().startswith("*") and not (
+            current.lstrip().startswith("*\\*") or current.lstrip().startswith("\\*")
+        )
+
+    def add_label(self, block: Block, text: str, field_name: str, value: str, has_colon: bool):
+        node = self.top
+        if node.kind == "root":
+            # a label before any numbered item: the whole document part is the item
+            node = self.synthetic_item(block)
+        node.title_open = False
+        values = node.fields[field_name]
+        values.append(value)
+        if field_name == "lead":
+            node.lead_label_seen = True
+        self.open_label = (node, field_name)
+
+    def synthetic_item(self, block: Block) -> Node:
+        node = Node(
+            kind="arabic",
+            number=None,
+            title="",
+            line=block.line,
+            file=self.file,
+            level=2,
+            sheet=block.sheet,
+            in_task_zone=self.zone_for(None, None),
+        )
+        self.top.add_child(node)
+        self.stack.append(node)
+        return node
+
+    def add_item(self, block: Block, kind: str, number: str, title: str, level: int) -> None:
+        while len(self.stack) > 1 and self.top.kind not in {"appendix"} and self.top.level >= level:
+            self.stack.pop()
+        parent = self.top
+        node = Node(
+            kind=kind,
+            number=number,
+            title=title,
+            line=block.line,
+            file=self.file,
+            level=level,
+            sheet=block.sheet,
+        )
+        node.in_task_zone = self.zone_for(parent, node)
+        count = DECLARED_COUNT.search(title)
+        if count:
+            node.declared_count = int(count.group(1))
+        parent.add_child(node)
+        self.stack.append(node)
+        self.open_label = None
+
+    def zone_for(self, parent: Node | None, node: Node | None) -> bool:
+        """Is this item inside the part of the plan that lists tasks?"""
+        if node is not None and node.kind == "roman" and (parent is None or parent.kind == "root"):
+            if self.has_zone_headings:
+                return is_task_zone_title(node.title)
+            return not is_excluded_zone_title(node.title)
+        if parent is None or parent.kind == "root":
+            return not self.has_zone_headings
+        if parent.kind == "appendix":
+            return True
+        return parent.in_task_zone
+
+    # ---- appendix tables -------------------------------------------------------------------
+    def parse_table(self, start: int, columns: dict[str, int]) -> int:
+        """Read an appendix table from its header row; return the index after the table."""
+        self.used.add(start)
+        if self.mode in {"header", "appendix_head"}:
+            self.mode = "body"
+        self.open_label = None
+        parent = self.top if self.top.kind != "root" else self.container
+        if parent.kind == "root":
+            parent = self.synthetic_appendix(self.blocks[start])
+        table_stack: list[Node] = [parent]
+        state = _TableState(
+            columns=columns,
+            parent=parent,
+            stack=table_stack,
+            headers=[one_line(c) for c in self.blocks[start].cells or []],
+        )
+        header_key = [fold(one_line(c)) for c in self.blocks[start].cells or []]
+        interruption: list[int] = []
+        index = start + 1
+        while index < len(self.blocks):
+            block = self.blocks[index]
+            if block.is_blank:
+                index += 1
+                continue
+            if block.cells is None:
+                text = one_line(block.text)
+                if not text:
+                    self.used.add(index)
+                    index += 1
+                    continue
+                if self.ends_table(text):
+                    break
+                if block.sheet is not None or self._is_group_text(text):
+                    row = self._text_as_row(text, columns)
+                    if row is not None:
+                        self._commit_interruption(interruption, state)
+                        self.used.add(index)
+                        self.table_row(block, row, state)
+                        index += 1
+                        continue
+                interruption.append(index)
+                if len(interruption) >= TABLE_TEXT_RUN_LIMIT:
+                    index = interruption[0]
+                    interruption.clear()
+                    break
+                index += 1
+                continue
+            cells = block.cells
+            if [fold(one_line(c)) for c in cells] == header_key:
+                self.used.add(index)  # the header repeated on the next page
+                index += 1
+                continue
+            if header_fields([one_line(c) for c in cells]):
+                break  # another table starts
+            self._commit_interruption(interruption, state)
+            self.used.add(index)
+            if not is_separator_row(cells):
+                self.table_row(block, cells, state)
+            index += 1
+        else:
+            index = interruption[0] if interruption else index
+            interruption.clear()
+        if interruption:
+            index = interruption[0]
+        self.finish_pending(state)
+        self.stack = [n for n in self.stack if n.kind in {"root", "appendix"}] or [self.root]
+        if parent not in self.stack:
+            self.stack.append(parent)
+        return index
+
+    def synthetic_appendix(self, block: Block) -> Node:
+        """A table with no "PHỤ LỤC" heading above it (a sheet, a bare table)."""
+        node = Node(
+            kind="appendix",
+            number=None,
+            title=block.sheet or "Bảng phân công nhiệm vụ",
+            line=block.line,
+            file=self.file,
+            level=0,
+            sheet=block.sheet,
+            in_task_zone=True,
+        )
+        self.root.add_child(node)
+        self.stack = [self.root, node]
+        return node
+
+    def ends_table(self, text: str) -> bool:
+        if M.is_appendix_heading(text) or M.is_recipients_start(text):
+            return True
+        if M.is_signature_role(text) and text.isupper():
+            return True
+        item = match_item(text)
+        return bool(item and item[0] == "roman" and item[2].isupper() and len(item[2]) > 3)
+
+    def _is_group_text(self, text: str) -> bool:
+        first = re.match(r"^([A-ZĐ]|[IVXLC]+)[.)]?\s+\S", text)
+        return bool(first)
+
+    def _text_as_row(self, text: str, columns: dict[str, int]) -> list[str] | None:
+        """A sheet row typed in one (merged) cell: "A. NHIỆM VỤ CHUNG" -> a group row."""
+        number, rest = split_number_cell(text)
+        if number is None or row_kind(number) not in {"group", "roman"}:
+            return None
+        width = max(columns.values()) + 1
+        cells = [""] * width
+        cells[columns.get("number", 0)] = number
+        cells[title_column(columns)] = rest
+        return cells
+
+    def _commit_interruption(self, interruption: list[int], state: _TableState) -> None:
+        """Footnotes and notes printed between rows belong to the row above them."""
+        for index in interruption:
+            self.used.add(index)
+            text = one_line(self.blocks[index].text)
+            target = state.last or state.parent
+            target.notes.append(text)
+        interruption.clear()
+
+    def table_row(self, block: Block, cells: list[str], state: _TableState) -> None:
+        columns = state.columns
+
+        def cell(name: str) -> str:
+            index = columns.get(name)
+            if index is None or index >= len(cells):
+                return ""
+            return clean(cells[index])
+
+        number_text = one_line(cell("number")) if "number" in columns else ""
+        title = one_line(cell_title(cells, columns))
+        used_columns = {columns[k] for k in ("number", *FIELDS) if k in columns}
+        used_columns.add(title_column(columns))
+        extras = [
+            f"{state.headers[i]}: {one_line(cells[i])}" if state.headers[i] else one_line(cells[i])
+            for i in range(len(cells))
+            if i not in used_columns and one_line(cells[i]) and i < len(state.headers) + 50
+            for _ in [state.headers.extend([""] * max(0, i + 1 - len(state.headers)))]
+        ]
+        values = {name: cell(name) for name in FIELDS}
+        number, rest = split_number_cell(number_text)
+        if number is not None and rest and not title:
+            title = rest  # "VII Nâng cao …": the tab between number and title was lost
+        elif number is None and number_text:
+            # something that is not a number in the TT column: keep it with the title
+            title = f"{number_text} {title}".strip()
+        kind = row_kind(number) if number else None
+
+        if number is None:
+            looks_new = (
+                title
+                and not starts_lowercase(title)
+                and not is_bullet(title)
+                and values["lead"]
+                and not starts_lowercase(values["lead"])
+                and not is_bullet(values["lead"])
+                and (values["deadline"] or values["outputs"])
+            )
+            if looks_new or state.last is None:
+                node = self.new_row_node(block, None, "row", title, values, state)
+                node.body.extend((block.line, extra) for extra in extras)
+                state.pending = node
+            else:
+                append_row(state.last, title, values)
+                state.last.body.extend((block.line, extra) for extra in extras)
+            return
+        if (
+            kind == "task"
+            and state.pending is not None
+            and state.pending is state.last
+            and (starts_lowercase(title) or not title)
+        ):
+            pending = state.pending
+            pending.number = number
+            append_row(pending, title, values)
+            pending.body.extend((block.line, extra) for extra in extras)
+            self.warn(
+                "number_on_continuation",
+                f"Số thứ tự {number} nằm ở dòng tiếp theo của nhiệm vụ (dòng bị ngắt trang); "
+                f"đã ghép vào nhiệm vụ bắt đầu ở dòng {pending.line}.",
+                block,
+            )
+            state.pending = None
+            return
+        self.finish_pending(state)
+        node = self.new_row_node(block, number, kind or "task", title, values, state)
+        node.body.extend((block.line, extra) for extra in extras)
+
+    def new_row_node(self, block, number, kind, title, values, state: _TableState) -> Node:
+        level = {"group": 1, "roman": 2, "task": 3}.get(kind, 3)
+        if kind == "task" and number and "." in number.strip("."):
+            level = 3 + number.strip(".").count(".")
+        while len(state.stack) > 1 and state.stack[-1].level >= level:
+            state.stack.pop()
+        parent = state.stack[-1]
+        node = Node(
+            kind=kind if kind in {"group", "roman"} else "row",
+            number=number.rstrip(".") if number else None,
+            title=title,
+            line=block.line,
+            file=self.file,
+            level=level,
+            sheet=block.sheet,
+            in_task_zone=True,
+            from_table=True,
+        )
+        count = DECLARED_COUNT.search(title)
+        if count:
+            node.declared_count = int(count.group(1))
+        for name in FIELDS:
+            if values[name]:
+                node.fields[name].append(values[name])
+        parent.add_child(node)
+        state.stack.append(node)
+        state.last = node
+        return node
+
+    def finish_pending(self, state: _TableState) -> None:
+        if state.pending is not None and state.pending.number is None:
+            self.warn(
+                "missing_number",
+                f"Dòng bảng không có số thứ tự (TT): “{state.pending.title[:80]}”. Đã coi là "
+                "một nhiệm vụ riêng; hãy kiểm tra.",
+                line=state.pending.line,
+            )
+        state.pending = None
+
+    # ---- result ----------------------------------------------------------------------------
+    def finish(self) -> Document:
+        if self.title_lines:
+            self.meta.title = " ".join(self.title_lines).strip()
+        if not self.meta.issuer:
+            self.meta.issuer = self.guess_issuer()
+        sections: list[Section] = []
+        tasks: list[Task] = []
+        self.classify(self.root, None, sections, tasks)
+        return Document(
+            file=self.file,
+            meta=self.meta,
+            sections=sections,
+            tasks=tasks,
+            warnings=self.warnings,
+            boilerplate=self.boilerplate,
+            is_body=self.is_body,
+            appendix_reference=self.appendix_reference,
+        )
+
+    def guess_issuer(self) -> str | None:
+        text = "\n".join(one_line(b.text) for b in self.blocks[:400] if b.cells is None)
+        if self.meta.place:
+            place = re.sub(r"^(P|X|TT)\.\s*", "", self.meta.place).strip()
+            match = re.search(
+                rf"\b(phường|xã|thị trấn)\s+{re.escape(place)}\b", text, re.IGNORECASE
+            )
+            if match:
+                return f"Ủy ban nhân dân {match.group(1).lower()} {place}"
+        found = M.issuer_from_text(text)
+        if found:
+            return found
+        if self.appendix_reference and self.appendix_reference.get("issuer"):
+            return self.appendix_reference["issuer"]
+        return None
+
+    def classify(self, node: Node, section_id: str | None, sections, tasks) -> bool:
+        """Emit sections and tasks below node; True when a task was emitted below it."""
+        emitted_task = False
+        for child in node.children:
+            child_id = self.node_id(child)
+            candidate = child.from_table or child.in_task_zone
+            is_task = child.has_lead and candidate
+            if child.has_lead and not candidate:
+                self.warn(
+                    "lead_outside_tasks",
+                    f"Mục “{child.number or ''} {child.title[:80]}” có đơn vị thực hiện nhưng nằm "
+                    "ngoài phần nhiệm vụ của kế hoạch; chưa tính là nhiệm vụ. Nếu cần theo dõi, "
+                    "hãy thêm vào bảng phân công.",
+                    line=child.line,
+                )
+            makes_section = (
+                child.kind in {"appendix", "group", "roman"}
+                or any(c.kind != "row" or c.children for c in child.children)
+                or bool(child.children)
+            )
+            if is_task:
+                tasks.append(self.make_task(child, child_id, section_id))
+                emitted_task = True
+                if child.children:
+                    below = self.classify_into_task(child, child_id, sections, tasks)
+                    emitted_task = emitted_task or below
+                continue
+            if makes_section:
+                section = Section(
+                    id=child_id,
+                    number=child.number,
+                    title=child.title,
+                    declared_count=child.declared_count,
+                    parent=section_id,
+                    text=[text for _, text in child.body] + child.notes + _label_text(child),
+                    source=Source(self.file, child.line, child.sheet),
+                )
+                sections.append(section)
+                before = len(tasks)
+                below = self.classify(child, child_id, sections, tasks)
+                emitted_task = emitted_task or below
+                self.check_count(child, len(tasks) - before)
+                continue
+            # a leaf that is neither task nor section: its words stay with the section above
+            target = self.section_for(sections, section_id)
+            heading = f"{child.number}) {child.title}" if child.kind == "letter" else (
+                f"{child.number}. {child.title}" if child.number else child.title
+            )
+            lines = [heading.strip()] + [text for _, text in child.body] + child.notes + _label_text(child)
+            if target is not None:
+                target.text.extend(line for line in lines if line)
+            else:
+                self.meta.grounds.extend(line for line in lines if line)
+            if child.in_task_zone and child.kind not in {"root"}:
+                self.warn(
+                    "no_lead",
+                    f"Mục “{heading[:100]}” trông như nhiệm vụ nhưng không ghi cơ quan chủ trì; "
+                    "đã giữ làm nội dung của mục trên. Nếu là nhiệm vụ, hãy ghi đơn vị chủ trì.",
+                    line=child.line,
+                )
+        return emitted_task
+
+    def classify_into_task(self, node: Node, node_id: str, sections, tasks) -> bool:
+        """Children of a task: sub-tasks when they carry a lead, otherwise the task's details."""
+        if any(c.has_lead for c in node.descendants()):
+            sections.append(
+                Section(
+                    id=node_id,
+                    number=node.number,
+                    title=node.title,
+                    declared_count=node.declared_count,
+                    parent=tasks[-1].section if tasks else None,
+                    source=Source(self.file, node.line, node.sheet),
+                )
+            )
+            return self.classify(node, node_id, sections, tasks)
+        task = next(t for t in reversed(tasks) if t.id == node_id)
+        for child in node.descendants():
+            prefix = f"{child.number}) " if child.kind == "letter" else (
+                f"{child.number}. " if child.number else ""
+            )
+            task.details.append(f"{prefix}{child.title}".strip())
+            task.details.extend(text for _, text in child.body)
+            task.notes.extend(child.notes)
+        return False
+
+    def section_for(self, sections: list[Section], section_id: str | None) -> Section | None:
+        for section in reversed(sections):
+            if section.id == section_id:
+                return section
+        return None
+
+    def check_count(self, node: Node, found: int) -> None:
+        if node.declared_count is not None and node.declared_count != found:
+            self.warn(
+                "count_mismatch",
+                f"Mục {node.number or ''} ghi “({node.declared_count:02d} nhiệm vụ)” nhưng đọc "
+                f"được {found} nhiệm vụ. Hãy kiểm tra văn bản gốc.",
+                line=node.line,
+            )
+
+    def node_id(self, node: Node) -> str:
+        if node.kind == "appendix":
+            return node.id_prefix or ("PL" if self.appendix_count <= 1 else f"PL-{node.line}")
+        path = node_path(node)
+        if node.number is None:
+            parent_path = node_path(node.parent) if node.parent else []
+            path = compress_path(parent_path + [f"L{node.line}"])
+        return ".".join(path) if path else f"L{node.line}"
+
+    def make_task(self, node: Node, task_id: str, section_id: str | None) -> Task:
+        return Task(
+            id=task_id,
+            number=node.number,
+            section=section_id,
+            title=clean_title(node.title),
+            lead=split_units("\n".join(node.fields["lead"])),
+            coordinate=split_units("\n".join(node.fields["coordinate"])),
+            outputs=split_outputs("\n".join(node.fields["outputs"])),
+            deadline_text=one_line("; ".join(v for v in node.fields["deadline"] if v.strip())),
+            source=Source(self.file, node.line, node.sheet),
+            details=[text for _, text in node.body],
+            notes=list(node.notes),
+        )
+
+    # set by parse_document before parsing
+    blocks_by_line: dict[int, str] = {}
+    current_raw: str = ""
+
+
+@dataclass
+class _TableState:
+    columns: dict[str, int]
+    parent: Node
+    stack: list[Node]
+    headers: list[str] = field(default_factory=list)
+    last: Node | None = None
+    pending: Node | None = None
+
+
+def _date_or_none(day, month, year):
+    from datetime import date
+
+    if not (day and month and year):
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _label_text(node: Node) -> list[str]:
+    """Label values of a node that is not a task (kept as text so nothing is lost)."""
+    names = {"lead": "Chủ trì", "coordinate": "Phối hợp", "outputs": "Sản phẩm", "deadline": "Thời gian"}
+    return [f"{names[k]}: {v}" for k in FIELDS for v in node.fields[k] if v.strip()]
+
+
+def cell_title(cells: list[str], columns: dict[str, int]) -> str:
+    index = title_column(columns)
+    return cells[index] if index < len(cells) else ""
+
+
+def title_column(columns: dict[str, int]) -> int:
+    """The task text column: the leftmost of "Nhiệm vụ"/"Nội dung…", "Mục tiêu", "Hoạt động"."""
+    candidates = [columns[k] for k in ("title", "goal", "activity") if k in columns]
+    return min(candidates) if candidates else 1
+
+
+_NUMBER_CELL = re.compile(r"^(?P<num>[A-ZĐ]|[IVXLC]{1,6}|\d{1,3}(?:\.\d{1,3})*)\s*[.)]?(?:\s+(?P<rest>\S.*))?$")
+
+
+def split_number_cell(text: str) -> tuple[str | None, str]:
+    """"35" -> ("35", ""); "VII Nâng cao …" -> ("VII", "Nâng cao …"); "" -> (None, "")."""
+    text = text.strip()
+    if not text:
+        return None, ""
+    match = _NUMBER_CELL.match(text)
+    if not match:
+        return None, text
+    number = match.group("num")
+    rest = (match.group("rest") or "").strip()
+    if rest and len(number) == 1 and number.isalpha() and not rest[:1].isupper():
+        return None, text  # "A sentence", not a group letter
+    return number, rest
+
+
+def row_kind(number: str) -> str:
+    if re.match(r"^\d", number):
+        return "task"
+    if len(number) == 1 and number not in {"I", "V", "X"}:
+        return "group"
+    if roman_value(number) is not None:
+        return "roman"
+    return "group"
+
+
+def append_row(node: Node, title: str, values: dict[str, str]) -> None:
+    """A row broken by a page: add each column's continuation to the row above."""
+    if title:
+        node.title = join_continuation(node.title, title, one=True)
+    for name in FIELDS:
+        value = values[name]
+        if not value:
+            continue
+        if node.fields[name]:
+            node.fields[name][-1] = join_continuation(node.fields[name][-1], value)
+        else:
+            node.fields[name].append(value)
+
+
+def join_continuation(before: str, after: str, one: bool = False) -> str:
+    if not before:
+        return after
+    separator = " "
+    if not one and (is_bullet(after) or (after[:1].isupper() and before.rstrip().endswith((";", ".")))):
+        separator = "\n"
+    return f"{before.rstrip()}{separator}{after.lstrip()}"
+
+
+def clean_title(text: str) -> str:
+    return one_line(text)
+
+
+_UNIT_SPLIT = re.compile(r"\s*;\s*|\n+")
+_DASH_ITEM = re.compile(r"(?:(?<=[.;,])|^)\s*[-–+•]\s*(?=\S)")
+_SENTENCE_SPLIT = re.compile(r"(?<=\S)\.\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ(])")
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-ZĐ]{1,2}|TP|Tp|tp|St|ThS|TS|Th)$")
+
+
+def split_units(text: str) -> list[str]:
+    """Unit cell -> list of units as printed: split on ";", new lines and "-" bullets.
+
+    Commas and "và" stay (they occur inside one unit's name: "Phòng Xây dựng, Nông nghiệp và
+    Môi trường"); group phrases such as "Các phòng chuyên môn, đơn vị thuộc phường" stay whole.
+    "Văn phòng HĐND và UBND. Phòng Kinh tế" (a full stop between two names) is split too.
+    """
+    return _split_list(text)
+
+
+def split_outputs(text: str) -> list[str]:
+    """"Kế hoạch kiểm tra; Quyết định thành lập Đoàn kiểm tra; Kết luận kiểm tra." -> 3 items."""
+    return _split_list(text)
+
+
+def _split_list(text: str) -> list[str]:
+    items: list[str] = []
+    for part in _UNIT_SPLIT.split(text or ""):
+        part = _DASH_ITEM.sub("\n", part)
+        for piece in part.split("\n"):
+            for sentence in split_sentences(piece):
+                value = sentence.strip().strip(" -–+•").strip()
+                value = value.rstrip(" .;,")
+                if value:
+                    items.append(value)
+    return items
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split "A. B" between names, but not after an abbreviation like "TP." or "P."."""
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_SPLIT.finditer(text):
+        before = text[start : match.start()]
+        if _ABBREVIATION.search(before):
+            continue
+        pieces.append(text[start : match.start()])
+        start = match.end()
+    pieces.append(text[start:])
+    return pieces
+
+
+def parse_document(blocks: list[Block], file_name: str) -> Document:
+    parser = DocumentParser(blocks, file_name)
+    parser.blocks_by_line = {b.line: b.raw for b in blocks}
+    original = parser.handle_line
+
+    def tracking(block: Block) -> None:
+        parser.current_raw = block.raw
+        original(block)
+
+    parser.handle_line = tracking  # type: ignore[method-assign]
+    return parser.parse()

@@ -1,0 +1,382 @@
+"""Readers: turn a plan file (text, Markdown, docx, spreadsheet, doc/pdf) into blocks.
+
+Each reader guards against what arrives from outside: sizes are checked before reading,
+the real format is sniffed from the bytes, and every failure becomes a Vietnamese
+PlanFormatError / InputFileError instead of a library traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+from kehoach_xlsx.errors import InputFileError, PlanFormatError
+from kehoach_xlsx.model import PlanWarning
+from kehoach_xlsx.parse.blocks import Block
+
+MAX_TEXT_BYTES = 20 * 1024 * 1024  # a 300-page plan is ~1 MB of text
+MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_SHEET_ROWS = 20_000
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".csv", ".tsv", ""}
+SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+
+
+def sniff(path: Path) -> str:
+    """The real kind of a file from its first bytes: zip, ole, pdf, rtf or text."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    return "text"
+
+
+def check_size(path: Path, limit: int) -> None:
+    size = path.stat().st_size
+    if size > limit:
+        raise InputFileError(
+            f"Tệp {path.name} quá lớn ({size // (1024 * 1024)} MB, giới hạn "
+            f"{limit // (1024 * 1024)} MB). Kế hoạch thường chỉ vài trăm KB: hãy kiểm tra "
+            "đúng tệp chưa, hoặc tách phần phụ lục ra tệp riêng."
+        )
+
+
+def read_text_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
+    """Lines of a text/Markdown file; a line with tabs (or |pipes|) is a table row."""
+    check_size(path, MAX_TEXT_BYTES)
+    data = path.read_bytes()
+    if not data.strip():
+        raise PlanFormatError(f"Tệp {path.name} trống: không có nội dung kế hoạch nào để đọc.")
+    text = decode_text(data, path, warnings)
+    blocks: list[Block] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        blocks.append(text_line_block(number, raw))
+    return blocks
+
+
+def text_line_block(number: int, raw: str) -> Block:
+    line = raw.rstrip("\r\n")
+    if "\t" in line:
+        return Block(line=number, text=line.replace("\t", " "), cells=line.split("\t"), raw=raw)
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
+        cells = [c.strip() for c in stripped.strip("|").split("|")]
+        return Block(line=number, text=" ".join(cells), cells=cells, raw=raw)
+    return Block(line=number, text=line, raw=raw)
+
+
+def decode_text(data: bytes, path: Path, warnings: list[PlanWarning]) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else a legacy code page with a warning."""
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PlanFormatError(
+            f"Tệp {path.name} không phải văn bản (có dữ liệu nhị phân). Hãy mở bằng Word và "
+            "lưu lại dạng .docx hoặc .txt (UTF-8)."
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1258", errors="replace")
+    bad = text.count("\ufffd")
+    if bad > len(text) // 20:
+        raise PlanFormatError(
+            f"Tệp {path.name} không đọc được như văn bản tiếng Việt. Hãy lưu lại dạng UTF-8 "
+            "hoặc .docx rồi thử lại."
+        )
+    warnings.append(
+        PlanWarning(
+            "legacy_encoding",
+            "Tệp không ở dạng UTF-8; đã đọc theo bảng mã Windows-1258. Hãy kiểm tra dấu tiếng Việt.",
+            path.name,
+            None,
+        )
+    )
+    return text
+
+
+def check_zip(path: Path, required: str, kind_name: str) -> zipfile.ZipFile:
+    """Open a zip container after checking it is the kind we expect and not a zip bomb."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as err:
+        raise PlanFormatError(
+            f"Tệp {path.name} bị hỏng (không mở được như tệp {kind_name}). Hãy mở bằng phần mềm "
+            "văn phòng và lưu lại."
+        ) from err
+    names = archive.namelist()
+    total = sum(info.file_size for info in archive.infolist())
+    if total > MAX_ZIP_UNCOMPRESSED or len(names) > 10_000:
+        archive.close()
+        raise PlanFormatError(
+            f"Tệp {path.name} giải nén ra quá lớn ({total // (1024 * 1024)} MB): có thể là tệp "
+            "độc hại (zip bomb). Không đọc."
+        )
+    if required not in names:
+        archive.close()
+        found = "Excel" if "xl/workbook.xml" in names else "Word" if "word/document.xml" in names else ""
+        hint = f" (bên trong là tệp {found})" if found else ""
+        raise PlanFormatError(
+            f"Tệp {path.name} không phải tệp {kind_name} hợp lệ{hint}. Hãy kiểm tra đuôi tệp "
+            "hoặc lưu lại đúng định dạng."
+        )
+    return archive
+
+
+def read_docx_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
+    """Paragraphs and table rows of a .docx in document order (merged cells de-duplicated)."""
+    import docx  # python-docx
+    from docx.oxml.ns import qn
+
+    check_zip(path, "word/document.xml", "Word (.docx)").close()
+    try:
+        document = docx.Document(str(path))
+    except Exception as err:  # python-docx raises many kinds on damaged XML
+        raise PlanFormatError(f"Không đọc được tệp Word {path.name}: {err}") from err
+    blocks: list[Block] = []
+    number = 0
+    table_index = 0
+    body = document.element.body
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            number += 1
+            text = paragraph_text(child)
+            for piece in text.split("\n") if "\n" in text else [text]:
+                blocks.append(text_line_block(number, piece))
+        elif child.tag == qn("w:tbl"):
+            table_index += 1
+            for row in child.iter(qn("w:tr")):
+                number += 1
+                cells: list[str] = []
+                merged: set[int] = set()
+                for tc in row.iter(qn("w:tc")):
+                    props = tc.find(qn("w:tcPr"))
+                    span = 1
+                    continued = False
+                    if props is not None:
+                        grid = props.find(qn("w:gridSpan"))
+                        if grid is not None:
+                            span = int(grid.get(qn("w:val"), "1") or 1)
+                        vmerge = props.find(qn("w:vMerge"))
+                        # a vertically merged cell repeats its text only in the first row
+                        continued = vmerge is not None and vmerge.get(qn("w:val")) != "restart"
+                    text = "" if continued else "\n".join(
+                        paragraph_text(p) for p in tc.iter(qn("w:p"))
+                    ).strip("\n")
+                    if span > 1:
+                        merged.add(len(cells))
+                    cells.append(text)
+                    cells.extend([""] * (span - 1))
+                blocks.append(
+                    Block(
+                        line=number,
+                        text=" ".join(c for c in cells if c),
+                        cells=cells,
+                        raw="\t".join(cells),
+                        table=table_index,
+                        merged=merged,
+                    )
+                )
+    return blocks
+
+
+def paragraph_text(paragraph) -> str:
+    """Text of a w:p element with tabs and line breaks kept (python-docx drops nothing here)."""
+    from docx.oxml.ns import qn
+
+    parts: list[str] = []
+    for node in paragraph.iter():
+        if node.tag == qn("w:t"):
+            parts.append(node.text or "")
+        elif node.tag == qn("w:tab"):
+            parts.append("\t")
+        elif node.tag in (qn("w:br"), qn("w:cr")):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def read_sheet_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
+    """Rows of every visible sheet; numbers and dates turned into the text a person sees."""
+    from python_calamine import CalamineWorkbook
+
+    kind = sniff(path)
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        check_zip(path, "xl/workbook.xml", "Excel (.xlsx)").close()
+    elif suffix == ".ods":
+        check_zip(path, "content.xml", "OpenDocument (.ods)").close()
+    elif suffix == ".xls" and kind != "ole":
+        raise PlanFormatError(f"Tệp {path.name} không phải tệp Excel 97-2003 (.xls) hợp lệ.")
+    check_size(path, 100 * 1024 * 1024)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as err:  # calamine raises its own error types per format
+        raise PlanFormatError(f"Không đọc được bảng tính {path.name}: {err}") from err
+    blocks: list[Block] = []
+    for meta in workbook.sheets_metadata:
+        if str(getattr(meta, "visible", "Visible")).lower().find("visible") < 0 or (
+            "hidden" in str(getattr(meta, "visible", "")).lower()
+        ):
+            continue
+        sheet = workbook.get_sheet_by_name(meta.name)
+        rows = sheet.to_python(skip_empty_area=False, nrows=MAX_SHEET_ROWS + 1)
+        if len(rows) > MAX_SHEET_ROWS:
+            raise PlanFormatError(
+                f"Trang tính “{meta.name}” của {path.name} có hơn {MAX_SHEET_ROWS:,} dòng; "
+                "một phụ lục kế hoạch không lớn như vậy. Hãy xoá các dòng thừa rồi thử lại."
+            )
+        for index, row in enumerate(rows, start=1):
+            cells = [cell_text(value) for value in row]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            filled = [c for c in cells if c.strip()]
+            if len(filled) == 1 and cells and cells[0].strip():
+                # a title or heading typed in the first column (or a merged row)
+                blocks.append(Block(line=index, text=cells[0], raw=cells[0], sheet=meta.name))
+            else:
+                blocks.append(
+                    Block(
+                        line=index,
+                        text=" ".join(filled),
+                        cells=cells,
+                        raw="\t".join(cells),
+                        sheet=meta.name,
+                    )
+                )
+    return blocks
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def convert_with_office(path: Path, target: str) -> Path:
+    """Convert .doc/.rtf/.odt (and friends) with LibreOffice into a temp folder; path of result."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise InputFileError(
+            f"Không đọc trực tiếp được tệp {path.name}. Hãy mở bằng Word/LibreOffice và "
+            "“Lưu thành” .docx, rồi chạy lại với tệp .docx (hoặc cài LibreOffice để tự chuyển)."
+        )
+    outdir = Path(tempfile.mkdtemp(prefix="kehoach-convert-"))
+    profile = outdir / "profile"
+    try:
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(outdir),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+            env={**os.environ, "HOME": str(outdir)},
+        )
+    except (subprocess.SubprocessError, OSError) as err:
+        raise PlanFormatError(
+            f"LibreOffice không chuyển được tệp {path.name}. Hãy mở bằng Word và lưu thành .docx."
+        ) from err
+    results = [p for p in outdir.iterdir() if p.is_file()]
+    if not results:
+        raise PlanFormatError(
+            f"LibreOffice không chuyển được tệp {path.name}. Hãy mở bằng Word và lưu thành .docx."
+        )
+    return results[0]
+
+
+def read_pdf_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
+    """Text of a PDF via pdftotext (poppler); table columns are lost, so we say so."""
+    tool = shutil.which("pdftotext")
+    if not tool:
+        raise InputFileError(
+            f"Không đọc trực tiếp được tệp PDF {path.name}. Hãy dùng bản Word (.docx) của kế "
+            "hoạch, hoặc mở PDF bằng Word và lưu thành .docx."
+        )
+    try:
+        result = subprocess.run(
+            [tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120, check=True
+        )
+    except (subprocess.SubprocessError, OSError) as err:
+        raise PlanFormatError(f"Không đọc được tệp PDF {path.name} (có thể bị hỏng).") from err
+    text = result.stdout.decode("utf-8", errors="replace")
+    if not text.strip():
+        raise PlanFormatError(
+            f"Tệp PDF {path.name} không có chữ (có thể là bản scan). Hãy dùng bản Word của kế hoạch."
+        )
+    warnings.append(
+        PlanWarning(
+            "pdf_input",
+            "Đọc từ PDF: bảng phân công có thể mất cột. Nên dùng bản Word (.docx) của kế hoạch.",
+            path.name,
+            None,
+        )
+    )
+    return [text_line_block(n, raw) for n, raw in enumerate(text.splitlines(), start=1)]
+
+
+def load_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
+    """Pick the reader from the file's real content (the extension is only a hint)."""
+    if not path.exists():
+        raise InputFileError(f"Không tìm thấy tệp {path}. Hãy kiểm tra lại đường dẫn.")
+    if path.is_dir():
+        raise InputFileError(f"{path} là thư mục, không phải tệp kế hoạch.")
+    if path.stat().st_size == 0:
+        raise PlanFormatError(f"Tệp {path.name} trống: không có nội dung kế hoạch nào để đọc.")
+    suffix = path.suffix.lower()
+    kind = sniff(path)
+    if kind == "pdf":
+        return read_pdf_blocks(path, warnings)
+    if suffix == ".docx":
+        if kind != "zip":
+            raise PlanFormatError(
+                f"Tệp {path.name} có đuôi .docx nhưng không phải tệp Word. Hãy mở bằng Word và lưu lại."
+            )
+        return read_docx_blocks(path, warnings)
+    if suffix in SHEET_SUFFIXES:
+        return read_sheet_blocks(path, warnings)
+    if suffix in {".doc", ".rtf", ".odt", ".wpd"} or kind in {"ole", "rtf"}:
+        converted = convert_with_office(path, "docx")
+        try:
+            return read_docx_blocks(converted, warnings)
+        finally:
+            shutil.rmtree(converted.parent, ignore_errors=True)
+    if kind == "zip":
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+        if "word/document.xml" in names:
+            return read_docx_blocks(path, warnings)
+        if "xl/workbook.xml" in names or "content.xml" in names:
+            return read_sheet_blocks(path, warnings)
+        raise PlanFormatError(f"Tệp {path.name} là tệp nén không chứa văn bản kế hoạch.")
+    if suffix in TEXT_SUFFIXES or kind == "text":
+        return read_text_blocks(path, warnings)
+    raise InputFileError(
+        f"Chưa hỗ trợ định dạng {suffix} ({path.name}). Dùng .docx, .txt, .md, .xlsx, .xls, .ods."
+    )

@@ -1,0 +1,117 @@
+"""The plan's header and footer: number, place and date, title, grounds, recipients, signature."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from kehoach_xlsx.vntext import fold
+
+NUMBER_LINE = re.compile(r"^\s*S[ốo]\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+PLACE_DATE = re.compile(
+    r"^\s*(?P<place>[^,]{2,60}),\s*ng[àa]y\s*(?P<d>\d{1,2})?\s*th[áa]ng\s*(?P<m>\d{1,2})?\s*"
+    r"n[ăa]m\s*(?P<y>\d{4})\s*\.?\s*$",
+    re.IGNORECASE,
+)
+APPENDIX_REFERENCE = re.compile(
+    r"k[èe]m\s+theo\s+k[ếe]\s+ho[ạa]ch\s+s[ốo]\s*(?P<number>[^\s]*(?:\s*/\s*[^\s]+)?)\s*"
+    r"(?:ng[àa]y\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4}))?"
+    r"(?:\s*c[ủu]a\s+(?P<issuer>[^)]+))?",
+    re.IGNORECASE,
+)
+ISSUER_IN_TEXT = re.compile(
+    r"(?P<issuer>(?:Ủy|Uỷ|ỦY|UỶ) ban nhân dân|UBND)\s+(?P<kind>phường|xã|thị trấn|Phường|Xã)"
+    r"(?P<name>(?:\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]"
+    r"[\wÀ-ỹ]*)+)"
+)
+MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "doc lap tu do hanh phuc")
+SIGNATURE_ROLES = (
+    "tm.",
+    "kt.",
+    "tl.",
+    "tuq.",
+    "chu tich",
+    "pho chu tich",
+    "truong phong",
+    "chanh van phong",
+    "giam doc",
+)
+GROUND_STARTS = ("thuc hien", "can cu", "theo ", "nham ")
+
+
+def parse_number(value: str) -> str | None:
+    """"143/KH-UBND" -> "143/KH-UBND"; "69 /KH-UBND" -> "69/KH-UBND"; "/KH-UBND" (draft) -> None."""
+    compact = re.sub(r"\s+", "", value)
+    if not compact or compact.startswith("/") or not re.match(r"^[0-9]", compact):
+        return None
+    return compact.rstrip(".")
+
+
+def parse_place_date(text: str) -> tuple[str, date | None] | None:
+    match = PLACE_DATE.match(text)
+    if not match:
+        return None
+    place = match.group("place").strip()
+    day, month, year = match.group("d"), match.group("m"), match.group("y")
+    when = None
+    if day and month and year:
+        try:
+            when = date(int(year), int(month), int(day))
+        except ValueError:
+            when = None
+    return place, when
+
+
+def is_title_word(text: str) -> bool:
+    """The lone "KẾ HOẠCH" line above the plan's title."""
+    return fold(text).strip(" .:") == "ke hoach"
+
+
+def is_motto(text: str) -> bool:
+    folded = fold(text).replace("–", "-")
+    return any(folded.startswith(m) for m in MOTTO)
+
+
+def is_issuer_line(text: str) -> bool:
+    folded = fold(text)
+    return text.isupper() and (
+        folded.startswith("uy ban nhan dan") or folded.startswith("ubnd") or folded.startswith("hoi dong")
+    )
+
+
+def is_recipients_start(text: str) -> bool:
+    return fold(text).rstrip(" :").strip() == "noi nhan"
+
+
+def is_signature_role(text: str) -> bool:
+    folded = fold(text).strip()
+    return any(folded.startswith(role) for role in SIGNATURE_ROLES)
+
+
+def is_appendix_heading(text: str) -> bool:
+    folded = fold(text)
+    return folded.startswith("phu luc") and len(text) < 200
+
+
+APPENDIX_NUMBER = re.compile(r"ph[ụu]\s*l[ụu]c\s*(?:s[ốo]\s*)?(?P<num>[0-9IVXLC]+)\b", re.IGNORECASE)
+
+
+def appendix_number(text: str) -> str | None:
+    match = APPENDIX_NUMBER.search(text)
+    if not match:
+        return None
+    number = match.group("num")
+    return number.zfill(2) if number.isdigit() else number
+
+
+def issuer_from_text(text: str) -> str | None:
+    match = ISSUER_IN_TEXT.search(text)
+    if not match:
+        return None
+    kind = match.group("kind").lower()
+    name = match.group("name").strip()
+    return f"Ủy ban nhân dân {kind} {name}"
+
+
+def is_ground(text: str) -> bool:
+    return fold(text).startswith(GROUND_STARTS)

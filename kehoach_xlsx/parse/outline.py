@@ -1,0 +1,138 @@
+"""The outline of a plan: numbered headings and items, table rows, and what each carries.
+
+Both forms of a plan end up as the same tree of Nodes: a prose item "2.1 …" followed by
+"- Cơ quan chủ trì: …" lines and an appendix row "1 | … | Văn phòng … | …" are both a Node
+with a number, a title and field values. Whether a node is a task, a section or section text
+is decided afterwards from what it carries (see document.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+FIELDS = ("lead", "coordinate", "outputs", "deadline")
+
+ROMAN = re.compile(r"^[IVXLC]+$")
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+@dataclass
+class Node:
+    """A heading, an item or a table row of the plan."""
+
+    kind: str  # root, appendix, group, roman, arabic, dotted, letter, row
+    number: str | None
+    title: str
+    line: int
+    file: str
+    level: int
+    sheet: str | None = None
+    fields: dict[str, list[str]] = field(default_factory=lambda: {f: [] for f in FIELDS})
+    body: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = None
+    in_task_zone: bool = False
+    zone_title: str = ""
+    id_prefix: str | None = None  # appendix prefix like "PL01"
+    from_table: bool = False
+    title_open: bool = True  # prose: the next lowercase line may continue the title
+    declared_count: int | None = None
+    lead_label_seen: bool = False
+
+    def add_child(self, node: Node) -> None:
+        node.parent = self
+        self.children.append(node)
+
+    @property
+    def has_lead(self) -> bool:
+        return any(value.strip() for value in self.fields["lead"])
+
+    def descendants(self):
+        for child in self.children:
+            yield child
+            yield from child.descendants()
+
+
+def roman_value(text: str) -> int | None:
+    if not ROMAN.match(text):
+        return None
+    total = 0
+    previous = 0
+    for char in reversed(text):
+        value = ROMAN_VALUES[char]
+        total = total - value if value < previous else total + value
+        previous = max(previous, value)
+    return total
+
+
+_ITEM_PATTERNS = (
+    ("dotted", re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?\s*(?P<title>\S.*)$")),
+    ("arabic", re.compile(r"^(?P<num>\d{1,2})\s*[.)]\s*(?P<title>\S.*)$")),
+    ("roman", re.compile(r"^(?P<num>[IVXLC]{1,6})\s*[.)]\s*(?P<title>\S.*)$")),
+    ("letter", re.compile(r"^(?P<num>[a-zđ])\s*\)\s*(?P<title>\S.*)$")),
+    ("letter", re.compile(r"^(?P<num>[a-zđ])\.\s+(?P<title>\S.*)$")),
+)
+
+ITEM_LEVEL = {"roman": 1, "arabic": 2, "letter": 8}
+
+
+def match_item(text: str) -> tuple[str, str, str, int] | None:
+    """(kind, number, title, level) for "2.1 Triển khai …", "a) Rà soát …", "II. NỘI DUNG"."""
+    for kind, pattern in _ITEM_PATTERNS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        number = match.group("num")
+        title = match.group("title").strip()
+        if kind == "roman" and roman_value(number) is None:
+            continue
+        if kind == "dotted":
+            # "2.1 …" is a level deeper than "2."; a trailing year like "2.2026" is not a number
+            if any(len(part) > 2 for part in number.split(".")):
+                continue
+            level = 1 + number.count(".") + 1
+        else:
+            level = ITEM_LEVEL[kind]
+        if kind == "arabic" and re.match(r"^\d", title):
+            continue  # "1. 000 đồng" or a date, not an item
+        return kind, number, title, level
+    return None
+
+
+_BULLET = re.compile(r"^[-–—+•*▪·]\s*")
+
+
+def is_bullet(text: str) -> bool:
+    return bool(_BULLET.match(text))
+
+
+def starts_lowercase(text: str) -> bool:
+    stripped = text.lstrip(" \"“(…")
+    return bool(stripped) and stripped[0].islower()
+
+
+def compress_path(tokens: list[str]) -> list[str]:
+    """["III", "2", "2.2", "a"] -> ["III", "2.2", "a"]: a dotted number already names its parent."""
+    result: list[str] = []
+    for token in tokens:
+        if result and token.startswith(result[-1] + "."):
+            result[-1] = token
+        else:
+            result.append(token)
+    return result
+
+
+def node_path(node: Node) -> list[str]:
+    tokens: list[str] = []
+    current: Node | None = node
+    while current is not None and current.kind != "root":
+        if current.kind == "appendix":
+            if current.id_prefix:
+                tokens.append(current.id_prefix)
+            break
+        if current.number:
+            tokens.append(current.number.rstrip("."))
+        current = current.parent
+    return compress_path(list(reversed(tokens)))

@@ -1,0 +1,193 @@
+"""The words plans use: column headers, field labels, headings, boilerplate.
+
+Everything is compared in folded form (no accents, lower case), so "Cơ quan chủ trì",
+"CƠ QUAN CHỦ TRÌ" and an NFD "Cơ quan chủ trì" all match.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kehoach_xlsx.vntext import fold
+
+# Field -> header texts met in real appendices (folded, "/" and extra spaces removed).
+COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "number": ("tt", "stt", "so tt", "so thu tu", "ma nv"),
+    "title": (
+        "nhiem vu",
+        "noi dung",
+        "noi dung cong viec",
+        "noi dung nhiem vu",
+        "noi dung trien khai",
+        "ten nhiem vu",
+        "nhiem vu giai phap",
+        "cong viec",
+    ),
+    "activity": ("hoat dong cu the", "hoat dong", "cac hoat dong"),
+    "goal": ("muc tieu",),
+    "lead": (
+        "co quan chu tri",
+        "don vi chu tri",
+        "co quan don vi chu tri",
+        "chu tri",
+        "don vi thuc hien",
+        "co quan thuc hien",
+        "co quan tham muu thuc hien",
+        "don vi bo phan thuc hien",
+        "bo phan thuc hien",
+        "don vi",
+        "co quan chu tri tham muu",
+        "don vi tham muu",
+        "trach nhiem thuc hien",
+    ),
+    "coordinate": (
+        "co quan phoi hop",
+        "don vi phoi hop",
+        "co quan don vi phoi hop",
+        "phoi hop",
+        "co quan don vi phoi hop thuc hien",
+    ),
+    "outputs": (
+        "san pham dau ra",
+        "san pham",
+        "ket qua",
+        "ket qua mong doi",
+        "ket qua du kien",
+        "hinh thuc van ban",
+        "san pham du kien",
+        "hinh thuc san pham",
+    ),
+    "deadline": (
+        "tien do thuc hien",
+        "tien do",
+        "thoi gian thuc hien",
+        "thoi gian hoan thanh",
+        "thoi han",
+        "thoi han hoan thanh",
+        "thoi gian",
+        "thoi gian thuc hien hoan thanh",
+    ),
+    "override": ("han do dieu phoi dat",),
+    "kind": ("loai han",),
+    "note": ("ghi chu",),
+}
+
+# Labels of the prose form: "- Cơ quan chủ trì: …", "a) Cơ quan thực hiện: …".
+LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "lead": (
+        "co quan chu tri",
+        "don vi chu tri",
+        "co quan don vi chu tri",
+        "chu tri",
+        "don vi thuc hien",
+        "co quan thuc hien",
+        "co quan tham muu thuc hien",
+        "don vi bo phan thuc hien",
+        "bo phan thuc hien",
+        "co quan chu tri tham muu",
+        "co quan tham muu",
+        "don vi tham muu",
+    ),
+    "coordinate": COLUMN_SYNONYMS["coordinate"],
+    "outputs": COLUMN_SYNONYMS["outputs"],
+    "deadline": COLUMN_SYNONYMS["deadline"],
+}
+
+
+def header_key(text: str) -> str:
+    """Folded header text without punctuation: "Đơn vị/ Bộ phận thực hiện" -> "don vi bo phan thuc hien"."""
+    folded = fold(text)
+    folded = re.sub(r"\(.*?\)", " ", folded)  # "(dự kiến)" and similar remarks
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", folded).split())
+
+
+def column_field(text: str) -> str | None:
+    """Which field a header cell names, or None."""
+    key = header_key(text)
+    if not key:
+        return None
+    for field_name, names in COLUMN_SYNONYMS.items():
+        if key in names:
+            return field_name
+    # "Cơ quan chủ trì thực hiện", "Thời gian hoàn thành dự kiến": a known name at the start
+    for field_name, names in COLUMN_SYNONYMS.items():
+        for name in names:
+            if len(name) > 5 and key.startswith(name + " "):
+                return field_name
+    return None
+
+
+def header_fields(cells: list[str]) -> dict[str, int] | None:
+    """Column index per field when the row is an appendix header row, else None.
+
+    A header row names the task column and at least one assignment column (lead, outputs or
+    deadline) — this is what tells a table of tasks from any other table.
+    """
+    found: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        field_name = column_field(cell)
+        if field_name and field_name not in found:
+            found[field_name] = index
+    has_task = "title" in found or "activity" in found or "goal" in found
+    if has_task and "lead" in found and len(found) >= 3:
+        return found
+    if has_task and len(found) >= 4:
+        return found
+    return None
+
+
+_LABEL_PREFIX = re.compile(r"^\s*(?:[-–—+•*]\s*)?(?:[a-zđ][).]\s*)?(?:[-–—+•*]\s*)?", re.IGNORECASE)
+_LABELS_FOLDED: list[tuple[str, str]] = sorted(
+    ((name, field_name) for field_name, names in LABEL_SYNONYMS.items() for name in names),
+    key=lambda pair: -len(pair[0]),
+)
+
+
+def match_label(text: str) -> tuple[str, str, bool] | None:
+    """("lead", "Văn phòng HĐND và UBND", has_colon) for "- a) Cơ quan chủ trì: Văn phòng …".
+
+    The label must be followed by ":" — or stand alone ("* Đơn vị thực hiện") as a sub-heading.
+    """
+    prefix = _LABEL_PREFIX.match(text)
+    body = text[prefix.end() :] if prefix else text
+    colon = body.find(":")
+    head = body[:colon] if colon >= 0 else body
+    if len(head) > 60:
+        return None
+    key = header_key(head)
+    for name, field_name in _LABELS_FOLDED:
+        if key == name:
+            if colon >= 0:
+                return field_name, body[colon + 1 :].strip(), True
+            return field_name, "", False
+    return None
+
+
+# Top-level headings under which the prose form lists tasks.
+TASK_ZONE_WORDS = ("nhiem vu", "noi dung", "giai phap", "phan cong")
+NON_TASK_ZONE_WORDS = (
+    "to chuc thuc hien",
+    "muc dich",
+    "muc tieu",
+    "kinh phi",
+    "lo trinh",
+    "danh gia thuc trang",
+    "thuc trang",
+    "ket qua dat duoc",
+    "quan diem",
+)
+
+
+def is_task_zone_title(title: str) -> bool:
+    folded = fold(title)
+    if any(word in folded for word in NON_TASK_ZONE_WORDS):
+        return False
+    return any(word in folded for word in TASK_ZONE_WORDS)
+
+
+def is_excluded_zone_title(title: str) -> bool:
+    folded = fold(title)
+    return any(word in folded for word in NON_TASK_ZONE_WORDS)
+
+
+DECLARED_COUNT = re.compile(r"\(\s*(\d{1,3})\s*nhi[eệ]m\s*v[uụ]\s*\)", re.IGNORECASE)

@@ -1,0 +1,862 @@
+"""Read the workbooks units send back, whatever they did to them.
+
+A returned file passes ``safety.inspect_file`` first, then python-calamine reads cell values
+(never formulas, never macros). The data sheet is found by its header texts, columns by
+header text, rows by the task id in "Mã NV"; names of files and sheets, row order, extra
+columns and rows, hidden rows, merged cells and .xls/.ods re-saves do not matter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+from kehoach_xlsx.errors import ReturnedFileError
+from kehoach_xlsx.safety import DEFAULT_LIMITS, FileCheck, Limits, inspect_file
+from kehoach_xlsx.vntext import clean_spaces, fold, nfc
+from kehoach_xlsx.workbook.identity import IDENTITY_MARK, read_identity
+
+# --- header texts (design.md "Unit workbook") ------------------------------------------------
+
+FIELD_HEADERS: dict[str, str] = {
+    "stt": "STT",
+    "task_id": "Mã NV",
+    "title": "Nhiệm vụ",
+    "role": "Vai trò",
+    "outputs": "Sản phẩm đầu ra",
+    "due": "Hạn",
+    "status": "Tình trạng",
+    "completed": "Ngày hoàn thành",
+    "result": "Kết quả thực hiện",
+    "documents": "Sản phẩm đã ban hành (số, ký hiệu)",
+    "issues": "Khó khăn, đề xuất",
+}
+LOCKED_FIELDS = ("title", "role", "outputs", "due")
+ANSWER_FIELDS = ("status", "completed", "result", "documents", "issues")
+
+# Folded spellings a person may leave after retyping a header; the canonical text comes first.
+_HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "stt": ("stt", "tt", "so tt", "so thu tu"),
+    "task_id": ("ma nv", "ma nhiem vu", "ma so nhiem vu", "ma"),
+    "title": ("nhiem vu", "noi dung", "noi dung nhiem vu", "ten nhiem vu", "noi dung cong viec"),
+    "role": ("vai tro", "chu tri/phoi hop", "chu tri phoi hop"),
+    "outputs": ("san pham dau ra", "san pham du kien", "ket qua du kien"),
+    "due": ("han", "thoi han", "han hoan thanh", "tien do", "thoi gian hoan thanh"),
+    "status": ("tinh trang", "trang thai", "tinh trang thuc hien", "tien do thuc hien"),
+    "completed": ("ngay hoan thanh", "ngay hoan thanh thuc te", "thoi gian hoan thanh thuc te"),
+    "result": ("ket qua thuc hien", "ket qua", "ket qua dat duoc"),
+    "documents": (
+        "san pham da ban hanh (so, ky hieu)",
+        "san pham da ban hanh",
+        "van ban da ban hanh",
+        "so, ky hieu van ban",
+    ),
+    "issues": (
+        "kho khan, de xuat",
+        "kho khan, vuong mac, de xuat",
+        "kho khan",
+        "de xuat",
+        "kien nghi",
+    ),
+}
+
+STATUS_LABELS: dict[str, str] = {
+    "not_started": "Chưa thực hiện",
+    "in_progress": "Đang thực hiện",
+    "done": "Đã hoàn thành",
+    "cannot_do": "Không thực hiện được",
+}
+# Folded, punctuation-free answers seen in returns, mapped to status codes.
+_STATUS_WORDS: dict[str, str] = {
+    "chua thuc hien": "not_started",
+    "chua": "not_started",
+    "chua lam": "not_started",
+    "chua trien khai": "not_started",
+    "chua bat dau": "not_started",
+    "dang thuc hien": "in_progress",
+    "dang lam": "in_progress",
+    "dang trien khai": "in_progress",
+    "dang tien hanh": "in_progress",
+    "dang": "in_progress",
+    "chua xong": "in_progress",
+    "chua hoan thanh": "in_progress",
+    "da hoan thanh": "done",
+    "hoan thanh": "done",
+    "xong": "done",
+    "da xong": "done",
+    "da thuc hien": "done",
+    "da thuc hien xong": "done",
+    "khong thuc hien duoc": "cannot_do",
+    "khong thuc hien": "cannot_do",
+    "khong the thuc hien": "cannot_do",
+    "khong lam duoc": "cannot_do",
+}
+
+Status = Literal["not_started", "in_progress", "done", "cannot_do", "invalid"]
+
+
+class Problem(NamedTuple):
+    """A doubt about one returned row: stable code + Vietnamese message."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class ReturnWarning:
+    """A fact about a returned file worth showing to the coordinator (Finding-like)."""
+
+    code: str
+    message: str
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+
+
+@dataclass
+class ReturnedRow:
+    """One task row of a returned workbook, with the answers as typed and as understood."""
+
+    sheet: str
+    row: int  # 1-based sheet row
+    task_id: str | None
+    assigned: dict[str, str]  # the locked columns as found: Nhiệm vụ, Vai trò, Sản phẩm đầu ra, Hạn
+    status_raw: str
+    status: Status | None  # None when blank
+    completed: date | None
+    completed_raw: str
+    result: str
+    documents: str
+    issues: str
+    blank: bool
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["completed"] = self.completed.isoformat() if self.completed else None
+        data["problems"] = [{"code": p.code, "message": p.message} for p in self.problems]
+        return data
+
+
+@dataclass
+class ReturnedBook:
+    """Everything read from one returned file."""
+
+    path: str
+    sha256: str
+    kind: str
+    identity: dict[str, Any] | None
+    identified_by: Literal["identity", "content"] | None
+    header_unit_name: str | None
+    sheet: str | None
+    columns: dict[str, int]  # field -> 0-based column index in the data sheet
+    rows: list[ReturnedRow] = field(default_factory=list)
+    warnings: list[ReturnWarning] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "kind": self.kind,
+            "identity": self.identity,
+            "identified_by": self.identified_by,
+            "header_unit_name": self.header_unit_name,
+            "sheet": self.sheet,
+            "rows": [r.to_dict() for r in self.rows],
+            "warnings": [asdict(w) for w in self.warnings],
+        }
+
+
+@dataclass
+class FailedFile:
+    """A returned file we could not read; the others go on."""
+
+    path: str
+    sha256: str | None
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class ReturnedBookError(ReturnedFileError):
+    """A returned file refused or unreadable; ``code`` is stable, str(err) Vietnamese."""
+
+    def __init__(self, code: str, message: str, sha256: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.sha256 = sha256
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_returned_book(
+    path: str | Path,
+    expected_headers: Iterable[str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ReturnedBook:
+    """Read one returned workbook (any name, .xlsx/.xlsm/.xls/.ods) into a ``ReturnedBook``.
+
+    ``expected_headers`` are header texts the data sheet must show (default "Mã NV" and
+    "Tình trạng"). Raises ``ReturnedBookError`` when the file is unsafe or unreadable.
+    """
+    path = Path(path)
+    check = inspect_file(path, limits)
+    if not check.ok:
+        raise ReturnedBookError(check.code or "rejected", check.reason or "", _sha256_or_none(path))
+    try:
+        content = path.read_bytes()
+    except OSError as err:
+        raise ReturnedBookError("unreadable", f"Không đọc được tệp {path.name}: {err}.") from err
+    sha = hashlib.sha256(content).hexdigest()
+    sheets = _load_sheets(path, content, sha)
+    return _build_book(path, sha, check, sheets, expected_headers)
+
+
+def read_returned_books(
+    paths: Iterable[str | Path],
+    threads: int = 2,
+    progress: Callable[[int, int, str], None] | None = None,
+    expected_headers: Iterable[str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[ReturnedBook | FailedFile]:
+    """Read many returned files, in input order; one bad file becomes a ``FailedFile``.
+
+    python-calamine releases the GIL while parsing, so ``threads=2`` uses both cores.
+    ``progress(done, total, path)`` is called from the caller's thread as results arrive.
+    """
+    path_list = [Path(p) for p in paths]
+    headers = list(expected_headers) if expected_headers is not None else None
+
+    def one(path: Path) -> ReturnedBook | FailedFile:
+        try:
+            return read_returned_book(path, headers, limits)
+        except ReturnedBookError as err:
+            return FailedFile(str(path), err.sha256, err.code, str(err))
+        except MemoryError:
+            return FailedFile(
+                str(path), _sha256_or_none(path), "out_of_memory", f"Tệp {path.name} quá lớn."
+            )
+        except Exception as err:  # noqa: BLE001 - one hostile file must never stop the batch
+            return FailedFile(
+                str(path),
+                _sha256_or_none(path),
+                "unreadable",
+                f"Không đọc được tệp {path.name} ({type(err).__name__}: {err}).",
+            )
+
+    total = len(path_list)
+    results: list[ReturnedBook | FailedFile] = []
+    if threads <= 1 or total <= 1:
+        for index, path in enumerate(path_list, 1):
+            results.append(one(path))
+            if progress:
+                progress(index, total, str(path))
+        return results
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for index, result in enumerate(pool.map(one, path_list), 1):
+            results.append(result)
+            if progress:
+                progress(index, total, result.path)
+    return results
+
+
+def _sha256_or_none(path: Path) -> str | None:
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+Cell = Any
+Grid = list[list[Cell]]
+
+
+@dataclass
+class _Sheet:
+    name: str
+    hidden: bool
+    grid: Grid
+    merged: list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+def _load_sheets(path: Path, content: bytes, sha: str) -> list[_Sheet]:
+    # from_filelike sniffs the format from the bytes, so a renamed .xls or .ods still opens.
+    try:
+        with CalamineWorkbook.from_filelike(io.BytesIO(content)) as book:
+            sheets = []
+            for meta in book.sheets_metadata:
+                if "Work" not in str(meta.typ):
+                    continue  # chart and macro sheets hold no answers
+                sheet = book.get_sheet_by_name(meta.name)
+                sheets.append(
+                    _Sheet(
+                        name=meta.name,
+                        hidden="Visible" not in str(meta.visible),
+                        grid=sheet.to_python(skip_empty_area=False),
+                        merged=list(sheet.merged_cell_ranges or []),
+                    )
+                )
+            return sheets
+    except PasswordError as err:
+        raise ReturnedBookError(
+            "encrypted",
+            f"Tệp {path.name} có mật khẩu; hãy đề nghị đơn vị gỡ mật khẩu rồi gửi lại.",
+            sha,
+        ) from err
+    except CalamineError as err:
+        raise ReturnedBookError(
+            "corrupt_file",
+            f"Tệp {path.name} bị hỏng, không đọc được nội dung ({err}).",
+            sha,
+        ) from err
+
+
+def _build_book(
+    path: Path,
+    sha: str,
+    check: FileCheck,
+    sheets: list[_Sheet],
+    expected_headers: Iterable[str] | None,
+) -> ReturnedBook:
+    warnings = [ReturnWarning(c.code, c.message, str(path)) for c in check.warnings]
+    if check.formula_cells:
+        warnings.append(
+            ReturnWarning(
+                "formula_in_answer",
+                f"Tệp có {check.formula_cells} ô công thức; chỉ đọc giá trị đã lưu, không tính lại.",
+                str(path),
+            )
+        )
+    identity = None
+    for sheet in sheets:
+        identity = parse_identity(sheet.grid)
+        if identity is not None:
+            break
+    if identity is None and check.workbook_id:
+        # The hidden sheet was deleted but the defined name survived.
+        identity = {"workbook_id": check.workbook_id, "tasks": [], "partial": True}
+    required = [_header_key(h) for h in (expected_headers or ("Mã NV", "Tình trạng"))]
+    found = _find_data_sheet(sheets, required)
+    book = ReturnedBook(
+        path=str(path),
+        sha256=sha,
+        kind=check.kind,
+        identity=identity,
+        identified_by="identity" if identity else None,
+        header_unit_name=None,
+        sheet=None,
+        columns={},
+        warnings=warnings,
+    )
+    if found is None:
+        book.warnings.append(
+            ReturnWarning(
+                "no_data_sheet",
+                "Không tìm thấy trang báo cáo (dòng tiêu đề có “Mã NV” và “Tình trạng”) trong tệp.",
+                str(path),
+            )
+        )
+        return book
+    sheet, header_row, columns = found
+    book.sheet = sheet.name
+    book.columns = columns
+    book.header_unit_name = _header_unit_name(sheet.grid[:header_row])
+    _fill_merged(sheet, header_row, book)
+    book.rows = _read_rows(sheet, header_row, columns, check.date1904, book, identity)
+    if identity is None and any(r.task_id for r in book.rows):
+        book.identified_by = "content"
+    return book
+
+
+# --- identity sheet ("_kehoach") -------------------------------------------------------------
+
+
+def parse_identity(grid: Grid) -> dict[str, Any] | None:
+    """Read the identity sheet ("_kehoach") into a plain dict, tolerating re-saves.
+
+    Uses ``workbook.identity.read_identity``; returns ``{"plan_id": ..., "unit": ...,
+    "period": ..., "due": ISO, "generated": ISO, "workbook_id": ..., "format_version": 1,
+    "tasks": [{task_id, fingerprint, role, row}]}``. A marked sheet that lost its unit or
+    workbook id still gives its key/value rows with ``"partial": True``; None when the grid
+    is not an identity sheet at all.
+    """
+    if not any(row and _text(row[0]) == IDENTITY_MARK for row in grid[:5]):
+        return None
+    found, task_rows = read_identity(grid)
+    tasks = [asdict(t) for t in task_rows]
+    if found is not None:
+        data = asdict(found)
+        data["due"] = found.due.isoformat() if found.due else None
+        data["generated"] = found.generated.isoformat() if found.generated else None
+        data["tasks"] = tasks
+        return data
+    data = {"partial": True, "tasks": tasks}
+    for row in grid[1:]:
+        key = _text(row[0]) if row else ""
+        if key == "task_id":
+            break
+        if key and len(row) > 1:
+            data[key] = _text(row[1])
+    return data
+
+
+# --- finding the data sheet and its columns --------------------------------------------------
+
+
+def _header_key(text: str) -> str:
+    """Fold a header cell: accents, case, spacing, line breaks, "*" marks and ":" go."""
+    folded = fold(clean_spaces(nfc(text)))
+    folded = folded.replace("*", "").strip(" :.")
+    return " ".join(folded.split())
+
+
+def _strip_parenthetical(key: str) -> str:
+    return " ".join(re.sub(r"\([^)]*\)", " ", key).split())
+
+
+_SYNONYM_INDEX: dict[str, str] = {}
+for _field, _names in _HEADER_SYNONYMS.items():
+    for _name in _names:
+        _SYNONYM_INDEX.setdefault(_name, _field)
+
+
+def _match_header(text: str) -> str | None:
+    key = _header_key(text)
+    if not key:
+        return None
+    if key in _SYNONYM_INDEX:
+        return _SYNONYM_INDEX[key]
+    bare = _strip_parenthetical(key)
+    if bare in _SYNONYM_INDEX:
+        return _SYNONYM_INDEX[bare]
+    return None
+
+
+def _find_data_sheet(sheets: list[_Sheet], required: list[str]) -> tuple[_Sheet, int, dict] | None:
+    """The first (visible first) sheet with a row holding every required header."""
+    ordered = sorted(sheets, key=lambda s: s.hidden)
+    for sheet in ordered:
+        for index, raw in enumerate(sheet.grid[:200]):  # the header block is short
+            texts = [_text(c) for c in raw]
+            keys = {_header_key(t) for t in texts if t}
+            keys |= {_strip_parenthetical(k) for k in keys}
+            fields = {_match_header(t) for t in texts if t} - {None}
+            if all(r in keys or _SYNONYM_INDEX.get(r) in fields for r in required):
+                columns: dict[str, int] = {}
+                for col, text in enumerate(texts):
+                    name = _match_header(text) if text else None
+                    if name and name not in columns:
+                        columns[name] = col
+                if "task_id" in columns:
+                    return sheet, index, columns
+    return None
+
+
+_UNIT_LABELS = (
+    "don vi bao cao",
+    "co quan, don vi",
+    "co quan/don vi",
+    "ten don vi",
+    "don vi",
+    "co quan",
+    "co quan bao cao",
+)
+
+
+def _header_unit_name(block: Grid) -> str | None:
+    """The unit named in the header block above the table.
+
+    Our writer puts "Đơn vị báo cáo: X     Kỳ báo cáo: …     Hạn gửi báo cáo: …" in one
+    cell (fields separated by runs of spaces); a retyped header may use a label cell and a
+    value cell.
+    """
+    for raw in block:
+        cells = ["" if v is None else nfc(str(v)) for v in raw]
+        for col, cell_value in enumerate(cells):
+            for part in re.split(r"\s{2,}|\n|\t", cell_value):
+                head, sep, tail = part.partition(":")
+                if _header_key(head) not in _UNIT_LABELS:
+                    continue
+                if sep and tail.strip():
+                    return clean_spaces(tail)
+                for later in cells[col + 1 :]:
+                    if later.strip():
+                        return clean_spaces(later)
+    return None
+
+
+def _fill_merged(sheet: _Sheet, header_row: int, book: ReturnedBook) -> None:
+    """Copy a merged range's value into every cell it covers, so each row keeps its answer."""
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r1 <= header_row or (r0 == r1 and c0 == c1):
+            continue
+        if r0 >= len(sheet.grid):
+            continue
+        value = sheet.grid[r0][c0] if c0 < len(sheet.grid[r0]) else ""
+        for r in range(max(r0, header_row + 1), min(r1, len(sheet.grid) - 1) + 1):
+            row = sheet.grid[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                row[c] = value
+        if r1 > r0:
+            book.warnings.append(
+                ReturnWarning(
+                    "merged_cells",
+                    f"Các ô {_cell_name(r0, c0)}:{_cell_name(r1, c1)} bị gộp; "
+                    "giá trị được dùng cho từng dòng trong vùng gộp.",
+                    book.path,
+                    sheet.name,
+                    r0 + 1,
+                )
+            )
+
+
+def _cell_name(row: int, col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+def _read_rows(
+    sheet: _Sheet,
+    header_row: int,
+    columns: dict[str, int],
+    date1904: bool,
+    book: ReturnedBook,
+    identity: dict[str, Any] | None,
+) -> list[ReturnedRow]:
+    year = _reference_year(identity)
+    rows: list[ReturnedRow] = []
+    for index in range(header_row + 1, len(sheet.grid)):
+        raw = sheet.grid[index]
+
+        def cell(name: str, raw: list[Cell] = raw) -> Cell:
+            col = columns.get(name)
+            return raw[col] if col is not None and col < len(raw) else ""
+
+        task_id = _text(cell("task_id")) or None
+        answers = {name: cell(name) for name in ANSWER_FIELDS}
+        has_answer = any(_text(v) for v in answers.values())
+        # Without a task id, a row counts only if it looks like an added task (a title or a
+        # status); a lone text under the table is a note or the signature block.
+        looks_like_task = bool(_text(cell("title")) or _text(answers["status"]))
+        if task_id is None and not (has_answer and looks_like_task):
+            continue
+        row = _read_row(sheet.name, index + 1, task_id, cell, answers, date1904, year)
+        for problem in row.problems:
+            if problem.code == "formula_in_answer":
+                book.warnings.append(
+                    ReturnWarning(problem.code, problem.message, book.path, sheet.name, row.row)
+                )
+        rows.append(row)
+    return rows
+
+
+def _read_row(
+    sheet: str,
+    row_number: int,
+    task_id: str | None,
+    cell: Callable[[str], Cell],
+    answers: dict[str, Cell],
+    date1904: bool,
+    year: int,
+) -> ReturnedRow:
+    problems: list[Problem] = []
+    if task_id is None:
+        problems.append(Problem("unknown_row", "Dòng có nội dung trả lời nhưng không có Mã NV."))
+    assigned = {FIELD_HEADERS[name]: _display(cell(name)) for name in LOCKED_FIELDS}
+    status_raw = _text(answers["status"])
+    status: Status | None = None
+    if status_raw:
+        status = status_code(status_raw)
+        if status is None:
+            status = "invalid"
+            problems.append(
+                Problem(
+                    "invalid_value",
+                    f"Tình trạng “{status_raw}” không thuộc danh sách "
+                    "(Chưa thực hiện, Đang thực hiện, Đã hoàn thành, Không thực hiện được).",
+                )
+            )
+    completed, completed_raw = _completed_date(answers["completed"], date1904, year)
+    if completed_raw and completed is None:
+        problems.append(
+            Problem("invalid_value", f"Ngày hoàn thành “{completed_raw}” không đọc được là ngày.")
+        )
+    texts = {name: _text(answers[name]) for name in ("result", "documents", "issues")}
+    for name in ("status", "completed", "result", "documents", "issues"):
+        value = answers[name]
+        if isinstance(value, str) and looks_like_formula(value):
+            problems.append(
+                Problem(
+                    "formula_in_answer",
+                    f"Cột “{FIELD_HEADERS[name]}” có nội dung giống công thức "
+                    f"(“{clean_spaces(value)[:60]}”); giữ nguyên dạng chữ, không tính.",
+                )
+            )
+    blank = not (status_raw or completed_raw or any(texts.values()))
+    return ReturnedRow(
+        sheet=sheet,
+        row=row_number,
+        task_id=task_id,
+        assigned=assigned,
+        status_raw=status_raw,
+        status=status,
+        completed=completed,
+        completed_raw=completed_raw,
+        result=texts["result"],
+        documents=texts["documents"],
+        issues=texts["issues"],
+        blank=blank,
+        problems=problems,
+    )
+
+
+def status_code(text: str) -> Literal["not_started", "in_progress", "done", "cannot_do"] | None:
+    """Understand a typed status: "Đã hoàn thành", "hoàn thành", "Da hoan thanh", "xong"…"""
+    key = fold(nfc(text))
+    key = re.sub(r"^\s*(\d+|[a-z])\s*[.)-]\s*", "", key)  # "1. Đã hoàn thành"
+    key = " ".join(re.sub(r"[^a-z0-9 ]+", " ", key).split())
+    return _STATUS_WORDS.get(key)  # type: ignore[return-value]
+
+
+_FORMULA_START = re.compile(r"^[=@]")
+_SIGNED_FORMULA = re.compile(r"^[+\-][A-Za-z0-9_.$]*[(!|]|^[+\-][\d.]+\s*[+\-*/^]\s*[\d(]")
+_DDE = re.compile(r"\|.*!")
+
+
+def looks_like_formula(text: str) -> bool:
+    """True for text a spreadsheet could run: "=1+2", "@SUM(A1)", "+cmd|' /C calc'!A0".
+
+    A leading "-" or "+" followed by words ("- Đã tổ chức hội nghị") is the usual Vietnamese
+    bullet, not a formula, so only formula-shaped text after a sign counts.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return False
+    if _FORMULA_START.match(stripped) or _DDE.search(stripped):
+        return True
+    return bool(_SIGNED_FORMULA.match(stripped))
+
+
+# --- cell values -----------------------------------------------------------------------------
+
+
+def _text(value: Cell) -> str:
+    """Cell value as clean NFC text; whole floats lose their ".0" ("1.0" -> "1")."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, timedelta | time):
+        return str(value)
+    return clean_spaces(nfc(str(value)))
+
+
+def _display(value: Cell) -> str:
+    # Locked texts are kept exactly as found (NFC only) so the merge can recompute the
+    # fingerprint of what we wrote and notice an edit.
+    if isinstance(value, str):
+        return nfc(value)
+    return _text(value)
+
+
+def _reference_year(identity: dict[str, Any] | None) -> int:
+    """Year used for dates typed without one ("5/9"): the report period, else today."""
+    if identity:
+        for key in ("period", "due"):
+            match = re.match(r"(\d{4})", str(identity.get(key, "")))
+            if match:
+                return int(match.group(1))
+    return date.today().year
+
+
+_DATE_NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2}|\d{4}))?$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_DATE_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*(?:nam\s*(\d{4}))?")
+
+
+def parse_date_text(text: str, year: int | None = None) -> date | None:
+    """Day-first dates as typed: "05/9/2026", "5-9-26", "05.09.2026", "5/9", "ngày 5 tháng 9 năm 2026"."""
+    cleaned = fold(nfc(text)).strip(" .,;")
+    cleaned = re.sub(r"^ngay\s+(?=\d{1,2}\s*[/.\-])", "", cleaned)
+    year = year or date.today().year
+    match = _DATE_NUMERIC.match(cleaned)
+    if match:
+        day, month, yr = match.groups()
+        y = int(yr) if yr else year
+        if yr and len(yr) == 2:
+            y += 2000
+        return _safe_date(y, int(month), int(day))
+    match = _DATE_ISO.match(cleaned)
+    if match:
+        return _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    match = _DATE_WORDS.search(cleaned)
+    if match:
+        day, month, yr = match.groups()
+        return _safe_date(int(yr) if yr else year, int(month), int(day))
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+_EPOCH_1900 = date(1899, 12, 30)
+_EPOCH_1904 = date(1904, 1, 1)
+
+
+def excel_serial_date(serial: float, date1904: bool = False) -> date | None:
+    """A date typed as a number (the cell lost its date format); None outside 1990–2100."""
+    try:
+        value = (_EPOCH_1904 if date1904 else _EPOCH_1900) + timedelta(days=int(serial))
+    except (OverflowError, ValueError):
+        return None
+    return value if 1990 <= value.year <= 2100 else None
+
+
+def _completed_date(value: Cell, date1904: bool, year: int) -> tuple[date | None, str]:
+    if value is None or value == "":
+        return None, ""
+    if isinstance(value, datetime):
+        return value.date(), _text(value)
+    if isinstance(value, date):
+        return value, _text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return excel_serial_date(float(value), date1904), _text(value)
+    raw = _text(value)
+    return parse_date_text(raw, year), raw
+
+
+# --- documents and expected outputs ----------------------------------------------------------
+
+
+class DocRef(NamedTuple):
+    """A document reference found in an answer: "12/KH-UBND" -> ("12", "KH", "12/KH-UBND")."""
+
+    number: str
+    type_code: str
+    raw: str
+
+
+# Folded type code -> canonical code (DOMAIN.md §1). KL and CT also occur in plans' outputs.
+_TYPE_CODES: dict[str, str] = {
+    "kh": "KH",
+    "qd": "QĐ",
+    "bc": "BC",
+    "tb": "TB",
+    "hd": "HD",
+    "nq": "NQ",
+    "ctr": "CTr",
+    "da": "ĐA",
+    "ttr": "TTr",
+    "kl": "KL",
+    "ct": "CT",
+}
+
+# Words naming a document type in an expected output or before a number (folded).
+_TYPE_WORDS: tuple[tuple[str, str], ...] = (
+    ("ke hoach", "KH"),
+    ("quyet dinh", "QĐ"),
+    ("bao cao", "BC"),
+    ("thong bao", "TB"),
+    ("huong dan", "HD"),
+    ("nghi quyet", "NQ"),
+    ("chuong trinh", "CTr"),
+    ("de an", "ĐA"),
+    ("to trinh", "TTr"),
+    ("ket luan", "KL"),
+    ("chi thi", "CT"),
+    ("cong van", "CV"),
+    ("van ban chi dao", "CV"),
+    ("van ban don doc", "CV"),
+)
+# "báo cáo viên" is a person (a reporter), not a Báo cáo.
+_NOT_DOCUMENT = re.compile(r"\bbao cao vien\b")
+
+_DOC_NUMBER = re.compile(
+    r"(?<![\w/])(\d{1,5}[a-zA-Z]?)\s*/\s*(?:(\d{4})\s*/\s*)?"
+    r"([A-Za-zĐđ&]+(?:\s*-\s*[A-Za-zĐđ&0-9]+)*)"
+)
+
+
+def document_numbers(text: str) -> list[DocRef]:
+    """Find document numbers in an answer: "Kế hoạch số 12/KH-UBND ngày 05/9/2026" -> KH.
+
+    The type comes from the code after the slash; a number without a type code
+    ("125/UBND-VP") is a Công văn ("CV") unless the words just before it name a type.
+    """
+    text = nfc(text or "")
+    refs: list[DocRef] = []
+    for match in _DOC_NUMBER.finditer(text):
+        number, _year, symbol = match.groups()
+        symbol = re.sub(r"\s*-\s*", "-", symbol)
+        first = fold(symbol.split("-")[0])
+        code = _TYPE_CODES.get(first)
+        if code is None:
+            before = fold(text[max(0, match.start() - 40) : match.start()])
+            code = "CV"
+            for word, word_code in _TYPE_WORDS:
+                if re.search(rf"\b{word}\s*(so\s*)?$", before):
+                    code = word_code
+                    break
+        raw = re.sub(r"\s*/\s*", "/", match.group(0))
+        raw = re.sub(r"\s*-\s*", "-", raw)
+        refs.append(DocRef(number, code, raw))
+    return refs
+
+
+def output_types(expected_output_text: str) -> set[str]:
+    """Document types an expected output asks for: "Kế hoạch; báo cáo" -> {"KH", "BC"}.
+
+    Only outputs naming a document type need a numbered document as evidence; a "Hội nghị",
+    "tin bài", "video", "lớp tập huấn" or "pano" is shown by the result text, not a number.
+    """
+    key = _NOT_DOCUMENT.sub(" ", fold(nfc(expected_output_text or "")))
+    return {code for word, code in _TYPE_WORDS if re.search(rf"\b{word}\b", key)}
+
+
+def missing_output_types(expected_outputs: list[str], documents_text: str) -> set[str]:
+    """Expected document types with no matching number in the answer.
+
+    expected ["Kế hoạch; báo cáo"], documents "12/BC-UBND" -> {"KH"}.
+    """
+    wanted: set[str] = set()
+    for output in expected_outputs:
+        wanted |= output_types(output)
+    given = {ref.type_code for ref in document_numbers(documents_text)}
+    return wanted - given
