@@ -35,7 +35,9 @@ class KehoachGroup(click.Group):
 
 @click.group(cls=KehoachGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kehoach", message="%(prog)s %(version)s")
-@click.option("--debug", is_flag=True, help="Hiện traceback đầy đủ khi có lỗi (cho lập trình viên).")
+@click.option(
+    "--debug", is_flag=True, help="Hiện traceback đầy đủ khi có lỗi (cho lập trình viên)."
+)
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """kehoach — theo dõi thực hiện Kế hoạch của UBND phường/xã bằng Excel.

@@ -61,7 +61,13 @@ _VNI_TONES_PLAIN = {"acute": "ù", "grave": "ø", "hook": "û", "tilde": "õ", "
 _VNI_TONES_HAT = {"acute": "á", "grave": "à", "hook": "å", "tilde": "ã", "dot": "ä"}
 _VNI_TONES_BREVE = {"acute": "é", "grave": "è", "hook": "ú", "tilde": "ü", "dot": "ë"}
 _VNI_SINGLE = {"í": "í", "ì": "ì", "ỉ": "æ", "ĩ": "ó", "ị": "ò", "ỵ": "î", "đ": "ñ"}
-_TONE_MARKS = {"acute": "\u0301", "grave": "\u0300", "hook": "\u0309", "tilde": "\u0303", "dot": "\u0323"}
+_TONE_MARKS = {
+    "acute": "\u0301",
+    "grave": "\u0300",
+    "hook": "\u0309",
+    "tilde": "\u0303",
+    "dot": "\u0323",
+}
 
 
 def _build_vni() -> dict[str, str]:

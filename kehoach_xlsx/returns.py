@@ -316,7 +316,7 @@ def _load_sheets(path: Path, content: bytes, sha: str) -> list[_Sheet]:
     except PasswordError as err:
         raise ReturnedBookError(
             "encrypted",
-            f"Tệp {path.name} có mật khẩu; hãy đề nghị đơn vị gỡ mật khẩu rồi gửi lại.",
+            f"Tệp có mật khẩu ({path.name}); hãy đề nghị đơn vị gỡ mật khẩu rồi gửi lại.",
             sha,
         ) from err
     except CalamineError as err:

@@ -168,7 +168,7 @@ def _inspect_ole2(path: Path, check: FileCheck, limits: Limits) -> None:
         check.kind = "xlsx"
         raise _Reject(
             "encrypted",
-            f"Tệp {path.name} có mật khẩu; hãy đề nghị đơn vị gỡ mật khẩu rồi gửi lại.",
+            f"Tệp có mật khẩu ({path.name}); hãy đề nghị đơn vị gỡ mật khẩu rồi gửi lại.",
         )
     if "workbook" in found or "book" in found:
         check.kind = "xls"
@@ -223,7 +223,7 @@ def _inspect_zip(path: Path, check: FileCheck, limits: Limits) -> None:
             if b"encryption-data" in manifest:
                 raise _Reject(
                     "encrypted",
-                    f"Tệp {path.name} có mật khẩu; hãy đề nghị đơn vị gỡ mật khẩu rồi gửi lại.",
+                    f"Tệp có mật khẩu ({path.name}); hãy đề nghị đơn vị gỡ mật khẩu rồi gửi lại.",
                 )
         elif "xl/workbook.xml" in names or "xl/workbook.bin" in names:
             if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
@@ -280,7 +280,7 @@ def _check_members(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> 
         if info.flag_bits & 0x1:
             raise _Reject(
                 "encrypted",
-                f"Tệp {path.name} có mật khẩu; hãy đề nghị đơn vị gỡ mật khẩu rồi gửi lại.",
+                f"Tệp có mật khẩu ({path.name}); hãy đề nghị đơn vị gỡ mật khẩu rồi gửi lại.",
             )
         if info.file_size > limits.max_member_uncompressed:
             raise _bomb(path, name)

@@ -481,7 +481,7 @@ def test_libreoffice_resaves(tmp_path: Path) -> None:
     outdir = tmp_path / "out"
     profile = tmp_path / "profile"
     started = time.monotonic()
-    for fmt in ("xls", "ods"):
+    for fmt in ("xlsx", "xls", "ods"):
         subprocess.run(
             [
                 soffice,
@@ -498,7 +498,7 @@ def test_libreoffice_resaves(tmp_path: Path) -> None:
             timeout=180,
         )
     assert time.monotonic() - started < 240
-    for fmt in ("xls", "ods"):
+    for fmt in ("xlsx", "xls", "ods"):
         resaved = outdir / f"src.{fmt}"
         renamed = resaved.with_name(f"renamed-{fmt}.xlsx")  # and the user renamed it too
         shutil.copy(resaved, renamed)

@@ -160,22 +160,26 @@ class DocumentParser:
             return True
         number = M.NUMBER_LINE.match(text)
         if number and len(text) < 80:
+            self.boilerplate.append(text)
             self.meta.number = M.parse_number(number.group("value"))
             self.is_body = True
             return True
         place_date = M.parse_place_date(text)
         if place_date:
+            self.boilerplate.append(text)
             self.meta.place, self.meta.date = place_date
             return True
         if M.is_issuer_line(text) and not self.title_lines and not self.expect_title:
             self.meta.issuer = f"{self.meta.issuer} {text}".strip() if self.meta.issuer else text
             return True
         if M.is_title_word(text):
+            self.boilerplate.append(text)
             self.expect_title = True
             self.is_body = True
             return True
         folded = fold(text)
         if not self.title_lines and folded.startswith("ke hoach ") and text[:8].isupper():
+            self.boilerplate.append(text)
             self.title_lines.append(text[len("KẾ HOẠCH") :].strip(" :"))
             self.is_body = True
             self.expect_title = False
@@ -186,7 +190,12 @@ class DocumentParser:
             self.title_lines.append(text)
             self.expect_title = False
             return True
-        if self.title_lines and not M.is_ground(text) and starts_lowercase(text) and not self.meta.grounds:
+        if (
+            self.title_lines
+            and not M.is_ground(text)
+            and starts_lowercase(text)
+            and not self.meta.grounds
+        ):
             self.title_lines.append(text)  # a title that wrapped onto a second line
             return True
         if self.title_lines or self.meta.number or self.meta.place:
@@ -222,7 +231,9 @@ class DocumentParser:
         if reference:
             self.appendix_reference = {
                 "number": M.parse_number(reference.group("number") or ""),
-                "date": _date_or_none(reference.group("d"), reference.group("m"), reference.group("y")),
+                "date": _date_or_none(
+                    reference.group("d"), reference.group("m"), reference.group("y")
+                ),
                 "issuer": (reference.group("issuer") or "").strip(" .") or None,
             }
             appendix.body.append((block.line, text))
@@ -253,12 +264,21 @@ class DocumentParser:
             if starts_lowercase(text):
                 values[-1] = f"{values[-1]} {text}"
                 return
-            if field_name in {"outputs", "lead", "coordinate"} and is_bullet(text) and node.lead_label_seen:
+            if (
+                field_name in {"outputs", "lead", "coordinate"}
+                and is_bullet(text)
+                and node.lead_label_seen
+            ):
                 # "- Sản phẩm:" followed by a list of "+ …" lines
                 if values[-1].rstrip().endswith(":"):
                     values.append(text)
                     return
-        if node.kind != "root" and node.title_open and not node.body and self._continues_title(text, None):
+        if (
+            node.kind != "root"
+            and node.title_open
+            and not node.body
+            and self._continues_title(text, None)
+        ):
             node.title = f"{node.title} {text}"
             return
         node.title_open = False
@@ -283,8 +303,10 @@ class DocumentParser:
         current = self.current_raw
         if not previous or not current:
             return False
-        return previous.rstrip().endswith("*") and current.lstrip().startswith("*") and not (
-            current.lstrip().startswith("*\\*") or current.lstrip().startswith("\\*")
+        return (
+            previous.rstrip().endswith("*")
+            and current.lstrip().startswith("*")
+            and not (current.lstrip().startswith("*\\*") or current.lstrip().startswith("\\*"))
         )
 
     def add_label(self, block: Block, text: str, field_name: str, value: str, has_colon: bool):
@@ -351,6 +373,7 @@ class DocumentParser:
     def parse_table(self, start: int, columns: dict[str, int]) -> int:
         """Read an appendix table from its header row; return the index after the table."""
         self.used.add(start)
+        self.boilerplate.append(" | ".join(one_line(c) for c in self.blocks[start].cells or []))
         if self.mode in {"header", "appendix_head"}:
             self.mode = "body"
         self.open_label = None
@@ -468,6 +491,7 @@ class DocumentParser:
 
     def table_row(self, block: Block, cells: list[str], state: _TableState) -> None:
         columns = state.columns
+        cells = repair_lost_tab(cells, len(state.headers), self, block)
 
         def cell(name: str) -> str:
             index = columns.get(name)
@@ -654,10 +678,17 @@ class DocumentParser:
                 continue
             # a leaf that is neither task nor section: its words stay with the section above
             target = self.section_for(sections, section_id)
-            heading = f"{child.number}) {child.title}" if child.kind == "letter" else (
-                f"{child.number}. {child.title}" if child.number else child.title
+            heading = (
+                f"{child.number}) {child.title}"
+                if child.kind == "letter"
+                else (f"{child.number}. {child.title}" if child.number else child.title)
             )
-            lines = [heading.strip()] + [text for _, text in child.body] + child.notes + _label_text(child)
+            lines = (
+                [heading.strip()]
+                + [text for _, text in child.body]
+                + child.notes
+                + _label_text(child)
+            )
             if target is not None:
                 target.text.extend(line for line in lines if line)
             else:
@@ -687,8 +718,10 @@ class DocumentParser:
             return self.classify(node, node_id, sections, tasks)
         task = next(t for t in reversed(tasks) if t.id == node_id)
         for child in node.descendants():
-            prefix = f"{child.number}) " if child.kind == "letter" else (
-                f"{child.number}. " if child.number else ""
+            prefix = (
+                f"{child.number}) "
+                if child.kind == "letter"
+                else (f"{child.number}. " if child.number else "")
             )
             task.details.append(f"{prefix}{child.title}".strip())
             task.details.extend(text for _, text in child.body)
@@ -762,8 +795,39 @@ def _date_or_none(day, month, year):
 
 def _label_text(node: Node) -> list[str]:
     """Label values of a node that is not a task (kept as text so nothing is lost)."""
-    names = {"lead": "Chủ trì", "coordinate": "Phối hợp", "outputs": "Sản phẩm", "deadline": "Thời gian"}
+    names = {
+        "lead": "Chủ trì",
+        "coordinate": "Phối hợp",
+        "outputs": "Sản phẩm",
+        "deadline": "Thời gian",
+    }
     return [f"{names[k]}: {v}" for k in FIELDS for v in node.fields[k] if v.strip()]
+
+
+_BLOCK_START = re.compile(r"(?<=\S)\s*(?=<p>)")
+
+
+def repair_lost_tab(
+    cells: list[str], width: int, parser: DocumentParser, block: Block
+) -> list[str]:
+    """A row one cell short whose last cell holds two HTML blocks lost the tab between them.
+
+    Seen in real conversions: "<ul> + Tập huấn; + Kiểm tra … <p>ngày kể từ …</p>" is the
+    output column's continuation followed by the deadline column's.
+    """
+    if width - len(cells) != 1 or not cells or "<p>" not in cells[-1]:
+        return cells
+    last = cells[-1]
+    match = _BLOCK_START.search(last)
+    if not match or not one_line(last[: match.start()]) or last.lstrip().startswith("<p>"):
+        return cells
+    parser.warn(
+        "cells_repaired",
+        "Dòng bảng thiếu một cột (mất dấu phân cách khi chuyển đổi); đã tách ô cuối thành hai cột. "
+        "Hãy kiểm tra sản phẩm và tiến độ của nhiệm vụ này.",
+        block,
+    )
+    return [*cells[:-1], last[: match.start()], last[match.end() :]]
 
 
 def cell_title(cells: list[str], columns: dict[str, int]) -> str:
@@ -777,11 +841,13 @@ def title_column(columns: dict[str, int]) -> int:
     return min(candidates) if candidates else 1
 
 
-_NUMBER_CELL = re.compile(r"^(?P<num>[A-ZĐ]|[IVXLC]{1,6}|\d{1,3}(?:\.\d{1,3})*)\s*[.)]?(?:\s+(?P<rest>\S.*))?$")
+_NUMBER_CELL = re.compile(
+    r"^(?P<num>[A-ZĐ]|[IVXLC]{1,6}|\d{1,3}(?:\.\d{1,3})*)\s*[.)]?(?:\s+(?P<rest>\S.*))?$"
+)
 
 
 def split_number_cell(text: str) -> tuple[str | None, str]:
-    """"35" -> ("35", ""); "VII Nâng cao …" -> ("VII", "Nâng cao …"); "" -> (None, "")."""
+    """ "35" -> ("35", ""); "VII Nâng cao …" -> ("VII", "Nâng cao …"); "" -> (None, "")."""
     text = text.strip()
     if not text:
         return None, ""
@@ -823,7 +889,9 @@ def join_continuation(before: str, after: str, one: bool = False) -> str:
     if not before:
         return after
     separator = " "
-    if not one and (is_bullet(after) or (after[:1].isupper() and before.rstrip().endswith((";", ".")))):
+    if not one and (
+        is_bullet(after) or (after[:1].isupper() and before.rstrip().endswith((";", ".")))
+    ):
         separator = "\n"
     return f"{before.rstrip()}{separator}{after.lstrip()}"
 
@@ -849,7 +917,7 @@ def split_units(text: str) -> list[str]:
 
 
 def split_outputs(text: str) -> list[str]:
-    """"Kế hoạch kiểm tra; Quyết định thành lập Đoàn kiểm tra; Kết luận kiểm tra." -> 3 items."""
+    """ "Kế hoạch kiểm tra; Quyết định thành lập Đoàn kiểm tra; Kết luận kiểm tra." -> 3 items."""
     return _split_list(text)
 
 

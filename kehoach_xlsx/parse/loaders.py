@@ -83,7 +83,14 @@ def decode_text(data: bytes, path: Path, warnings: list[PlanWarning]) -> str:
             "lưu lại dạng .docx hoặc .txt (UTF-8)."
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")
+    sample = data[:65536]
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    if controls > len(sample) // 100:
+        raise PlanFormatError(
+            f"Tệp {path.name} không phải văn bản (có dữ liệu nhị phân). Hãy mở bằng Word và "
+            "lưu lại dạng .docx hoặc .txt (UTF-8)."
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -125,7 +132,13 @@ def check_zip(path: Path, required: str, kind_name: str) -> zipfile.ZipFile:
         )
     if required not in names:
         archive.close()
-        found = "Excel" if "xl/workbook.xml" in names else "Word" if "word/document.xml" in names else ""
+        found = (
+            "Excel"
+            if "xl/workbook.xml" in names
+            else "Word"
+            if "word/document.xml" in names
+            else ""
+        )
         hint = f" (bên trong là tệp {found})" if found else ""
         raise PlanFormatError(
             f"Tệp {path.name} không phải tệp {kind_name} hợp lệ{hint}. Hãy kiểm tra đuôi tệp "
@@ -171,9 +184,11 @@ def read_docx_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
                         vmerge = props.find(qn("w:vMerge"))
                         # a vertically merged cell repeats its text only in the first row
                         continued = vmerge is not None and vmerge.get(qn("w:val")) != "restart"
-                    text = "" if continued else "\n".join(
-                        paragraph_text(p) for p in tc.iter(qn("w:p"))
-                    ).strip("\n")
+                    text = (
+                        ""
+                        if continued
+                        else "\n".join(paragraph_text(p) for p in tc.iter(qn("w:p"))).strip("\n")
+                    )
                     if span > 1:
                         merged.add(len(cells))
                     cells.append(text)

@@ -24,7 +24,11 @@ ISSUER_IN_TEXT = re.compile(
     r"(?P<name>(?:\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]"
     r"[\wÀ-ỹ]*)+)"
 )
-MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "doc lap tu do hanh phuc")
+MOTTO = (
+    "cong hoa xa hoi chu nghia viet nam",
+    "doc lap - tu do - hanh phuc",
+    "doc lap tu do hanh phuc",
+)
 SIGNATURE_ROLES = (
     "tm.",
     "kt.",
@@ -40,7 +44,7 @@ GROUND_STARTS = ("thuc hien", "can cu", "theo ", "nham ")
 
 
 def parse_number(value: str) -> str | None:
-    """"143/KH-UBND" -> "143/KH-UBND"; "69 /KH-UBND" -> "69/KH-UBND"; "/KH-UBND" (draft) -> None."""
+    """ "143/KH-UBND" -> "143/KH-UBND"; "69 /KH-UBND" -> "69/KH-UBND"; "/KH-UBND" (draft) -> None."""
     compact = re.sub(r"\s+", "", value)
     if not compact or compact.startswith("/") or not re.match(r"^[0-9]", compact):
         return None
@@ -75,7 +79,9 @@ def is_motto(text: str) -> bool:
 def is_issuer_line(text: str) -> bool:
     folded = fold(text)
     return text.isupper() and (
-        folded.startswith("uy ban nhan dan") or folded.startswith("ubnd") or folded.startswith("hoi dong")
+        folded.startswith("uy ban nhan dan")
+        or folded.startswith("ubnd")
+        or folded.startswith("hoi dong")
     )
 
 
@@ -93,7 +99,9 @@ def is_appendix_heading(text: str) -> bool:
     return folded.startswith("phu luc") and len(text) < 200
 
 
-APPENDIX_NUMBER = re.compile(r"ph[ụu]\s*l[ụu]c\s*(?:s[ốo]\s*)?(?P<num>[0-9IVXLC]+)\b", re.IGNORECASE)
+APPENDIX_NUMBER = re.compile(
+    r"ph[ụu]\s*l[ụu]c\s*(?:s[ốo]\s*)?(?P<num>[0-9IVXLC]+)\b", re.IGNORECASE
+)
 
 
 def appendix_number(text: str) -> str | None:

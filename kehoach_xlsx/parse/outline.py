@@ -109,7 +109,7 @@ def is_bullet(text: str) -> bool:
 
 
 def starts_lowercase(text: str) -> bool:
-    stripped = text.lstrip(" \"“(…")
+    stripped = text.lstrip(' "“(…')
     return bool(stripped) and stripped[0].islower()
 
 

@@ -343,8 +343,8 @@ def _row_height(text: str, width_chars: float, size: int = FONT_SIZE) -> float:
 def text_lines(text: str, width_chars: float) -> int:
     """Rough number of lines `text` wraps to in a column `width_chars` wide (Times 12 pt)."""
     # Times New Roman letters are narrower than Excel's width unit ("0" in Calibri 11), but
-    # words do not break: about one letter per unit is a fair, slightly generous estimate.
-    per_line = max(4, int(width_chars * 1.05) - 1)
+    # words do not break: about 1.05 letters per unit once word wrapping is counted (measured on LibreOffice PDFs).
+    per_line = max(4, int(width_chars * 1.05))
     lines = 0
     for part in text.split("\n") if text else [""]:
         lines += max(1, -(-len(part) // per_line))
@@ -360,7 +360,7 @@ def rows_height(cells: Sequence[tuple[str, float]], size: int = FONT_SIZE) -> fl
     lines = max((text_lines(text, width) for text, width in cells if text), default=1)
     if lines <= 1:
         return None
-    return round(lines * size * 1.3 + 4, 1)
+    return round(lines * size * 1.18 + 4, 1)
 
 
 def _cell_name(row: int, col: int) -> str:

@@ -1,0 +1,266 @@
+"""Hostile returned files: each is refused (or accepted with a warning) quickly, never crashes."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from kehoach_xlsx.returns import FailedFile, ReturnedBook, read_returned_books
+from kehoach_xlsx.safety import OLE2_MAGIC, Limits, inspect_file
+
+MB = 1024 * 1024
+
+
+def make_xlsx(path: Path) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Báo cáo")
+    for col, text in enumerate(["STT", "Mã NV", "Nhiệm vụ", "Tình trạng"]):
+        sheet.write_string(0, col, text)
+    sheet.write_string(1, 1, "B.I.1")
+    sheet.write_string(1, 3, "Đã hoàn thành")
+    book.close()
+    return path
+
+
+def rewrite_zip(src: Path, dst: Path, replace: dict[str, bytes], extra: dict[str, bytes]) -> Path:
+    """Copy an xlsx, replacing or adding members (the way a hostile sender would craft one)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = replace.get(info.filename, zin.read(info.filename))
+            zout.writestr(info.filename, data)
+        for name, data in extra.items():
+            zout.writestr(name, data)
+    return dst
+
+
+def zip_bomb(path: Path, size: int = 300 * MB) -> Path:
+    """A valid-looking xlsx whose sheet1.xml inflates to `size` bytes of zeros (streamed)."""
+    src = make_xlsx(path.with_name("base.xlsx"))
+    chunk = b"\0" * MB
+    with (
+        zipfile.ZipFile(src) as zin,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
+    ):
+        for info in zin.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                with zout.open(info.filename, "w", force_zip64=True) as member:
+                    for _ in range(size // MB):
+                        member.write(chunk)
+            else:
+                zout.writestr(info.filename, zin.read(info.filename))
+    return path
+
+
+def assert_fast(started: float, limit: float = 5.0) -> None:
+    assert time.monotonic() - started < limit
+
+
+def test_plain_xlsx_ok(tmp_path: Path) -> None:
+    check = inspect_file(make_xlsx(tmp_path / "a.xlsx"))
+    assert (check.ok, check.kind, check.warnings, check.date1904) == (True, "xlsx", [], False)
+
+
+def test_zip_bomb_rejected(tmp_path: Path) -> None:
+    path = zip_bomb(tmp_path / "bomb.xlsx")
+    assert path.stat().st_size < 2 * MB
+    started = time.monotonic()
+    check = inspect_file(path)
+    assert_fast(started)
+    assert not check.ok and check.code == "zip_bomb"
+    assert "giải nén ra quá lớn" in check.reason
+
+
+def test_lying_sizes_are_caught_while_inflating(tmp_path: Path) -> None:
+    # Declared sizes within limits, but the stream inflates past the per-member cap.
+    path = zip_bomb(tmp_path / "bomb.xlsx", size=8 * MB)
+    limits = Limits(max_member_uncompressed=4 * MB, max_ratio=10_000)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size == 8 * MB
+    check = inspect_file(path, limits)
+    assert check.code == "zip_bomb"
+
+
+def test_billion_laughs_rejected(tmp_path: Path) -> None:
+    laughs = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        b"<sst><si><t>&lol3;</t></si></sst>"
+    )
+    src = make_xlsx(tmp_path / "base.xlsx")
+    path = rewrite_zip(src, tmp_path / "lol.xlsx", {"xl/sharedStrings.xml": laughs}, {})
+    check = inspect_file(path)
+    assert not check.ok and check.code == "xml_entity"
+    assert "DOCTYPE" in check.reason
+
+
+def test_truncated_zip_rejected(tmp_path: Path) -> None:
+    data = make_xlsx(tmp_path / "base.xlsx").read_bytes()
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    check = inspect_file(path)
+    assert not check.ok and check.code == "corrupt_file"
+    assert "không trọn vẹn" in check.reason
+
+
+def test_renamed_docx_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "baocao.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    check = inspect_file(path)
+    assert (check.ok, check.code) == (False, "not_spreadsheet")
+    assert "Word" in check.reason
+
+
+def test_renamed_pdf_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "baocao.xlsx"
+    path.write_bytes(b"%PDF-1.7\n" + b"x" * 100)
+    check = inspect_file(path)
+    assert (check.ok, check.code) == (False, "not_spreadsheet")
+    assert "PDF" in check.reason
+
+
+def ole2(names: list[str]) -> bytes:
+    """An OLE2 header plus directory-entry names (all the sniffing looks at)."""
+    body = b"".join(name.encode("utf-16-le").ljust(128, b"\0") for name in names)
+    return OLE2_MAGIC + b"\0" * 504 + body
+
+
+def test_ole2_workbook_is_xls(tmp_path: Path) -> None:
+    path = tmp_path / "old.xls"
+    path.write_bytes(ole2(["Root Entry", "Workbook"]))
+    check = inspect_file(path)
+    assert (check.ok, check.kind) == (True, "xls")
+
+
+def test_encrypted_ooxml_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(ole2(["Root Entry", "EncryptionInfo", "EncryptedPackage"]))
+    check = inspect_file(path)
+    assert (check.ok, check.code) == (False, "encrypted")
+    assert "tệp có mật khẩu" in check.reason.lower()
+
+
+def test_ole2_word_document_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "doc.xls"
+    path.write_bytes(ole2(["Root Entry", "WordDocument"]))
+    check = inspect_file(path)
+    assert (check.ok, check.code) == (False, "not_spreadsheet")
+
+
+def test_ole2_garbage_fails_in_reader_not_crash(tmp_path: Path) -> None:
+    path = tmp_path / "fake.xls"
+    path.write_bytes(ole2(["Root Entry", "Workbook"]))
+    [result] = read_returned_books([path])
+    assert isinstance(result, FailedFile) and result.code == "corrupt_file"
+
+
+def test_xlsm_accepted_with_warning(tmp_path: Path) -> None:
+    src = make_xlsx(tmp_path / "base.xlsx")
+    path = rewrite_zip(src, tmp_path / "macro.xlsm", {}, {"xl/vbaProject.bin": b"\0" * 64})
+    check = inspect_file(path)
+    assert (check.ok, check.kind) == (True, "xlsm")
+    assert [w.code for w in check.warnings] == ["macro_present"]
+    assert "không chạy macro" in check.warnings[0].message
+    [book] = read_returned_books([path])
+    assert isinstance(book, ReturnedBook) and book.rows[0].status == "done"
+    assert [w.code for w in book.warnings] == ["macro_present"]
+
+
+def test_external_links_warned(tmp_path: Path) -> None:
+    src = make_xlsx(tmp_path / "base.xlsx")
+    path = rewrite_zip(
+        src, tmp_path / "links.xlsx", {}, {"xl/externalLinks/externalLink1.xml": b"<e/>"}
+    )
+    check = inspect_file(path)
+    assert check.ok and [w.code for w in check.warnings] == ["external_links"]
+
+
+def test_huge_dimension_rejected(tmp_path: Path) -> None:
+    src = make_xlsx(tmp_path / "base.xlsx")
+    with zipfile.ZipFile(src) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    hostile = sheet.replace(b'<dimension ref="A1:D2"/>', b'<dimension ref="A1:A1048576"/>')
+    assert hostile != sheet
+    path = rewrite_zip(src, tmp_path / "tall.xlsx", {"xl/worksheets/sheet1.xml": hostile}, {})
+    started = time.monotonic()
+    check = inspect_file(path)
+    assert_fast(started, 1.0)
+    assert (check.ok, check.code) == (False, "sheet_too_large")
+
+
+def test_far_away_cell_without_dimension_rejected(tmp_path: Path) -> None:
+    src = make_xlsx(tmp_path / "base.xlsx")
+    with zipfile.ZipFile(src) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    hostile = sheet.replace(b'<dimension ref="A1:D2"/>', b"").replace(
+        b"</sheetData>", b'<row r="900000"><c r="XFD900000"><v>1</v></c></row></sheetData>'
+    )
+    path = rewrite_zip(src, tmp_path / "far.xlsx", {"xl/worksheets/sheet1.xml": hostile}, {})
+    check = inspect_file(path)
+    assert (check.ok, check.code) == (False, "sheet_too_large")
+
+
+def test_path_traversal_rejected(tmp_path: Path) -> None:
+    src = make_xlsx(tmp_path / "base.xlsx")
+    path = rewrite_zip(src, tmp_path / "evil.xlsx", {}, {"../../etc/evil.xml": b"<x/>"})
+    check = inspect_file(path)
+    assert (check.ok, check.code) == (False, "path_traversal")
+
+
+def test_too_large_and_empty_files(tmp_path: Path) -> None:
+    path = make_xlsx(tmp_path / "a.xlsx")
+    assert inspect_file(path, Limits(max_file_bytes=100)).code == "file_too_large"
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    assert inspect_file(empty).code == "empty_file"
+
+
+def test_date1904_flag_and_workbook_id(tmp_path: Path) -> None:
+    path = tmp_path / "mac.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"date_1904": True})
+    book.add_worksheet("A").write_string(0, 0, "x")
+    book.define_name("kehoach_workbook_id", '="abcdef0123456789"')
+    book.close()
+    check = inspect_file(path)
+    assert check.date1904 and check.workbook_id == "abcdef0123456789"
+
+
+def test_hostile_batch_never_raises(tmp_path: Path) -> None:
+    """Every hostile file in one batch: each a FailedFile or a warned book, in bounded time."""
+    src = make_xlsx(tmp_path / "base.xlsx")
+    files = [
+        zip_bomb(tmp_path / "bomb.xlsx"),
+        rewrite_zip(src, tmp_path / "evil.xlsx", {}, {"/abs.xml": b"<x/>"}),
+        rewrite_zip(
+            src,
+            tmp_path / "lol.xlsx",
+            {"xl/styles.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'},
+            {},
+        ),
+        rewrite_zip(src, tmp_path / "macro.xlsm", {}, {"xl/vbaProject.bin": b"\0"}),
+        tmp_path / "text.xlsx",
+        src,
+    ]
+    files[4].write_text("không phải excel", encoding="utf-8")
+    started = time.monotonic()
+    results = read_returned_books(files, threads=2)
+    assert_fast(started, 10.0)
+    codes = [r.code if isinstance(r, FailedFile) else "ok" for r in results]
+    assert codes == ["zip_bomb", "path_traversal", "xml_entity", "ok", "not_spreadsheet", "ok"]
+
+
+@pytest.mark.parametrize("kind", ["ods"])
+def test_ods_sniffed_from_content(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "report.xlsx"  # an .ods with the wrong extension
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
+    check = inspect_file(path)
+    assert (check.ok, check.kind) == (True, kind)
