@@ -38,9 +38,9 @@ for _pair in _TCVN3_PAIRS.split(" "):
 _UNI_TO_TCVN3 = {uni: byte for byte, uni in _TCVN3_TO_UNI.items()}
 
 # Marks of TCVN3 that neither Unicode Vietnamese nor VNI produce: the bytes 0xA1-0xBF
-# ("©" â, "®" đ, "µ" à) and a few letters such as "ß" (ò), "Þ" (ị), "×" (ì).
+# ("©" â, "®" đ, "µ" à) and a few letters Western text rarely has ("ß" ò, "Þ" ị, "×" ì).
 _TCVN3_MARKERS = frozenset(
-    [ch for ch in _TCVN3_TO_UNI if 0xA1 <= ord(ch) <= 0xBF] + list("ÇËÐ×ÜÞßç÷þ")
+    [ch for ch in _TCVN3_TO_UNI if 0xA1 <= ord(ch) <= 0xBF] + list("ËÐ×Þßþ÷")
 )
 
 # VNI Windows: a base letter followed by a modifier byte; a few letters are one byte.

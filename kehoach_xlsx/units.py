@@ -105,8 +105,8 @@ class Resolution:
 # --------------------------------------------------------------------------------------------
 
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_LEADING_JUNK = re.compile(r"^[\s\-–—+•*·>:.,;]+|^[a-dA-D]\)\s*")
-_TRAILING_JUNK = re.compile(r"[\s.,;:*\-–—]+$")
+_LEADING_JUNK = re.compile(r"^[\s\-–—+•*·>:.,;&]+|^[a-dA-D]\)\s*|^và\s+")
+_TRAILING_JUNK = re.compile(r"(?:[\s.,;:*\-–—&]|\s+và$)+$")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:)])")
 _ASKED = re.compile(r"^đề\s+nghị\s+", re.IGNORECASE)
 _CULTURE_CENTRE = re.compile(r"\bT?TVH(?:TT)?\s*&\s*TT\b")
@@ -219,6 +219,7 @@ def unit_key(text: str) -> str:
 NOTE_RELATED = "Cụm từ chung, không chỉ định đơn vị cụ thể; điền nhóm hoặc mã nếu muốn giao."
 NOTE_NOT_UNIT = "Không phải đơn vị báo cáo."
 _DEPT_WORDS = {"phong", "ban", "co", "quan", "don", "vi", "chuyen", "mon"}
+_QUALIFIERS = {"thuoc", "theo", "tham", "uy", "cua", "tai", "duoc", "o", "co", "lien"}
 _LABEL_KEYS = re.compile(
     r"^(co quan|don vi|bo phan)( don vi| bo phan)* (chu tri|phoi hop|thuc hien)"
 )
@@ -226,8 +227,18 @@ _LABEL_KEYS = re.compile(
 _BUILTIN_PHRASES: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...] = tuple(
     (re.compile(pattern), meaning, note)
     for pattern, meaning, note in (
-        (r"\blien quan\b", (), NOTE_RELATED),
-        (r"^(to chuc )?doan the\b|^to chuc (chinh tri|thanh vien|doan the)", (G_MASS,), ""),
+        # "Các cơ quan, tổ chức (có) liên quan", "các cơ quan, phòng, ban đơn vị có liên quan …"
+        (
+            r"^((co quan|to chuc|phong|ban|don vi|nganh|doan the|ca nhan) )+(co )?lien quan\b",
+            (),
+            NOTE_RELATED,
+        ),
+        (r"^(to chuc )?doan the( chinh tri xa hoi)?$", (G_MASS,), ""),
+        (
+            r"^to chuc (chinh tri xa hoi|doan the|thanh vien( cua)?( mat tran( to quoc)?)?)$",
+            (G_MASS,),
+            "",
+        ),
         (r"^truong hoc$|^truong$", (G_SCHOOLS,), ""),
         (r"^to dan pho$", (G_RESIDENTIAL,), ""),
         (r"^thon$", (G_HAMLETS,), ""),
@@ -263,9 +274,9 @@ _KNOWN_UNITS: tuple[tuple[re.Pattern[str], str | None, tuple[str, ...]], ...] = 
         (r"^hoi nguoi cao tuoi", "HNCT", (G_MASS,)),
         (r"^(chi )?hoi khuyen hoc", "HKH", (G_MASS,)),
         (r"^(chi )?hoi luat gia", "CHLG", (G_MASS,)),
-        (r"^(chi )?hoi ", None, (G_MASS,)),
         (r"^uy ban nhan dan$", "UBND", (G_LEADERS,)),
         (r"^hoi dong nhan dan$", "HDND", (G_LEADERS,)),
+        (r"^(chi )?hoi (?!dong)", None, (G_MASS,)),
         (r"^lanh dao uy ban nhan dan$", "LDUBND", (G_LEADERS,)),
         (r"^to dan pho .", None, (G_RESIDENTIAL,)),
         (r"^thon .", None, (G_HAMLETS,)),
@@ -289,9 +300,16 @@ def _builtin_phrase(key: str) -> tuple[tuple[str, ...], str] | None:
             break
         head.append(word)
     joined = " ".join(head)
+    rest = words[len(head) :]
     # "Các phòng, ban, cơ quan chuyên môn thuộc UBND", "Các cơ quan, đơn vị thuộc phường":
-    # only the generic words phòng/ban/cơ quan/đơn vị/chuyên môn, maybe with a qualifier.
-    if len(head) >= 2 and ("phong" in head or "co quan" in joined or "don vi" in joined):
+    # only the generic words phòng/ban/cơ quan/đơn vị/chuyên môn, maybe with a qualifier
+    # ("thuộc …", "theo lĩnh vực …", "tham mưu …") but not another name ("…, các trường học").
+    qualified = not rest or (rest[0] in _QUALIFIERS and "cac" not in rest)
+    if (
+        len(head) >= 2
+        and qualified
+        and ("phong" in head or "co quan" in joined or "don vi" in joined)
+    ):
         if "don vi" in joined or ("co quan" in joined and "chuyen mon" not in joined):
             return (G_DEPARTMENTS, G_AGENCIES), ""
         return (G_DEPARTMENTS,), ""
@@ -353,6 +371,7 @@ _CAPITAL_HEADS = (
     "to",
     "truong",
 )
+_SENTENCE_BREAK = re.compile(r"\.\s+-?\s*\w")
 _ACRONYM_START = re.compile(r"^[A-ZĐ][A-ZĐ&\-]+\b")
 
 
@@ -384,13 +403,23 @@ def _cuts(chunk: str, with_weak: bool) -> list[tuple[int, int, bool]]:
 
 
 def _split_heuristic(chunk: str) -> list[str]:
-    """Cut where the next piece starts like a unit name ("…, Phòng Kinh tế", "… và các …")."""
+    """Cut where the next piece starts like a unit name ("…, Phòng Kinh tế", "… và các …").
+
+    A cut with no punctuation, before an acronym, is only made after a complete group
+    phrase ("các tổ dân phố UBMTTQ Việt Nam" lost its separator in conversion).
+    """
     pieces: list[str] = []
     start = 0
-    for cut_start, cut_end, _weak in _cuts(chunk, with_weak=False):
+    for cut_start, cut_end, weak in _cuts(chunk, with_weak=True):
         if cut_start < start:
             continue
-        if _looks_like_unit_start(chunk[cut_end:]) and chunk[start:cut_start].strip():
+        left = chunk[start:cut_start]
+        if weak and (
+            _builtin_phrase(unit_key(left)) is None
+            or fold(left.split()[-1]) in {"thuoc", "cua", "tai", "o", "theo", "voi"}
+        ):
+            continue
+        if _looks_like_unit_start(chunk[cut_end:]) and left.strip():
             pieces.append(chunk[start:cut_start])
             start = cut_end
     pieces.append(chunk[start:])
@@ -580,6 +609,8 @@ class Registry:
             codes = table.get(cleaned)
             if codes and len(codes) == 1:
                 return Resolution(cleaned, tuple(codes), kind, reason=f"{reason} của {codes[0]}.")
+        if _SENTENCE_BREAK.search(cleaned):
+            return None  # "Phòng Kinh tế. Các cơ quan …": two names, never one
         key = unit_key(cleaned)
         if not key:
             return None
@@ -709,10 +740,18 @@ class Registry:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "units": [u.to_dict() for u in self.units],
+            "units": [_unit_json(u) for u in self.units],
             "groups": self.groups(),
             "phrases": [p.to_dict() for p in self.phrases],
         }
+
+
+def _unit_json(unit: Unit) -> dict[str, Any]:
+    """Unit.to_dict with lists instead of tuples, as it reads back from JSON."""
+    data = unit.to_dict()
+    data["aliases"] = list(unit.aliases)
+    data["groups"] = list(unit.groups)
+    return data
 
 
 def _add(table: dict[str, list[str]], key: str, code: str) -> None:
@@ -798,6 +837,8 @@ def _collect(plan: Plan, registry: Registry) -> tuple[dict[str, _Problem], dict[
     cache: dict[str, Resolution] = {}
     for task in plan.tasks:
         for name in [*task.lead, *task.coordinate]:
+            if _is_noise(unit_key(name)):
+                continue  # a stray "phường" or "-" left by a page break names nobody
             resolution = cache.get(name)
             if resolution is None:
                 resolution = cache[name] = registry.resolve(name)
@@ -848,7 +889,7 @@ def check_report(plan: Plan, registry: Registry) -> dict[str, Any]:
     problems, used_groups = _collect(plan, registry)
     groups = registry.groups()
     return {
-        "units": [u.to_dict() for u in registry.units],
+        "units": [_unit_json(u) for u in registry.units],
         "unresolved": [
             {
                 "name": p.name,
@@ -889,10 +930,13 @@ def _names_of(
     return [(n, t) for p in plans for t in p.tasks for n in [*t.lead, *t.coordinate]]
 
 
-def _display_rank(spelling: str, count: int) -> tuple[int, int, int]:
-    """Prefer spellings without abbreviations, then the commonest, then the longest."""
+def _display_rank(spelling: str, count: int, others: Counter[str]) -> tuple[int, int, int, int]:
+    """Prefer spellings without abbreviations or a trailing "xã"/"phường" (unless the name is
+    short, as "Công an phường"), then the commonest, then the longest."""
     acronyms = len(re.findall(r"\b[A-ZĐ]{2,}\b", spelling))
-    return (acronyms, -count, -len(spelling))
+    stripped = _strip_place(spelling)
+    placed = int(stripped != spelling and len(stripped.split()) > 2 and stripped in others)
+    return (acronyms, placed, -count, -len(spelling))
 
 
 def _make_code(key: str, taken: set[str]) -> str:
@@ -951,7 +995,7 @@ def propose_registry(
     taken: set[str] = set()
     units: list[Unit] = []
     for key, counts in spellings.items():
-        ranked = sorted(counts.items(), key=lambda item: _display_rank(*item))
+        ranked = sorted(counts.items(), key=lambda item: _display_rank(*item, counts))
         name = ranked[0][0]
         aliases = [s for s, _ in ranked[1:]]
         aliases += [a for a in extra_aliases.get(key, []) if a not in aliases and a != name]

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
-from conftest import seed
+from tests.conftest import seed
 
 from kehoach_xlsx.cli import main
 from kehoach_xlsx.deadlines import (

@@ -55,69 +55,138 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
 }
 
 
+# Worksheet.write_string minus its A1-notation decorator; same checks and return codes.
+_RAW_WRITE_STRING = getattr(Worksheet, "_write_string", None)
+
+
 class WorkbookWriteError(KehoachError, OSError):
     """We could not write a workbook (cell out of range, disk full, folder not writable)."""
 
     exit_code = 7
 
 
+_BORDER = {"border": 1}
+# name -> properties added to Times New Roman 12 pt, top-aligned. Formats are made on first use
+# (see Formats) so a workbook only carries, and pays for, the ones it needs.
+FORMAT_SPECS: dict[str, dict[str, Any]] = {
+    "plain": {},
+    "plain_wrap": {"text_wrap": True},
+    "bold": {"bold": True},
+    "issuer": {"align": "center", "valign": "vcenter", "text_wrap": True},
+    "issuer_bold": {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "motto": {"bold": True, "align": "center", "valign": "vcenter"},
+    "motto_sub": {"bold": True, "underline": True, "align": "center", "valign": "vcenter"},
+    "place_date": {"italic": True, "align": "center", "valign": "vcenter"},
+    "title": {
+        "bold": True,
+        "font_size": TITLE_SIZE,
+        "align": "center",
+        "valign": "vcenter",
+        "text_wrap": True,
+    },
+    "subtitle": {"align": "center", "valign": "vcenter", "text_wrap": True},
+    "subtitle_italic": {"italic": True, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "info": {"valign": "vcenter", "text_wrap": True},
+    "info_bold": {"bold": True, "valign": "vcenter", "text_wrap": True},
+    "header": {
+        "bold": True,
+        "align": "center",
+        "valign": "vcenter",
+        "text_wrap": True,
+        "bg_color": HEADER_FILL,
+        **_BORDER,
+    },
+    "cell": {**_BORDER},
+    "cell_wrap": {"text_wrap": True, **_BORDER},
+    "cell_center": {"align": "center", "text_wrap": True, **_BORDER},
+    "cell_bold": {"bold": True, "text_wrap": True, **_BORDER},
+    "section": {"bold": True, "text_wrap": True, "bg_color": "#F2F2F2", **_BORDER},
+    "section_center": {"bold": True, "align": "center", "bg_color": "#F2F2F2", **_BORDER},
+    "readonly": {"text_wrap": True, "italic": True, "bg_color": READONLY_FILL, **_BORDER},
+    "readonly_center": {"align": "center", "bg_color": READONLY_FILL, **_BORDER},
+    "attention": {"text_wrap": True, "italic": True, "bg_color": ATTENTION_FILL, **_BORDER},
+    "example": {"italic": True, "font_color": "#808080", "text_wrap": True, **_BORDER},
+    "example_center": {
+        "italic": True,
+        "font_color": "#808080",
+        "align": "center",
+        "text_wrap": True,
+        **_BORDER,
+    },
+    "date": {"num_format": "dd/mm/yyyy", "align": "center", **_BORDER},
+    # Input cells: unlocked so they stay editable on a protected sheet, and yellow so the
+    # user sees where to type.
+    "input": {"locked": False, "text_wrap": True, "bg_color": INPUT_FILL, **_BORDER},
+    "input_text": {
+        "locked": False,
+        "text_wrap": True,
+        "bg_color": INPUT_FILL,
+        "num_format": "@",
+        **_BORDER,
+    },
+    "input_date": {
+        "locked": False,
+        "num_format": "dd/mm/yyyy",
+        "align": "center",
+        "bg_color": INPUT_FILL,
+        **_BORDER,
+    },
+}
+
+
 class Formats:
-    """Every cell format one workbook needs, created once (never one Format per cell)."""
+    """The cell formats of one workbook, each created once, on first use (never per cell).
+
+    `formats.header`, `formats.input`, `formats.input_date` … (names in FORMAT_SPECS);
+    `formats.locked` is `cell_wrap`.
+    """
 
     def __init__(self, workbook: Workbook) -> None:
-        def make(**props: Any) -> Format:
-            base: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "top"}
-            base.update(props)
-            return workbook.add_format(base)
+        self._workbook = workbook
 
-        border = {"border": 1}
-        self.plain = make()
-        self.plain_wrap = make(text_wrap=True)
-        self.bold = make(bold=True)
-        self.issuer = make(align="center", valign="vcenter", text_wrap=True)
-        self.issuer_bold = make(bold=True, align="center", valign="vcenter", text_wrap=True)
-        self.motto = make(bold=True, align="center", valign="vcenter")
-        self.motto_sub = make(bold=True, underline=True, align="center", valign="vcenter")
-        self.place_date = make(italic=True, align="center", valign="vcenter")
-        self.title = make(
-            bold=True, font_size=TITLE_SIZE, align="center", valign="vcenter", text_wrap=True
+    def __getattr__(self, name: str) -> Format:
+        if name == "locked":
+            name = "cell_wrap"
+        try:
+            props = FORMAT_SPECS[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        fmt = self._workbook.add_format(
+            {"font_name": FONT, "font_size": FONT_SIZE, "valign": "top", **props}
         )
-        self.subtitle = make(align="center", valign="vcenter", text_wrap=True)
-        self.subtitle_italic = make(italic=True, align="center", valign="vcenter", text_wrap=True)
-        self.info = make(valign="vcenter", text_wrap=True)
-        self.info_bold = make(bold=True, valign="vcenter", text_wrap=True)
-        self.header = make(
-            bold=True,
-            align="center",
-            valign="vcenter",
-            text_wrap=True,
-            bg_color=HEADER_FILL,
-            **border,
-        )
-        self.cell = make(**border)
-        self.cell_wrap = make(text_wrap=True, **border)
-        self.cell_center = make(align="center", text_wrap=True, **border)
-        self.cell_bold = make(bold=True, text_wrap=True, **border)
-        self.section = make(bold=True, text_wrap=True, bg_color="#F2F2F2", **border)
-        self.section_center = make(bold=True, align="center", bg_color="#F2F2F2", **border)
-        self.readonly = make(text_wrap=True, italic=True, bg_color=READONLY_FILL, **border)
-        self.readonly_center = make(align="center", bg_color=READONLY_FILL, **border)
-        self.attention = make(text_wrap=True, italic=True, bg_color=ATTENTION_FILL, **border)
-        self.example = make(italic=True, font_color="#808080", text_wrap=True, **border)
-        self.example_center = make(
-            italic=True, font_color="#808080", align="center", text_wrap=True, **border
-        )
-        self.date = make(num_format="dd/mm/yyyy", align="center", **border)
-        # Input cells: unlocked so they stay editable on a protected sheet, and yellow so the
-        # user sees where to type.
-        self.input = make(locked=False, text_wrap=True, bg_color=INPUT_FILL, **border)
-        self.input_text = make(
-            locked=False, text_wrap=True, bg_color=INPUT_FILL, num_format="@", **border
-        )
-        self.input_date = make(
-            locked=False, num_format="dd/mm/yyyy", align="center", bg_color=INPUT_FILL, **border
-        )
-        self.locked = self.cell_wrap
+        setattr(self, name, fmt)
+        return fmt
+
+    # Declared for type checkers and readers; created lazily by __getattr__.
+    plain: Format
+    plain_wrap: Format
+    bold: Format
+    issuer: Format
+    issuer_bold: Format
+    motto: Format
+    motto_sub: Format
+    place_date: Format
+    title: Format
+    subtitle: Format
+    subtitle_italic: Format
+    info: Format
+    info_bold: Format
+    header: Format
+    cell: Format
+    cell_wrap: Format
+    cell_center: Format
+    cell_bold: Format
+    section: Format
+    section_center: Format
+    readonly: Format
+    readonly_center: Format
+    attention: Format
+    example: Format
+    example_center: Format
+    date: Format
+    input: Format
+    input_text: Format
+    input_date: Format
 
 
 @contextmanager
@@ -190,6 +259,11 @@ def write_text(
     Text longer than Excel's 32,767 characters is cut with a visible mark and reported as a
     warning (appended to `warnings` when given, and returned); `context` names the task.
     """
+    if type(text) is str and 0 < len(text) <= EXCEL_MAX_TEXT and _RAW_WRITE_STRING:
+        # The common case, without XlsxWriter's A1-notation decorator (a third of the cost).
+        code = _RAW_WRITE_STRING(worksheet, row, col, text, fmt)
+        if code == 0:
+            return None
     if text is None:
         text = ""
     elif not isinstance(text, str):
@@ -357,7 +431,10 @@ def rows_height(cells: Sequence[tuple[str, float]], size: int = FONT_SIZE) -> fl
     LibreOffice does not auto-fit row heights when it opens an XlsxWriter file, so a long
     task title would print over the next row; we size rows ourselves.
     """
-    lines = max((text_lines(text, width) for text, width in cells if text), default=1)
+    lines = 1
+    for text, width in cells:
+        if text and (len(text) > width or "\n" in text):
+            lines = max(lines, text_lines(text, width))
     if lines <= 1:
         return None
     return round(lines * size * 1.18 + 4, 1)

@@ -1,0 +1,231 @@
+"""How much reading returned workbooks safely costs over a bare python-calamine read.
+
+Generates N returned unit workbooks (docs/design.md layout, 50 task rows, answers filled,
+"_kehoach" identity sheet) once into a cache folder, then times in one run:
+
+1. a bare serial read: ``CalamineWorkbook.from_path`` + ``to_python()`` of every sheet;
+2. ``read_returned_books(threads=1)`` (safety checks, sha256, header search, parsing);
+3. ``read_returned_books(threads=2)``.
+
+Targets: (2) ≤ 1.3 × (1); (3) ≤ 0.8 × (1) on two cores. Peak memory is ru_maxrss.
+Results go to the "Đọc tệp trả về" section of docs/benchmarks.md (other sections kept).
+
+    .venv/bin/python benchmarks/bench_merge_read.py [-n 2000] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import resource
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kehoach_xlsx.returns import FailedFile, read_returned_books  # noqa: E402
+
+HEADERS = [
+    "STT",
+    "Mã NV",
+    "Nhiệm vụ",
+    "Vai trò",
+    "Sản phẩm đầu ra",
+    "Hạn",
+    "Tình trạng",
+    "Ngày hoàn thành",
+    "Kết quả thực hiện",
+    "Sản phẩm đã ban hành (số, ký hiệu)",
+    "Khó khăn, đề xuất",
+]
+STATUSES = ["Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Không thực hiện được", ""]
+SECTION = "## Đọc tệp trả về"
+CACHE_VERSION = "v1"
+
+
+def build_book(args: tuple[Path, int, int]) -> None:
+    path, index, rows = args
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    wrap = book.add_format({"font_name": "Times New Roman", "text_wrap": True, "border": 1})
+    date_fmt = book.add_format({"num_format": "dd/mm/yyyy", "border": 1})
+    sheet = book.add_worksheet("Báo cáo")
+    sheet.merge_range(0, 0, 0, 3, "ỦY BAN NHÂN DÂN\nPHƯỜNG AN BIÊN", wrap)
+    sheet.merge_range(0, 4, 0, 10, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", wrap)
+    sheet.merge_range(2, 0, 2, 10, "BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ", wrap)
+    sheet.merge_range(
+        3, 0, 3, 10, f"Đơn vị báo cáo: Đơn vị {index}     Kỳ báo cáo: Tháng 09/2026", wrap
+    )
+    header_row = 5
+    for col, text in enumerate(HEADERS):
+        sheet.write_string(header_row, col, text, wrap)
+    ident = book.add_worksheet("_kehoach")
+    meta = [
+        ("kehoach_xlsx", "1"),
+        ("plan_id", "kh-143"),
+        ("plan_number", "143/KH-UBND"),
+        ("plan_title", "Kế hoạch tuyên truyền, phổ biến pháp luật năm 2026"),
+        ("unit", f"DV{index}"),
+        ("unit_name", f"Đơn vị {index}"),
+        ("period", "2026-09"),
+        ("due", "2026-10-05"),
+        ("generated", "2026-09-01T00:00:00+00:00"),
+        ("workbook_id", f"{index:032x}"),
+        ("task_id", "fingerprint", "role", "row"),
+    ]
+    for r, cells in enumerate(meta):
+        for c, text in enumerate(cells):
+            ident.write_string(r, c, text)
+    base = date(2026, 9, 1)
+    for n in range(rows):
+        row = header_row + 1 + n
+        task_id = f"B.{n // 5 + 1}.{n + 1}"
+        status = STATUSES[(index + n) % len(STATUSES)]
+        values = [
+            str(n + 1),
+            task_id,
+            f"Nhiệm vụ số {n + 1}: tổ chức tuyên truyền, phổ biến, giáo dục pháp luật cho "
+            "cán bộ, công chức và Nhân dân trên địa bàn phường",
+            "Chủ trì" if n % 3 else "Phối hợp",
+            "Kế hoạch; Báo cáo kết quả",
+            (base + timedelta(days=n % 30)).strftime("%d/%m/%Y"),
+            status,
+        ]
+        for col, value in enumerate(values):
+            sheet.write_string(row, col, value, wrap)
+        if status == "Đã hoàn thành":
+            sheet.write_datetime(row, 7, base + timedelta(days=n % 28), date_fmt)
+        if status:
+            sheet.write_string(row, 8, "Đã ban hành kế hoạch, tổ chức 02 hội nghị", wrap)
+            sheet.write_string(row, 9, f"Kế hoạch số {n + 10}/KH-UBND ngày 05/9/2026", wrap)
+        ident.write_string(11 + n, 0, task_id)
+        ident.write_string(11 + n, 1, f"{n:016x}")
+        ident.write_string(11 + n, 2, "lead" if n % 3 else "coordinate")
+        ident.write_string(11 + n, 3, str(row + 1))
+    ident.very_hidden()
+    book.define_name("kehoach_workbook_id", f'="{index:032x}"')
+    book.close()
+
+
+def ensure_books(count: int, rows: int) -> list[Path]:
+    folder = Path(tempfile.gettempdir()) / f"kehoach-bench-returns-{CACHE_VERSION}-{count}x{rows}"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"return_{i:05d}.xlsx" for i in range(count)]
+    todo = [(p, i, rows) for i, p in enumerate(paths) if not p.exists()]
+    if todo:
+        print(f"Tạo {len(todo)} tệp mẫu trong {folder} …", flush=True)
+        with ProcessPoolExecutor() as pool:
+            list(pool.map(build_book, todo, chunksize=32))
+    return paths
+
+
+def bare_read(paths: list[Path]) -> int:
+    cells = 0
+    for path in paths:
+        with CalamineWorkbook.from_path(path) as book:
+            for name in book.sheet_names:
+                for row in book.get_sheet_by_name(name).to_python():
+                    cells += len(row)
+    return cells
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(label: str, func) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = func()
+    elapsed = time.perf_counter() - started
+    print(f"{label:<42} {elapsed:8.2f} s   bộ nhớ đỉnh {peak_mb():7.1f} MB", flush=True)
+    return elapsed, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=2000, help="số tệp (mặc định 2000)")
+    parser.add_argument("--rows", type=int, default=50, help="số dòng nhiệm vụ mỗi tệp")
+    parser.add_argument("--no-write", action="store_true", help="không ghi docs/benchmarks.md")
+    args = parser.parse_args()
+
+    paths = ensure_books(args.n, args.rows)
+    for path in paths:  # warm the page cache so every contender reads from memory
+        path.read_bytes()
+    start_mb = peak_mb()
+    bare, _ = timed("calamine trần, tuần tự", lambda: bare_read(paths))
+    one, res1 = timed("read_returned_books(threads=1)", lambda: read_returned_books(paths, 1))
+    two, res2 = timed("read_returned_books(threads=2)", lambda: read_returned_books(paths, 2))
+    failed = sum(isinstance(r, FailedFile) for r in [*res1, *res2])  # type: ignore[misc]
+    rows_read = sum(len(r.rows) for r in res1 if not isinstance(r, FailedFile))  # type: ignore[union-attr]
+    assert failed == 0, f"{failed} tệp không đọc được"
+    assert rows_read == args.n * args.rows, rows_read
+    ratio1, ratio2 = one / bare, two / bare
+    verdict1 = "đạt" if ratio1 <= 1.3 else "CHƯA ĐẠT"
+    verdict2 = "đạt" if ratio2 <= 0.8 else "CHƯA ĐẠT"
+    print(f"tỉ lệ 1 luồng / trần: {ratio1:.2f} (mục tiêu ≤ 1,3: {verdict1})")
+    print(f"tỉ lệ 2 luồng / trần: {ratio2:.2f} (mục tiêu ≤ 0,8: {verdict2})")
+    print(f"bộ nhớ đỉnh: {peak_mb():.1f} MB (trước khi đọc: {start_mb:.1f} MB)")
+    if not args.no_write:
+        write_section(
+            args.n, args.rows, bare, one, two, ratio1, ratio2, verdict1, verdict2, start_mb
+        )
+
+
+def write_section(
+    n: int,
+    rows: int,
+    bare: float,
+    one: float,
+    two: float,
+    ratio1: float,
+    ratio2: float,
+    verdict1: str,
+    verdict2: str,
+    start_mb: float,
+) -> None:
+    import python_calamine
+
+    version = getattr(python_calamine, "__version__", None)
+    if version is None:
+        from importlib.metadata import version as dist_version
+
+        version = dist_version("python-calamine")
+    body = f"""{SECTION}
+
+`benchmarks/bench_merge_read.py -n {n}` — {n} tệp trả về × {rows} dòng nhiệm vụ (bố cục
+docs/design.md, có trang "_kehoach"), đọc từ bộ nhớ đệm của hệ điều hành. Máy:
+{platform.machine()}, {os.cpu_count()} lõi, Python {platform.python_version()},
+python-calamine {version}. Ngày đo: {date.today().isoformat()}.
+
+| cách đọc | thời gian | so với calamine trần | mục tiêu |
+|---|---|---|---|
+| calamine trần, tuần tự (mở tệp, `to_python()` mọi trang) | {bare:.2f} s | 1,00 | |
+| `read_returned_books(threads=1)` | {one:.2f} s | {ratio1:.2f} | ≤ 1,3 ({verdict1}) |
+| `read_returned_books(threads=2)` | {two:.2f} s | {ratio2:.2f} | ≤ 0,8 ({verdict2}) |
+
+Bộ nhớ đỉnh của cả lần chạy (ru_maxrss): {peak_mb():.0f} MB (trước khi đọc {start_mb:.0f} MB).
+Phần thêm so với đọc trần: kiểm tra an toàn (giải nén từng phần XML để đếm dòng, tìm
+DOCTYPE/ENTITY), tính SHA-256, tìm dòng tiêu đề và hiểu từng ô trả lời.
+""".replace(".", ",", 0)
+    target = ROOT / "docs" / "benchmarks.md"
+    text = target.read_text(encoding="utf-8") if target.exists() else "# Đo hiệu năng\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: body + "\n", text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + body
+    target.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    print(f"Đã ghi mục “Đọc tệp trả về” vào {target}")
+
+
+if __name__ == "__main__":
+    main()

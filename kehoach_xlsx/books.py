@@ -1,0 +1,369 @@
+"""Create a workspace from a plan (`init`) and write one workbook per unit for a period (`split`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from kehoach_xlsx.deadlines import Period, due_in_period, explain, format_due, parse_deadline, parse_period
+from kehoach_xlsx.errors import WorkspaceError
+from kehoach_xlsx.ledger import BookRecord
+from kehoach_xlsx.model import Plan, PlanWarning, Task, Unit
+from kehoach_xlsx.parse import read_plan
+from kehoach_xlsx.units import Registry, check_units, load_registry, propose_registry, resolve_task_units
+from kehoach_xlsx.vntext import slugify
+from kehoach_xlsx.workbook.assign import Assignment, AssignmentRow, read_assignment, write_assignment
+from kehoach_xlsx.workbook.identity import BookIdentity
+from kehoach_xlsx.workbook.unit import UnitBookSpec, UnitRow, write_unit_books
+from kehoach_xlsx.workspace import ASSIGNMENT, Workspace, plan_identity, utc_now
+
+REGISTRY_FILE = "don-vi.xlsx"
+
+
+@dataclass
+class InitResult:
+    workspace: Workspace
+    plan: Plan
+    units: list[Unit]
+    warnings: list[PlanWarning]
+    changes: list[str] = field(default_factory=list)
+
+
+def schedules_for(plan: Plan) -> dict[str, tuple[str, str]]:
+    """Task id -> (kind, Vietnamese explanation) for the "Loại hạn" column."""
+    result = {}
+    for task in plan.tasks:
+        schedule = parse_deadline(task.deadline_text, plan_date=plan.meta.date)
+        result[task.id] = (schedule.kind, explain(schedule))
+    return result
+
+
+def deadline_warnings(plan: Plan) -> list[PlanWarning]:
+    warnings = []
+    for task in plan.tasks:
+        schedule = parse_deadline(task.deadline_text, plan_date=plan.meta.date)
+        if schedule.needs_date:
+            where = task.source
+            warnings.append(
+                PlanWarning(
+                    "needs_date",
+                    f"Nhiệm vụ {task.id}: tiến độ “{task.deadline_text or '(trống)'}” chưa xác định "
+                    "được hạn. Hãy ghi ngày vào cột “Hạn do điều phối đặt”.",
+                    where.file if where else None,
+                    where.line if where else None,
+                )
+            )
+    return warnings
+
+
+def init_workspace(
+    root: str | Path,
+    plan_files: list[str | Path],
+    units_file: str | Path | None = None,
+    update: bool = False,
+) -> InitResult:
+    """Create (or, with update=True, refresh) the workspace for one plan."""
+    root = Path(root)
+    exists = (root / ASSIGNMENT).exists()
+    if exists and not update:
+        raise WorkspaceError(
+            f"{root} đã có sổ theo dõi ({ASSIGNMENT}). Không ghi đè phần điều phối viên đã sửa. "
+            "Dùng --update để cập nhật từ kế hoạch mới (giữ các chỉnh sửa), hoặc chọn thư mục khác."
+        )
+    plan = read_plan(*plan_files)  # read before touching anything: bad input changes nothing
+    previous: Assignment | None = read_assignment(root / ASSIGNMENT) if exists else None
+    workspace = Workspace.create_folders(root)
+
+    if units_file is not None:
+        registry = load_registry(units_file)
+        registry_warnings = list(registry.warnings)
+    elif (root / REGISTRY_FILE).exists():
+        registry = load_registry(root / REGISTRY_FILE)
+        registry_warnings = list(registry.warnings)
+    else:
+        registry, registry_warnings = propose_registry(plan)
+    changes: list[str] = []
+    if previous is not None:
+        registry = Registry(merge_units(registry.units, previous.units), registry.phrases)
+        changes = carry_edits(plan, previous)
+
+    warnings = plan.warnings + registry_warnings + check_units(plan, registry) + deadline_warnings(plan)
+    if previous is not None:
+        backup = workspace.archive_dir / f"phan-cong_{datetime.now():%Y%m%d-%H%M%S}.xlsx"
+        shutil.copy2(root / ASSIGNMENT, backup)
+        changes.append(f"Đã lưu bản cũ vào {backup.relative_to(root)}")
+    write_assignment(root / ASSIGNMENT, plan, registry.units, schedules_for(plan), warnings)
+    if units_file is not None or not (root / REGISTRY_FILE).exists():
+        from kehoach_xlsx.units import write_registry
+
+        write_registry(registry, root / REGISTRY_FILE)
+    plan_dict = plan.to_dict()
+    (root / "plan.json").write_text(
+        json.dumps(plan_dict, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
+    for source in plan_files:
+        source = Path(source)
+        shutil.copy2(source, workspace.safe_child("ke-hoach", source.name))
+    with workspace.ledger() as ledger:
+        ledger.set_meta("plan_id", plan_identity(plan_dict))
+        if previous is None:
+            ledger.set_meta("created", utc_now())
+        ledger.log("init" if previous is None else "update", f"{len(plan.tasks)} nhiệm vụ", utc_now())
+    return InitResult(workspace, plan, list(registry.units), warnings, changes)
+
+
+def merge_units(proposed: list[Unit], edited: list[Unit]) -> list[Unit]:
+    """The coordinator's registry rows win; new units from the plan are added after them."""
+    codes = {u.code for u in edited}
+    return list(edited) + [u for u in proposed if u.code not in codes]
+
+
+def carry_edits(plan: Plan, previous: Assignment) -> list[str]:
+    """Keep what the coordinator changed in phan-cong.xlsx when the plan is read again."""
+    old = {row.task_id: row for row in previous.rows}
+    new_ids = {task.id for task in plan.tasks}
+    changes = []
+    for task in plan.tasks:
+        row = old.get(task.id)
+        if row is None:
+            changes.append(f"Thêm nhiệm vụ {task.id}: {task.title[:60]}")
+            continue
+        if row.lead != task.lead or row.coordinate != task.coordinate or row.outputs != task.outputs:
+            changes.append(f"Giữ phân công đã sửa của nhiệm vụ {task.id}")
+        if row.deadline_text != task.deadline_text:
+            changes.append(f"Tiến độ nhiệm vụ {task.id} đổi: “{row.deadline_text}” → “{task.deadline_text}”")
+        task.lead, task.coordinate, task.outputs = row.lead, row.coordinate, row.outputs
+        if row.note:
+            task.notes = [*task.notes, row.note]
+    for row in previous.rows:
+        if row.task_id not in new_ids:
+            if row.added:
+                plan.tasks.append(task_from_row(row))
+                changes.append(f"Giữ nhiệm vụ điều phối viên thêm: {row.task_id}")
+            else:
+                changes.append(f"Nhiệm vụ {row.task_id} không còn trong kế hoạch mới (đã bỏ)")
+    return changes
+
+
+def task_from_row(row: AssignmentRow) -> Task:
+    return Task(
+        id=row.task_id,
+        number=row.number,
+        section=row.section,
+        title=row.title,
+        lead=list(row.lead),
+        coordinate=list(row.coordinate),
+        outputs=list(row.outputs),
+        deadline_text=row.deadline_text,
+    )
+
+
+# ---- split ------------------------------------------------------------------------------------
+
+
+@dataclass
+class SplitFile:
+    unit: str
+    unit_name: str
+    path: Path
+    tasks: list[str]
+    workbook_id: str
+    kept: bool = False  # already written for this period and unchanged
+
+    def to_dict(self, root: Path) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "unit_name": self.unit_name,
+            "path": str(self.path.relative_to(root)) if self.path.is_relative_to(root) else str(self.path),
+            "tasks": list(self.tasks),
+        }
+
+
+@dataclass
+class SplitResult:
+    period: str
+    due: date
+    files: list[SplitFile]
+    warnings: list[PlanWarning]
+    skipped_tasks: list[str]
+
+    def to_dict(self, root: Path) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "due": self.due.isoformat(),
+            "files": [f.to_dict(root) for f in self.files],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "not_due": list(self.skipped_tasks),
+        }
+
+
+def workspace_registry(workspace: Workspace, assignment: Assignment) -> Registry:
+    """Units as edited in phan-cong.xlsx; group meanings from don-vi.xlsx ("Nhóm")."""
+    phrases = []
+    registry_file = workspace.root / REGISTRY_FILE
+    if registry_file.exists():
+        phrases = load_registry(registry_file).phrases
+    return Registry(assignment.units, phrases)
+
+
+def plan_tasks(assignment: Assignment) -> list[Task]:
+    return [task_from_row(row) for row in assignment.rows]
+
+
+def split_period(
+    root: str | Path,
+    period_text: str,
+    due: date,
+    force: bool = False,
+    processes: int | None = None,
+    progress=None,
+) -> SplitResult:
+    """Write one workbook per unit with the tasks it leads or joins that report in the period."""
+    workspace = Workspace.open(root)
+    period = parse_period(period_text)
+    assignment = read_assignment(workspace.assignment_path)
+    registry = workspace_registry(workspace, assignment)
+    plan_dict = workspace.plan_dict()
+    meta = plan_dict.get("plan", {})
+    plan_date = workspace.plan_date()
+    warnings: list[PlanWarning] = list(assignment.warnings)
+    units: dict[str, Unit] = {u.code: u for u in registry.units}
+    per_unit: dict[str, list[UnitRow]] = {}
+    skipped: list[str] = []
+    with workspace.ledger() as ledger:
+        previous_answers = carried_answers(ledger, period.code)
+        existing = {b.unit: b for b in ledger.books(period.code)}
+        for row in assignment.rows:
+            task = task_from_row(row)
+            schedule = parse_deadline(task.deadline_text, plan_date=plan_date)
+            period_due = due_in_period(schedule, period, row.override)
+            if not period_due.expected:
+                skipped.append(task.id)
+                continue
+            lead, coordinate, unit_warnings = resolve_task_units(task, registry)
+            warnings.extend(unit_warnings)
+            due_date = period_due.due
+            for role, codes in (("lead", lead), ("coordinate", coordinate)):
+                for code in codes:
+                    per_unit.setdefault(code, []).append(
+                        UnitRow(
+                            task_id=task.id,
+                            number=task.number,
+                            title=task.title,
+                            role=role,
+                            outputs=list(task.outputs),
+                            due=due_date,
+                            deadline_text=task.deadline_text
+                            if due_date
+                            else format_due(schedule, period),
+                            carried=previous_answers.get((code, task.id)),
+                        )
+                    )
+        contact = workspace.setting("chung", "lien_he", "") or ""
+        issuer = meta.get("issuer") or ""
+        generated = datetime.now(timezone.utc).replace(microsecond=0)
+        out_dir = workspace.outgoing_dir(period.code)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        jobs = []
+        files: list[SplitFile] = []
+        for code in sorted(per_unit):
+            unit = units.get(code) or Unit(code=code, name=code)
+            rows = per_unit[code]
+            book = existing.get(code)
+            if book and not force and Path(workspace.root / book.path).exists():
+                if [r["task_id"] for r in book.rows] == [r.task_id for r in rows]:
+                    files.append(
+                        SplitFile(code, unit.name, workspace.root / book.path, [r.task_id for r in rows], book.workbook_id, kept=True)
+                    )
+                    continue
+            identity = BookIdentity(
+                plan_id=workspace.plan_id,
+                plan_number=meta.get("number") or "",
+                plan_title=meta.get("title") or "",
+                unit=code,
+                unit_name=unit.name,
+                period=period.code,
+                due=due,
+                generated=generated,
+                workbook_id=uuid.uuid4().hex,
+            )
+            spec = UnitBookSpec(identity=identity, issuer=issuer, contact=contact, rows=rows, plan_title=meta.get("title") or "")
+            path = out_dir / f"{period.code}_{slugify(unit.name)}.xlsx"
+            jobs.append((spec, path))
+        written = write_unit_books(jobs, processes=processes, progress=progress)
+        for (spec, path), book in zip(jobs, written, strict=True):
+            code = spec.identity.unit
+            rows = per_unit[code]
+            ledger.add_book(
+                BookRecord(
+                    workbook_id=book.workbook_id,
+                    period=period.code,
+                    unit=code,
+                    unit_name=spec.identity.unit_name,
+                    path=str(Path(path).relative_to(workspace.root)),
+                    due=due.isoformat(),
+                    generated=generated.isoformat(),
+                    rows=[book_row(r, book.rows.get(r.task_id)) for r in rows],
+                )
+            )
+            warnings.extend(book.warnings)
+            files.append(SplitFile(code, spec.identity.unit_name, Path(path), [r.task_id for r in rows], book.workbook_id))
+        ledger.log("split", f"{period.code}: {len(jobs)} tệp mới, {len(files) - len(jobs)} giữ nguyên", utc_now())
+    files.sort(key=lambda f: f.unit)
+    return SplitResult(period.code, due, files, dedupe(warnings), skipped)
+
+
+def book_row(row: UnitRow, written: tuple[int, str] | None) -> dict[str, Any]:
+    return {
+        "task_id": row.task_id,
+        "number": row.number,
+        "role": row.role,
+        "title": row.title,
+        "outputs": list(row.outputs),
+        "due": row.due.isoformat() if row.due else None,
+        "deadline_text": row.deadline_text,
+        "row": written[0] if written else None,
+        "fingerprint": written[1] if written else None,
+    }
+
+
+def carried_answers(ledger, period: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """Last period's answers, so units update instead of retyping."""
+    previous = ledger.previous_period(period)
+    if previous is None:
+        return {}
+    carried = {}
+    for answer in ledger.answers(previous):
+        if answer["status"] == "not_reported":
+            continue
+        carried[(answer["unit"], answer["task_id"])] = {
+            "status": answer["status"],
+            "completed": date.fromisoformat(answer["completed"]) if answer["completed"] else None,
+            "result": answer["result"],
+            "documents": answer["documents"],
+            "issues": answer["issues"],
+        }
+    return carried
+
+
+def dedupe(warnings: list[PlanWarning]) -> list[PlanWarning]:
+    seen = set()
+    result = []
+    for warning in warnings:
+        key = (warning.code, warning.message, warning.file, warning.line)
+        if key not in seen:
+            seen.add(key)
+            result.append(warning)
+    return result
+
+
+def default_due(period: Period, days_after: int = 5) -> date:
+    """Return date by default: a few days into the next period."""
+    from datetime import timedelta
+
+    return period.end + timedelta(days=days_after)

@@ -1,0 +1,106 @@
+"""`kehoach init`, `kehoach template`, `kehoach split`: the workspace and the unit workbooks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import click
+
+from kehoach_xlsx.books import default_due, init_workspace, split_period
+from kehoach_xlsx.commands.common import echo_json
+from kehoach_xlsx.deadlines import parse_period
+from kehoach_xlsx.workbook.template import template_command
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--plan",
+    "plan_files",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Tệp kế hoạch (văn bản chính, phụ lục); có thể nêu nhiều lần.",
+)
+@click.option(
+    "--units",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Danh sách đơn vị (tệp Excel có trang “Đơn vị”).",
+)
+@click.option("--update", is_flag=True, help="Cập nhật sổ đã có từ kế hoạch (giữ các chỉnh sửa).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def init_command(directory: Path, plan_files, units: Path | None, update: bool, as_json: bool) -> None:
+    """Lập sổ theo dõi cho một kế hoạch: phan-cong.xlsx, sổ cái và các thư mục."""
+    result = init_workspace(directory, list(plan_files), units, update=update)
+    if as_json:
+        echo_json(
+            {
+                "workspace": str(directory),
+                "tasks": len(result.plan.tasks),
+                "units": [u.code for u in result.units],
+                "changes": result.changes,
+                "warnings": [w.to_dict() for w in result.warnings],
+            }
+        )
+        return
+    click.echo(f"Đã lập sổ theo dõi tại {directory}")
+    click.echo(f"  {len(result.plan.tasks)} nhiệm vụ, {len(result.units)} đơn vị → {directory / 'phan-cong.xlsx'}")
+    for change in result.changes:
+        click.echo(f"  • {change}")
+    if result.warnings:
+        counts = Counter(w.code for w in result.warnings)
+        summary = ", ".join(f"{code}: {n}" for code, n in counts.most_common())
+        click.echo(f"  Cần kiểm tra {len(result.warnings)} điểm ({summary}) — xem trang “Cần kiểm tra”.")
+    click.echo("Bước tiếp: mở phan-cong.xlsx, kiểm tra phân công và email đơn vị, rồi chạy")
+    click.echo(f"  kehoach split {directory} --period <kỳ, ví dụ 2026-09> --due <hạn gửi, ví dụ 2026-10-05>")
+
+
+@click.command("split")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--period", required=True, help="Kỳ báo cáo: 2026-09, 2026-Q3, 2026-H2 hoặc 2026.")
+@click.option(
+    "--due",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Hạn các đơn vị gửi lại báo cáo (YYYY-MM-DD); mặc định 5 ngày sau cuối kỳ.",
+)
+@click.option("--force", is_flag=True, help="Tạo lại cả các tệp đã tạo cho kỳ này.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def split_command(directory: Path, period: str, due, force: bool, as_json: bool) -> None:
+    """Tạo cho mỗi đơn vị một tệp Excel chỉ gồm các nhiệm vụ của đơn vị trong kỳ."""
+    parsed = parse_period(period)
+    due_date: date = due.date() if due else default_due(parsed)
+    bar_state = {}
+
+    def progress(done: int, total: int) -> None:
+        if as_json or total < 2:
+            return
+        bar = bar_state.get("bar")
+        if bar is None:
+            bar = click.progressbar(length=total, label="Đang tạo tệp", file=click.get_text_stream("stderr"))
+            bar.__enter__()
+            bar_state["bar"] = bar
+        bar.update(1)
+        if done == total:
+            bar.__exit__(None, None, None)
+
+    result = split_period(directory, parsed.code, due_date, force=force, progress=progress)
+    if as_json:
+        echo_json(result.to_dict(directory))
+        return
+    click.echo(f"Kỳ {result.period}: {len(result.files)} tệp, hạn gửi lại {due_date:%d/%m/%Y}")
+    for item in result.files:
+        state = " (giữ nguyên)" if item.kept else ""
+        click.echo(f"  {item.unit:<10} {len(item.tasks):>3} nhiệm vụ  {item.path.name}{state}")
+    if result.skipped_tasks:
+        click.echo(f"  {len(result.skipped_tasks)} nhiệm vụ không đến kỳ báo cáo này.")
+    if result.warnings:
+        click.echo(f"  Cần kiểm tra {len(result.warnings)} điểm:")
+        for warning in result.warnings[:20]:
+            click.echo(f"   [{warning.code}] {warning.message}")
+        if len(result.warnings) > 20:
+            click.echo(f"   … và {len(result.warnings) - 20} điểm khác (xem --json).")
+
+
+COMMANDS = [init_command, split_command, template_command]

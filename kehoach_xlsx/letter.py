@@ -1,0 +1,295 @@
+"""Draft reminder letter ("văn bản đôn đốc") as .docx in the Decree 30/2020/NĐ-CP layout.
+
+The draft leaves the number blank ("Số:      /UBND-VP") for the document office to fill in;
+everything else (recipients, late tasks, signature block) is written out so the coordinator
+only checks and signs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from kehoach_xlsx.errors import KehoachError
+from kehoach_xlsx.mail import TaskLine, format_due
+from kehoach_xlsx.model import PlanMeta
+from kehoach_xlsx.vntext import nfc, tone_normalize
+
+FONT = "Times New Roman"
+BODY_PT = 14
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
+
+
+@dataclass(frozen=True)
+class LateUnit:
+    """A unit named in the letter with the tasks it is late on (problem is Vietnamese)."""
+
+    unit_name: str
+    tasks: list[TaskLine]
+
+
+def letter_date(place: str, day: date) -> str:
+    """ "An Biên, ngày 05 tháng 02 năm 2026": Decree 30 pads days 1-9 and months 1-2 with 0."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def issuer_lines(issuer: str) -> list[str]:
+    """Upper-case issuer heading split as printed: ["ỦY BAN NHÂN DÂN", "PHƯỜNG AN BIÊN"]."""
+    upper = " ".join(tone_normalize(issuer).split()).upper()  # "Uỷ ban" -> "ỦY BAN"
+    for short in ("UBND ", "ỦY BAN NHÂN DÂN "):
+        if upper.startswith(short):
+            return ["ỦY BAN NHÂN DÂN", upper[len(short) :].strip()]
+    return [upper]
+
+
+def plan_reference(meta: PlanMeta) -> str:
+    """ "Kế hoạch số 143/KH-UBND ngày 20/4/2026"; a draft plan without number keeps a blank."""
+    number = meta.number or "      /KH-UBND"
+    text = f"Kế hoạch số {number}"
+    if meta.date:
+        text += f" ngày {meta.date.day:02d}/{meta.date.month:02d}/{meta.date.year}"
+    return text
+
+
+def write_reminder_letter(
+    path: Path,
+    plan_meta: PlanMeta,
+    place: str,
+    as_of: date,
+    late: Iterable[LateUnit | Sequence[Any]],
+    *,
+    issuer: str | None = None,
+    reply_by: date | None = None,
+    signer: str = "",
+    recipients_extra: Sequence[str] = ("Chủ tịch, các PCT UBND phường;",),
+    number_suffix: str = "UBND-VP",
+) -> Path:
+    """Write the draft letter to path (.docx) and return it.
+
+    late lists the units and their overdue, unreported or output-missing tasks; each becomes
+    a recipient ("Kính gửi") and rows of the table. issuer defaults to the plan's issuer or
+    "Ủy ban nhân dân phường <place>".
+    """
+    units = [
+        u if isinstance(u, LateUnit) else LateUnit(u[0], [_task(t) for t in u[1]]) for u in late
+    ]
+    if not units:
+        raise KehoachError(
+            "Không có cơ quan, đơn vị nào chậm thực hiện nên không cần văn bản đôn đốc."
+        )
+    issuer = issuer or plan_meta.issuer or f"Ủy ban nhân dân phường {place}"
+    plan_ref = plan_reference(plan_meta)
+
+    doc = Document()
+    _page_setup(doc)
+    _header(doc, issuer, number_suffix, plan_ref, letter_date(place, as_of))
+
+    _para(doc, "")
+    if len(units) == 1:
+        _para(doc, f"Kính gửi: {units[0].unit_name}.", align=WD_ALIGN_PARAGRAPH.CENTER)
+    else:
+        _para(doc, "Kính gửi:", align=WD_ALIGN_PARAGRAPH.CENTER)
+        for i, unit in enumerate(units):
+            end = "." if i == len(units) - 1 else ";"
+            _para(doc, f"- {unit.unit_name}{end}", indent_mm=55)
+
+    about = f" về {nfc(plan_meta.title)}" if plan_meta.title else ""
+    _para(
+        doc,
+        f"Thực hiện {plan_ref} của Ủy ban nhân dân phường{about}; căn cứ kết quả theo dõi, tổng hợp "
+        f"đến ngày {as_of.day:02d}/{as_of.month:02d}/{as_of.year}, các cơ quan, đơn vị sau chưa "
+        "báo cáo hoặc chưa hoàn thành nhiệm vụ được giao đúng thời hạn (chi tiết tại bảng dưới đây):",
+        body=True,
+    )
+    _late_table(doc, units)
+    deadline = (
+        f" trước ngày {reply_by.day:02d}/{reply_by.month:02d}/{reply_by.year}" if reply_by else ""
+    )
+    _para(
+        doc,
+        "Ủy ban nhân dân phường đề nghị Thủ trưởng các cơ quan, đơn vị nêu trên khẩn trương tổ chức "
+        "thực hiện các nhiệm vụ được giao, hoàn thiện sản phẩm đầu ra và gửi báo cáo kết quả về Ủy "
+        f"ban nhân dân phường (qua Văn phòng HĐND và UBND){deadline} để tổng hợp, báo cáo theo quy "
+        "định./.",
+        body=True,
+    )
+    _signature(doc, recipients_extra, signer)
+    path = Path(path)
+    try:
+        doc.save(str(path))
+    except OSError as err:
+        raise KehoachError(f"Không ghi được văn bản đôn đốc {path} ({err}).") from err
+    return path
+
+
+def _task(item: TaskLine | Sequence[Any]) -> TaskLine:
+    return item if isinstance(item, TaskLine) else TaskLine(*item)
+
+
+def _page_setup(doc: Any) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(BODY_PT)
+    # Word picks the font per script; Vietnamese letters must not fall back to Calibri/Cambria.
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    style.paragraph_format.space_after = Pt(0)
+    style.paragraph_format.space_before = Pt(0)
+
+
+def _para(
+    doc_or_cell: Any,
+    text: str,
+    *,
+    size: float | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    align: Any = None,
+    body: bool = False,
+    indent_mm: float | None = None,
+) -> Any:
+    paragraph = doc_or_cell.add_paragraph()
+    run = paragraph.add_run(nfc(text))
+    run.font.name = FONT
+    run.bold, run.italic = bold or None, italic or None
+    if size:
+        run.font.size = Pt(size)
+    fmt = paragraph.paragraph_format
+    if body:
+        fmt.first_line_indent = Mm(12.7)
+        fmt.space_before = Pt(6)
+        fmt.line_spacing = 1.15
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    if indent_mm is not None:
+        fmt.left_indent = Mm(indent_mm)
+    if align is not None:
+        paragraph.alignment = align
+    return paragraph
+
+
+def _cell_text(cell: Any, lines: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    """Fill a cell with lines; the first reuses the cell's empty paragraph."""
+    first = cell.paragraphs[0]
+    for i, (text, opts) in enumerate(lines):
+        if i == 0:
+            run = first.add_run(nfc(text))
+            run.font.name = FONT
+            run.bold, run.italic = opts.get("bold") or None, opts.get("italic") or None
+            if opts.get("size"):
+                run.font.size = Pt(opts["size"])
+            first.alignment = opts.get("align", WD_ALIGN_PARAGRAPH.CENTER)
+        else:
+            _para(cell, text, **{"align": WD_ALIGN_PARAGRAPH.CENTER, **opts})
+
+
+def _set_widths(table: Any, widths: Sequence[Any]) -> None:
+    """Fixed column widths; LibreOffice reads the grid, Word the cells, so set both."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def _borderless(table: Any) -> None:
+    borders = table._tbl.tblPr.first_child_found_in("w:tblBorders")
+    if borders is not None:
+        table._tbl.tblPr.remove(borders)
+
+
+def _header(doc: Any, issuer: str, number_suffix: str, plan_ref: str, dated: str) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    _borderless(table)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _set_widths(table, (Mm(62), Mm(103)))
+    left, right = table.rows[0].cells
+    heads = issuer_lines(issuer)
+    lines: list[tuple[str, dict[str, Any]]] = []
+    if len(heads) > 1:
+        lines.append((heads[0], {"size": 13, "bold": True}))
+    lines += [
+        (heads[-1], {"size": 13, "bold": True}),
+        ("———————", {"size": 9}),
+        (f"Số:        /{number_suffix}", {"size": 13}),
+        (f"V/v đôn đốc thực hiện {plan_ref}", {"size": 12}),
+    ]
+    _cell_text(left, lines)
+    _cell_text(
+        right,
+        [
+            (MOTTO, {"size": 12, "bold": True}),
+            (MOTTO_2, {"size": 14, "bold": True}),
+            ("———————————————", {"size": 9}),
+            (dated, {"size": 14, "italic": True}),
+        ],
+    )
+
+
+def _late_table(doc: Any, units: Sequence[LateUnit]) -> None:
+    headers = ("STT", "Cơ quan, đơn vị", "Mã NV", "Nhiệm vụ", "Hạn", "Tình trạng")
+    widths = (Mm(12), Mm(36), Mm(18), Mm(46), Mm(25), Mm(28))
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        _cell_text(cell, [(text, {"size": 12, "bold": True})])
+    number = 0
+    for unit in units:
+        for task in unit.tasks or [TaskLine("", "Chưa gửi báo cáo", None, "Chưa báo cáo")]:
+            number += 1
+            row = table.add_row().cells
+            values = (
+                str(number), unit.unit_name, task.task_id, task.title,
+                format_due(task.due), task.problem,
+            )  # fmt: skip
+            for cell, text, center in zip(
+                row, values, (True, False, True, False, True, False), strict=True
+            ):
+                align = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
+                _cell_text(cell, [(text, {"size": 12, "align": align})])
+    _set_widths(table, widths)
+
+
+def _signature(doc: Any, recipients_extra: Sequence[str], signer: str) -> None:
+    _para(doc, "")
+    table = doc.add_table(rows=1, cols=2)
+    _borderless(table)
+    _set_widths(table, (Mm(85), Mm(80)))
+    left, right = table.rows[0].cells
+    left_align = {"align": WD_ALIGN_PARAGRAPH.LEFT}
+    lines: list[tuple[str, dict[str, Any]]] = [
+        ("Nơi nhận:", {"size": 12, "bold": True, "italic": True, **left_align}),
+        ("- Như trên;", {"size": 11, **left_align}),
+    ]
+    lines += [(f"- {text}", {"size": 11, **left_align}) for text in recipients_extra]
+    lines.append(("- Lưu: VT, VP.", {"size": 11, **left_align}))
+    _cell_text(left, lines)
+    sign = [
+        ("TM. ỦY BAN NHÂN DÂN", {"size": 14, "bold": True}),
+        ("KT. CHỦ TỊCH", {"size": 14, "bold": True}),
+        ("PHÓ CHỦ TỊCH", {"size": 14, "bold": True}),
+        ("", {}),
+        ("", {}),
+        ("", {}),
+        ("", {}),
+        (signer, {"size": 14, "bold": True}),
+    ]
+    _cell_text(right, sign)

@@ -1,0 +1,626 @@
+"""The consolidated report workbook (bao-cao_<period>.xlsx) the coordinator prints and sends up.
+
+Sheets: "Tổng hợp" (counts per unit and status, a stacked bar chart, summary numbers),
+"Chi tiết" (every task × unit), "Quá hạn", "Thiếu sản phẩm", "Chưa báo cáo", "So với kỳ
+trước", "Nhật ký". Text that came from a returned file is untrusted: it goes through
+``styles.write_text`` (write_string), so a returned "=cmd|' /C calc'!A0" stays text here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from xlsxwriter.worksheet import Worksheet
+
+from kehoach_xlsx.workbook.styles import (
+    Formats,
+    atomic_workbook,
+    format_date,
+    setup_page,
+    write_date,
+    write_header_block,
+    write_text,
+)
+
+FLAG_LABELS: dict[str, str] = {
+    "overdue": "Quá hạn",
+    "completed_late": "Hoàn thành muộn",
+    "due_soon": "Sắp đến hạn",
+    "missing_output": "Thiếu sản phẩm",
+    "not_reported": "Chưa báo cáo",
+    "needs_date": "Cần đặt hạn",
+    "invalid_value": "Giá trị không hợp lệ",
+    "locked_field_changed": "Sửa nội dung được giao",
+    "unknown_row": "Dòng lạ",
+    "superseded": "Bị thay thế",
+    "formula_in_answer": "Có công thức trong câu trả lời",
+}
+STATUS_LABELS: dict[str, str] = {
+    "done": "Đã hoàn thành",
+    "in_progress": "Đang thực hiện",
+    "not_started": "Chưa thực hiện",
+    "cannot_do": "Không thực hiện được",
+    "not_reported": "Chưa báo cáo",
+    "invalid": "Không hợp lệ",
+}
+# Order and colours of the status columns in "Tổng hợp" and its chart.
+STATUS_ORDER = ("done", "in_progress", "not_started", "cannot_do", "invalid", "not_reported")
+STATUS_COLOURS = {
+    "done": "#70AD47",
+    "in_progress": "#4472C4",
+    "not_started": "#FFC000",
+    "cannot_do": "#A5A5A5",
+    "invalid": "#ED7D31",
+    "not_reported": "#C00000",
+}
+ROLE_LABELS = {"lead": "Chủ trì", "coordinate": "Phối hợp"}
+FIELD_LABELS = {
+    "status": "Tình trạng",
+    "completed": "Ngày hoàn thành",
+    "result": "Kết quả thực hiện",
+    "documents": "Sản phẩm đã ban hành",
+    "issues": "Khó khăn, đề xuất",
+    "due": "Hạn",
+    "title": "Nhiệm vụ",
+}
+SUMMARY_LABELS = {
+    "units": "Số đơn vị phải báo cáo",
+    "units_returned": "Số đơn vị đã gửi báo cáo",
+    "units_missing": "Số đơn vị chưa gửi báo cáo",
+    "tasks": "Số nhiệm vụ",
+    "items": "Số lượt nhiệm vụ × đơn vị",
+    "done": "Đã hoàn thành",
+    "in_progress": "Đang thực hiện",
+    "not_started": "Chưa thực hiện",
+    "cannot_do": "Không thực hiện được",
+    "not_reported": "Chưa báo cáo",
+    "overdue": "Quá hạn",
+    "completed_late": "Hoàn thành muộn",
+    "due_soon": "Sắp đến hạn",
+    "missing_output": "Thiếu sản phẩm",
+    "files": "Số tệp đã đọc",
+    "files_failed": "Số tệp không đọc được",
+}
+
+
+@dataclass
+class UnitStatus:
+    """One unit's reporting state for the period."""
+
+    unit: str
+    unit_name: str
+    expected: int  # task rows it must report on
+    returned: bool
+    file: str | None = None
+    received: datetime | date | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ItemRow:
+    """One task × unit line of the merge, with the unit's answers and our flags."""
+
+    task_id: str
+    number: str | None
+    title: str
+    unit: str
+    unit_name: str
+    role: str  # lead | coordinate
+    status: str  # a status code (see STATUS_LABELS)
+    due: date | str | None = None  # a date, or the deadline wording
+    completed: date | None = None
+    outputs_expected: str = ""
+    documents: str = ""
+    result: str = ""
+    issues: str = ""
+    flags: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FileRow:
+    path: str
+    sha256: str
+    identified_as: str  # e.g. "PKT (Phòng Kinh tế)" or "không nhận diện được"
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ChangeRow:
+    task_id: str
+    unit: str
+    field: str  # a key of FIELD_LABELS, or a label
+    before: str
+    after: str
+
+
+@dataclass
+class LogRow:
+    file: str
+    sheet: str | None
+    row: int | None
+    code: str
+    message: str
+
+
+@dataclass
+class ReportData:
+    """Everything the report shows; built by the merge, laid out here."""
+
+    period: str
+    as_of: date
+    plan_number: str = ""
+    plan_title: str = ""
+    issuer: str = "ỦY BAN NHÂN DÂN"
+    units: list[UnitStatus] = field(default_factory=list)
+    items: list[ItemRow] = field(default_factory=list)
+    files: list[FileRow] = field(default_factory=list)
+    changes: list[ChangeRow] = field(default_factory=list)
+    log: list[LogRow] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+SHEETS = (
+    "Tổng hợp",
+    "Chi tiết",
+    "Quá hạn",
+    "Thiếu sản phẩm",
+    "Chưa báo cáo",
+    "So với kỳ trước",
+    "Nhật ký",
+)
+
+
+def flag_labels(flags: list[str]) -> str:
+    """Flags as the Vietnamese words the coordinator reads: "Quá hạn; Thiếu sản phẩm"."""
+    return "; ".join(FLAG_LABELS.get(flag, flag) for flag in flags)
+
+
+def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
+    """Write the report workbook atomically (temp file + rename), print-ready on A4 landscape."""
+    created = datetime(report.as_of.year, report.as_of.month, report.as_of.day)
+    with atomic_workbook(
+        path,
+        title=f"Báo cáo tổng hợp kỳ {report.period}",
+        subject=report.plan_title,
+        author="kehoach_xlsx",
+        created=created,
+    ) as workbook:
+        fmt = Formats(workbook)
+        extra = _Extra(workbook)
+        sheets = {name: workbook.add_worksheet(name) for name in SHEETS}
+        _summary_sheet(workbook, sheets["Tổng hợp"], fmt, report)
+        _detail_sheet(sheets["Chi tiết"], fmt, extra, report)
+        _overdue_sheet(sheets["Quá hạn"], fmt, report)
+        _missing_sheet(sheets["Thiếu sản phẩm"], fmt, report)
+        _not_reported_sheet(sheets["Chưa báo cáo"], fmt, report)
+        _changes_sheet(sheets["So với kỳ trước"], fmt, report)
+        _log_sheet(sheets["Nhật ký"], fmt, extra, report)
+        sheets["Tổng hợp"].activate()
+
+
+class _Extra:
+    """Formats the shared Formats lacks: numbers, the overdue fill, a left heading."""
+
+    def __init__(self, workbook: Any) -> None:
+        base = {"font_name": "Times New Roman", "font_size": 12, "valign": "top"}
+        self.number = workbook.add_format({**base, "border": 1, "align": "center"})
+        self.overdue = workbook.add_format({"bg_color": "#F8CBAD"})
+        self.heading = workbook.add_format({**base, "bold": True, "font_size": 13})
+
+
+# --- shared layout ---------------------------------------------------------------------------
+
+
+def _top(sheet: Worksheet, fmt: Formats, report: ReportData, title: str, last_col: int) -> int:
+    """Letterhead, titles and the period line; returns the first free row."""
+    plan_line = report.plan_title
+    if report.plan_number:
+        plan_line = f"{plan_line} (Kế hoạch số {report.plan_number})".strip()
+    return write_header_block(
+        sheet,
+        fmt,
+        report.issuer,
+        [title, plan_line],
+        last_col=last_col,
+        info_lines=[
+            f"Kỳ báo cáo: {report.period}     Số liệu đến ngày: {format_date(report.as_of)}"
+        ],
+    )
+
+
+def _table(
+    sheet: Worksheet,
+    fmt: Formats,
+    header_row: int,
+    columns: list[tuple[str, float]],
+    *,
+    print_setup: bool = True,
+) -> None:
+    for col, (text, width) in enumerate(columns):
+        sheet.set_column(col, col, width)
+        write_text(sheet, header_row, col, text, fmt.header)
+    sheet.set_row(header_row, 36)
+    if print_setup:
+        setup_page(sheet, header_row, len(columns) - 1)
+
+
+def _empty_note(sheet: Worksheet, fmt: Formats, row: int, text: str) -> None:
+    write_text(sheet, row, 0, text, fmt.plain)
+
+
+def _due(sheet: Worksheet, row: int, col: int, value: date | str | None, fmt: Formats) -> None:
+    if isinstance(value, date):
+        write_date(sheet, row, col, value, fmt.date)
+    else:
+        write_text(sheet, row, col, value or "", fmt.cell_center)
+
+
+def _unit_label(item: ItemRow) -> str:
+    return item.unit_name or item.unit
+
+
+# --- "Tổng hợp" ------------------------------------------------------------------------------
+
+
+def _summary_sheet(workbook: Any, sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
+    columns = [("STT", 5), ("Đơn vị", 34), ("Số NV được giao", 10)]
+    columns += [(STATUS_LABELS[s], 12) for s in STATUS_ORDER]
+    columns += [("Quá hạn", 9), ("Thiếu sản phẩm", 10), ("Đã gửi tệp", 9)]
+    last_col = len(columns) - 1
+    row = _top(sheet, fmt, report, "BÁO CÁO TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ", last_col)
+
+    # Summary numbers first: what the chairman reads.
+    summary = dict(report.summary) or _default_summary(report)
+    for key, value in summary.items():
+        write_text(sheet, row, 1, SUMMARY_LABELS.get(key, key), fmt.cell_bold)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            sheet.write_number(row, 2, value, fmt.cell_center)
+        else:
+            write_text(sheet, row, 2, value, fmt.cell_center)
+        row += 1
+    row += 1
+
+    header_row = row
+    _table(sheet, fmt, header_row, columns)
+    by_unit: dict[str, Counter[str]] = {}
+    for item in report.items:
+        counts = by_unit.setdefault(item.unit, Counter())
+        counts[item.status] += 1
+        counts["_total"] += 1
+        for flag in item.flags:
+            counts[f"flag:{flag}"] += 1
+    units = report.units or [
+        UnitStatus(u, next(i.unit_name for i in report.items if i.unit == u), 0, False)
+        for u in by_unit
+    ]
+    first_data = header_row + 1
+    for index, unit in enumerate(units, start=1):
+        row = header_row + index
+        counts = by_unit.get(unit.unit, Counter())
+        write_text(sheet, row, 0, str(index), fmt.cell_center)
+        write_text(sheet, row, 1, unit.unit_name or unit.unit, fmt.cell_wrap)
+        sheet.write_number(row, 2, unit.expected or counts["_total"], fmt.cell_center)
+        for offset, status in enumerate(STATUS_ORDER):
+            sheet.write_number(row, 3 + offset, counts[status], fmt.cell_center)
+        base = 3 + len(STATUS_ORDER)
+        sheet.write_number(row, base, counts["flag:overdue"], fmt.cell_center)
+        sheet.write_number(row, base + 1, counts["flag:missing_output"], fmt.cell_center)
+        write_text(sheet, row, base + 2, "Có" if unit.returned else "Chưa", fmt.cell_center)
+    last_data = header_row + len(units)
+    if units:
+        _chart(workbook, sheet, first_data, last_data, last_data + 2)
+
+
+def _default_summary(report: ReportData) -> dict[str, Any]:
+    statuses = Counter(item.status for item in report.items)
+    flags = Counter(flag for item in report.items for flag in item.flags)
+    return {
+        "units": len(report.units),
+        "units_returned": sum(1 for u in report.units if u.returned),
+        "tasks": len({item.task_id for item in report.items}),
+        "items": len(report.items),
+        **{status: statuses[status] for status in STATUS_ORDER if status != "invalid"},
+        "overdue": flags["overdue"],
+        "missing_output": flags["missing_output"],
+    }
+
+
+def _chart(workbook: Any, sheet: Worksheet, first: int, last: int, at_row: int) -> None:
+    """Stacked bars, one per unit, split by status (reads the table just written)."""
+    chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
+    name = sheet.get_name()
+    for offset, status in enumerate(STATUS_ORDER):
+        col = 3 + offset
+        chart.add_series(
+            {
+                "name": STATUS_LABELS[status],
+                "categories": [name, first, 1, last, 1],
+                "values": [name, first, col, last, col],
+                "fill": {"color": STATUS_COLOURS[status]},
+                "gap": 60,
+            }
+        )
+    chart.set_title(
+        {"name": "Tình trạng thực hiện theo đơn vị", "name_font": {"name": "Times New Roman"}}
+    )
+    chart.set_x_axis({"name": "Số nhiệm vụ", "num_font": {"name": "Times New Roman"}})
+    chart.set_y_axis({"reverse": True, "num_font": {"name": "Times New Roman"}})
+    chart.set_legend({"position": "bottom", "font": {"name": "Times New Roman"}})
+    height = max(320, 28 * (last - first + 1) + 140)
+    chart.set_size({"width": 900, "height": height})
+    sheet.insert_chart(at_row, 1, chart)
+
+
+# --- "Chi tiết" ------------------------------------------------------------------------------
+
+DETAIL_COLUMNS = [
+    ("STT", 5),
+    ("Mã NV", 9),
+    ("Nhiệm vụ", 40),
+    ("Đơn vị", 22),
+    ("Vai trò", 9),
+    ("Hạn", 12),
+    ("Tình trạng", 14),
+    ("Ngày hoàn thành", 12),
+    ("Sản phẩm đầu ra", 22),
+    ("Sản phẩm đã ban hành (số, ký hiệu)", 24),
+    ("Kết quả thực hiện", 34),
+    ("Khó khăn, đề xuất", 24),
+    ("Cảnh báo", 18),
+    ("Ghi chú", 30),
+]
+
+
+def _detail_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData) -> None:
+    last_col = len(DETAIL_COLUMNS) - 1
+    header_row = _top(sheet, fmt, report, "CHI TIẾT KẾT QUẢ THỰC HIỆN THEO ĐƠN VỊ", last_col)
+    _table(sheet, fmt, header_row, DETAIL_COLUMNS)
+    row = header_row
+    for index, item in enumerate(report.items, start=1):
+        row += 1
+        values = [
+            str(index),
+            item.task_id,
+            item.title if not item.number else f"{item.number}. {item.title}",
+            _unit_label(item),
+            ROLE_LABELS.get(item.role, item.role),
+        ]
+        for col, value in enumerate(values):
+            write_text(
+                sheet, row, col, value, fmt.cell_center if col in (0, 1, 4) else fmt.cell_wrap
+            )
+        _due(sheet, row, 5, item.due, fmt)
+        write_text(sheet, row, 6, STATUS_LABELS.get(item.status, item.status), fmt.cell_center)
+        if item.completed:
+            write_date(sheet, row, 7, item.completed, fmt.date)
+        else:
+            write_text(sheet, row, 7, "", fmt.cell)
+        for col, value in (
+            (8, item.outputs_expected),
+            (9, item.documents),
+            (10, item.result),
+            (11, item.issues),
+            (12, flag_labels(item.flags)),
+            (13, "\n".join(item.messages)),
+        ):
+            write_text(sheet, row, col, value, fmt.cell_wrap)
+    if report.items:
+        sheet.autofilter(header_row, 0, row, last_col)
+        # Overdue rows stand out on screen and on paper; the test reads the flags column text.
+        sheet.conditional_format(
+            header_row + 1,
+            0,
+            row,
+            last_col,
+            {
+                "type": "formula",
+                "criteria": f'=ISNUMBER(SEARCH("{FLAG_LABELS["overdue"]}",$M{header_row + 2}))',
+                "format": extra.overdue,
+            },
+        )
+    else:
+        _empty_note(sheet, fmt, header_row + 1, "Chưa có số liệu.")
+
+
+# --- "Quá hạn", "Thiếu sản phẩm" -------------------------------------------------------------
+
+
+def _overdue_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
+    columns = [
+        ("STT", 5),
+        ("Mã NV", 9),
+        ("Nhiệm vụ", 44),
+        ("Đơn vị", 24),
+        ("Vai trò", 9),
+        ("Hạn", 12),
+        ("Số ngày quá hạn", 10),
+        ("Tình trạng", 15),
+        ("Ghi chú", 36),
+    ]
+    header_row = _top(sheet, fmt, report, "CÁC NHIỆM VỤ QUÁ HẠN", len(columns) - 1)
+    _table(sheet, fmt, header_row, columns)
+    items = [i for i in report.items if "overdue" in i.flags]
+    items.sort(key=lambda i: (i.due if isinstance(i.due, date) else date.max, i.task_id, i.unit))
+    row = header_row
+    for index, item in enumerate(items, start=1):
+        row += 1
+        write_text(sheet, row, 0, str(index), fmt.cell_center)
+        write_text(sheet, row, 1, item.task_id, fmt.cell_center)
+        write_text(sheet, row, 2, item.title, fmt.cell_wrap)
+        write_text(sheet, row, 3, _unit_label(item), fmt.cell_wrap)
+        write_text(sheet, row, 4, ROLE_LABELS.get(item.role, item.role), fmt.cell_center)
+        _due(sheet, row, 5, item.due, fmt)
+        if isinstance(item.due, date):
+            sheet.write_number(row, 6, (report.as_of - item.due).days, fmt.cell_center)
+        else:
+            write_text(sheet, row, 6, "", fmt.cell)
+        write_text(sheet, row, 7, STATUS_LABELS.get(item.status, item.status), fmt.cell_center)
+        write_text(sheet, row, 8, "\n".join(item.messages), fmt.cell_wrap)
+    if not items:
+        _empty_note(sheet, fmt, header_row + 1, "Không có nhiệm vụ quá hạn.")
+
+
+def _missing_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
+    columns = [
+        ("STT", 5),
+        ("Mã NV", 9),
+        ("Nhiệm vụ", 40),
+        ("Đơn vị", 24),
+        ("Sản phẩm đầu ra", 28),
+        ("Sản phẩm đã ban hành (số, ký hiệu)", 30),
+        ("Ghi chú", 34),
+    ]
+    header_row = _top(sheet, fmt, report, "CÁC NHIỆM VỤ CHƯA CÓ ĐỦ SẢN PHẨM", len(columns) - 1)
+    _table(sheet, fmt, header_row, columns)
+    items = [i for i in report.items if "missing_output" in i.flags]
+    row = header_row
+    for index, item in enumerate(items, start=1):
+        row += 1
+        write_text(sheet, row, 0, str(index), fmt.cell_center)
+        write_text(sheet, row, 1, item.task_id, fmt.cell_center)
+        for col, value in (
+            (2, item.title),
+            (3, _unit_label(item)),
+            (4, item.outputs_expected),
+            (5, item.documents),
+            (6, "\n".join(item.messages)),
+        ):
+            write_text(sheet, row, col, value, fmt.cell_wrap)
+    if not items:
+        _empty_note(sheet, fmt, header_row + 1, "Không có nhiệm vụ thiếu sản phẩm.")
+
+
+# --- "Chưa báo cáo" --------------------------------------------------------------------------
+
+
+def _not_reported_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
+    """One line per unit that owes something: counts by role, then the task ids themselves.
+
+    A units × tasks grid of 20 units by 50 tasks does not fit an A4 page; counts plus the
+    list of ids do, and the coordinator can read the reminder letter straight off them.
+    """
+    columns = [
+        ("STT", 5),
+        ("Đơn vị", 30),
+        ("Đã gửi tệp", 9),
+        ("Ngày nhận", 11),
+        ("Chủ trì chưa báo cáo", 10),
+        ("Phối hợp chưa báo cáo", 10),
+        ("Tổng", 7),
+        ("Mã NV chủ trì chưa báo cáo", 30),
+        ("Mã NV phối hợp chưa báo cáo", 30),
+    ]
+    header_row = _top(sheet, fmt, report, "ĐƠN VỊ CHƯA BÁO CÁO", len(columns) - 1)
+    _table(sheet, fmt, header_row, columns)
+    owed: dict[str, dict[str, list[str]]] = {}
+    names: dict[str, str] = {}
+    for item in report.items:
+        names.setdefault(item.unit, _unit_label(item))
+        if item.status == "not_reported" or "not_reported" in item.flags:
+            roles = owed.setdefault(item.unit, {"lead": [], "coordinate": []})
+            roles.setdefault(item.role, []).append(item.task_id)
+    statuses = {u.unit: u for u in report.units}
+    for unit in report.units:
+        names.setdefault(unit.unit, unit.unit_name or unit.unit)
+        if not unit.returned:
+            owed.setdefault(unit.unit, {"lead": [], "coordinate": []})
+    ordered = sorted(owed.items(), key=lambda kv: (-sum(map(len, kv[1].values())), names[kv[0]]))
+    row = header_row
+    for index, (unit, roles) in enumerate(ordered, start=1):
+        row += 1
+        status = statuses.get(unit)
+        lead, coordinate = roles.get("lead", []), roles.get("coordinate", [])
+        write_text(sheet, row, 0, str(index), fmt.cell_center)
+        write_text(sheet, row, 1, names[unit], fmt.cell_wrap)
+        write_text(sheet, row, 2, "Có" if status and status.returned else "Chưa", fmt.cell_center)
+        if status and isinstance(status.received, date):  # datetime is a date too
+            write_date(sheet, row, 3, status.received, fmt.date)
+        else:
+            write_text(sheet, row, 3, "", fmt.cell)
+        sheet.write_number(row, 4, len(lead), fmt.cell_center)
+        sheet.write_number(row, 5, len(coordinate), fmt.cell_center)
+        sheet.write_number(row, 6, len(lead) + len(coordinate), fmt.cell_center)
+        write_text(sheet, row, 7, ", ".join(lead), fmt.cell_wrap)
+        write_text(sheet, row, 8, ", ".join(coordinate), fmt.cell_wrap)
+    if not ordered:
+        _empty_note(sheet, fmt, header_row + 1, "Tất cả đơn vị đã báo cáo đủ.")
+
+
+# --- "So với kỳ trước", "Nhật ký" ------------------------------------------------------------
+
+
+def _changes_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
+    columns = [
+        ("STT", 5),
+        ("Mã NV", 9),
+        ("Đơn vị", 24),
+        ("Nội dung", 18),
+        ("Kỳ trước", 40),
+        ("Kỳ này", 40),
+    ]
+    header_row = _top(sheet, fmt, report, "THAY ĐỔI SO VỚI KỲ TRƯỚC", len(columns) - 1)
+    _table(sheet, fmt, header_row, columns)
+    row = header_row
+    for index, change in enumerate(report.changes, start=1):
+        row += 1
+        write_text(sheet, row, 0, str(index), fmt.cell_center)
+        write_text(sheet, row, 1, change.task_id, fmt.cell_center)
+        write_text(sheet, row, 2, change.unit, fmt.cell_wrap)
+        write_text(sheet, row, 3, FIELD_LABELS.get(change.field, change.field), fmt.cell_wrap)
+        write_text(sheet, row, 4, _label(change.field, change.before), fmt.cell_wrap)
+        write_text(sheet, row, 5, _label(change.field, change.after), fmt.cell_wrap)
+    if not report.changes:
+        _empty_note(sheet, fmt, header_row + 1, "Không có thay đổi (hoặc chưa có kỳ trước).")
+
+
+def _label(field_name: str, value: str) -> str:
+    if field_name == "status":
+        return STATUS_LABELS.get(value, value)
+    return value
+
+
+def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData) -> None:
+    columns = [("STT", 5), ("Tệp", 34), ("Trang", 14), ("Dòng", 7), ("Mã", 18), ("Nội dung", 60)]
+    header_row = _top(sheet, fmt, report, "NHẬT KÝ ĐỌC TỆP", len(columns) - 1)
+    write_text(sheet, header_row, 0, "1. Các tệp đã đọc", extra.heading)
+    files_header = header_row + 1
+    file_columns = [
+        ("STT", 5),
+        ("Tệp", 34),
+        ("Nhận diện là", 21),
+        ("SHA-256", 25),
+        ("Cảnh báo", 60),
+    ]
+    for col, (text, _) in enumerate(file_columns):
+        write_text(sheet, files_header, col, text, fmt.header)
+    row = files_header
+    for index, item in enumerate(report.files, start=1):
+        row += 1
+        write_text(sheet, row, 0, str(index), fmt.cell_center)
+        write_text(sheet, row, 1, os.path.basename(item.path), fmt.cell_wrap)
+        write_text(sheet, row, 2, item.identified_as, fmt.cell_wrap)
+        write_text(sheet, row, 3, item.sha256[:16], fmt.cell_wrap)
+        write_text(sheet, row, 4, "\n".join(item.warnings), fmt.cell_wrap)
+    row += 2
+    write_text(sheet, row, 0, "2. Cảnh báo khi đọc", extra.heading)
+    log_header = row + 1
+    _table(sheet, fmt, log_header, columns, print_setup=False)
+    setup_page(sheet, None, len(columns) - 1)
+    row = log_header
+    for index, entry in enumerate(report.log, start=1):
+        row += 1
+        write_text(sheet, row, 0, str(index), fmt.cell_center)
+        write_text(sheet, row, 1, os.path.basename(entry.file), fmt.cell_wrap)
+        write_text(sheet, row, 2, entry.sheet or "", fmt.cell_wrap)
+        if entry.row is not None:
+            sheet.write_number(row, 3, entry.row, fmt.cell_center)
+        else:
+            write_text(sheet, row, 3, "", fmt.cell)
+        write_text(sheet, row, 4, entry.code, fmt.cell_wrap)
+        write_text(sheet, row, 5, entry.message, fmt.cell_wrap)
+    sheet.freeze_panes(files_header + 1, 0)
