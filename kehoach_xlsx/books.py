@@ -234,6 +234,7 @@ def split_period(
     warnings: list[PlanWarning] = list(assignment.warnings)
     units: dict[str, Unit] = {u.code: u for u in registry.units}
     per_unit: dict[str, list[UnitRow]] = {}
+    needs_date: set[str] = set()
     skipped: list[str] = []
     with workspace.ledger() as ledger:
         previous_answers = carried_answers(ledger, period.code)
@@ -245,6 +246,8 @@ def split_period(
             if not period_due.expected:
                 skipped.append(task.id)
                 continue
+            if period_due.needs_date:
+                needs_date.add(task.id)
             lead, coordinate, unit_warnings = resolve_task_units(task, registry)
             warnings.extend(unit_warnings)
             due_date = period_due.due
@@ -308,7 +311,7 @@ def split_period(
                     path=str(Path(path).relative_to(workspace.root)),
                     due=due.isoformat(),
                     generated=generated.isoformat(),
-                    rows=[book_row(r, book.rows.get(r.task_id)) for r in rows],
+                    rows=[book_row(r, book.rows.get(r.task_id), r.task_id in needs_date) for r in rows],
                 )
             )
             warnings.extend(book.warnings)
@@ -318,8 +321,9 @@ def split_period(
     return SplitResult(period.code, due, files, dedupe(warnings), skipped)
 
 
-def book_row(row: UnitRow, written: tuple[int, str] | None) -> dict[str, Any]:
+def book_row(row: UnitRow, written: tuple[int, str] | None, needs_date: bool) -> dict[str, Any]:
     return {
+        "needs_date": needs_date,
         "task_id": row.task_id,
         "number": row.number,
         "role": row.role,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -212,14 +213,18 @@ def read_returned_book(
     "Tình trạng"). Raises ``ReturnedBookError`` when the file is unsafe or unreadable.
     """
     path = Path(path)
-    check = inspect_file(path, limits)
-    if not check.ok:
-        raise ReturnedBookError(check.code or "rejected", check.reason or "", _sha256_or_none(path))
     try:
-        content = path.read_bytes()
+        size = path.stat().st_size
+        # Read once: the same bytes feed the safety check, the hash and calamine.
+        content = path.read_bytes() if size <= limits.max_file_bytes else None
     except OSError as err:
-        raise ReturnedBookError("unreadable", f"Không đọc được tệp {path.name}: {err}.") from err
-    sha = hashlib.sha256(content).hexdigest()
+        raise ReturnedBookError(
+            "unreadable", f"Không đọc được tệp {path.name}: {err.strerror or err}."
+        ) from err
+    sha = hashlib.sha256(content).hexdigest() if content is not None else _sha256_or_none(path)
+    check = inspect_file(path, limits, content)
+    if not check.ok or content is None:
+        raise ReturnedBookError(check.code or "rejected", check.reason or "", sha)
     sheets = _load_sheets(path, content, sha)
     return _build_book(path, sha, check, sheets, expected_headers)
 
@@ -390,16 +395,35 @@ def _build_book(
 def parse_identity(grid: Grid) -> dict[str, Any] | None:
     """Read the identity sheet ("_kehoach") into a plain dict, tolerating re-saves.
 
-    Uses ``workbook.identity.read_identity``; returns ``{"plan_id": ..., "unit": ...,
-    "period": ..., "due": ISO, "generated": ISO, "workbook_id": ..., "format_version": 1,
-    "tasks": [{task_id, fingerprint, role, row}]}``. A marked sheet that lost its unit or
-    workbook id still gives its key/value rows with ``"partial": True``; None when the grid
-    is not an identity sheet at all.
+    The key/value head goes through ``workbook.identity.read_identity``; the task rows are
+    read here directly (one pass, no objects per row). Returns ``{"plan_id": ..., "unit":
+    ..., "period": ..., "due": ISO, "generated": ISO, "workbook_id": ..., "format_version":
+    1, "tasks": [{task_id, fingerprint, role, row}]}``. A marked sheet that lost its unit
+    or workbook id still gives its key/value rows with ``"partial": True``; None when the
+    grid is not an identity sheet at all.
     """
     if not any(row and _text(row[0]) == IDENTITY_MARK for row in grid[:5]):
         return None
-    found, task_rows = read_identity(grid)
-    tasks = [asdict(t) for t in task_rows]
+    split = len(grid)
+    for index, row in enumerate(grid):
+        if len(row) > 1 and row[0] == "task_id" and row[1] == "fingerprint":
+            split = index + 1
+            break
+    tasks: list[dict[str, Any]] = []
+    for row in grid[split:]:
+        cells = [_fast_text(v) for v in row[:4]] + ["", "", "", ""]
+        if not cells[0]:
+            continue
+        number = cells[3]
+        tasks.append(
+            {
+                "task_id": cells[0],
+                "fingerprint": cells[1],
+                "role": cells[2],
+                "row": int(number) if number.isdigit() else None,
+            }
+        )
+    found, _ = read_identity(grid[:split])
     if found is not None:
         data = asdict(found)
         data["due"] = found.due.isoformat() if found.due else None
@@ -407,11 +431,9 @@ def parse_identity(grid: Grid) -> dict[str, Any] | None:
         data["tasks"] = tasks
         return data
     data = {"partial": True, "tasks": tasks}
-    for row in grid[1:]:
+    for row in grid[1:split]:
         key = _text(row[0]) if row else ""
-        if key == "task_id":
-            break
-        if key and len(row) > 1:
+        if key and key != "task_id" and len(row) > 1:
             data[key] = _text(row[1])
     return data
 
@@ -419,6 +441,7 @@ def parse_identity(grid: Grid) -> dict[str, Any] | None:
 # --- finding the data sheet and its columns --------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def _header_key(text: str) -> str:
     """Fold a header cell: accents, case, spacing, line breaks, "*" marks and ":" go."""
     folded = fold(clean_spaces(nfc(text)))
@@ -436,6 +459,7 @@ for _field, _names in _HEADER_SYNONYMS.items():
         _SYNONYM_INDEX.setdefault(_name, _field)
 
 
+@lru_cache(maxsize=4096)
 def _match_header(text: str) -> str | None:
     key = _header_key(text)
     if not key:
@@ -546,93 +570,121 @@ def _read_rows(
     book: ReturnedBook,
     identity: dict[str, Any] | None,
 ) -> list[ReturnedRow]:
+    # This loop runs for every row of every returned file; it avoids per-cell function calls
+    # for the common case (a plain string or an empty cell).
     year = _reference_year(identity)
+    width = len(sheet.grid[header_row]) if header_row < len(sheet.grid) else 0
+    missing = width  # index of a virtual empty cell for absent columns
+
+    def col(name: str) -> int:
+        return columns.get(name, missing)
+
+    c_id, c_title, c_status = col("task_id"), col("title"), col("status")
+    c_completed, c_result, c_docs, c_issues = (
+        col("completed"),
+        col("result"),
+        col("documents"),
+        col("issues"),
+    )
+    locked = [(FIELD_HEADERS[name], col(name)) for name in LOCKED_FIELDS]
     rows: list[ReturnedRow] = []
     for index in range(header_row + 1, len(sheet.grid)):
         raw = sheet.grid[index]
-
-        def cell(name: str, raw: list[Cell] = raw) -> Cell:
-            col = columns.get(name)
-            return raw[col] if col is not None and col < len(raw) else ""
-
-        task_id = _text(cell("task_id")) or None
-        answers = {name: cell(name) for name in ANSWER_FIELDS}
-        has_answer = any(_text(v) for v in answers.values())
-        # Without a task id, a row counts only if it looks like an added task (a title or a
-        # status); a lone text under the table is a note or the signature block.
-        looks_like_task = bool(_text(cell("title")) or _text(answers["status"]))
-        if task_id is None and not (has_answer and looks_like_task):
-            continue
-        row = _read_row(sheet.name, index + 1, task_id, cell, answers, date1904, year)
-        for problem in row.problems:
-            if problem.code == "formula_in_answer":
-                book.warnings.append(
-                    ReturnWarning(problem.code, problem.message, book.path, sheet.name, row.row)
+        if len(raw) <= width:
+            raw = [*raw, *([""] * (width + 1 - len(raw)))]
+        task_id = _fast_text(raw[c_id]) or None
+        status_raw = _fast_text(raw[c_status])
+        completed_cell = raw[c_completed]
+        result = _fast_text(raw[c_result])
+        documents = _fast_text(raw[c_docs])
+        issues = _fast_text(raw[c_issues])
+        completed_raw = _text(completed_cell) if completed_cell != "" else ""
+        has_answer = bool(status_raw or completed_raw or result or documents or issues)
+        if task_id is None:
+            # Without a task id, a row counts only if it looks like an added task (a title or
+            # a status); a lone text under the table is a note or the signature block.
+            if not (has_answer and (status_raw or _fast_text(raw[c_title]))):
+                continue
+        problems: list[Problem] = []
+        if task_id is None:
+            problems.append(
+                Problem("unknown_row", "Dòng có nội dung trả lời nhưng không có Mã NV.")
+            )
+        status: Status | None = None
+        if status_raw:
+            status = status_code(status_raw)
+            if status is None:
+                status = "invalid"
+                problems.append(
+                    Problem(
+                        "invalid_value",
+                        f"Tình trạng “{status_raw}” không thuộc danh sách "
+                        "(Chưa thực hiện, Đang thực hiện, Đã hoàn thành, Không thực hiện được).",
+                    )
                 )
-        rows.append(row)
+        completed = None
+        if completed_raw:
+            completed = _completed_date(completed_cell, date1904, year)
+            if completed is None:
+                problems.append(
+                    Problem(
+                        "invalid_value",
+                        f"Ngày hoàn thành “{completed_raw}” không đọc được là ngày.",
+                    )
+                )
+        for name, text in (
+            ("status", status_raw),
+            ("completed", completed_raw if isinstance(completed_cell, str) else ""),
+            ("result", result),
+            ("documents", documents),
+            ("issues", issues),
+        ):
+            if text and (text[0] in "=+-@" or "|" in text) and looks_like_formula(text):
+                problem = Problem(
+                    "formula_in_answer",
+                    f"Cột “{FIELD_HEADERS[name]}” có nội dung giống công thức "
+                    f"(“{clean_spaces(text)[:60]}”); giữ nguyên dạng chữ, không tính.",
+                )
+                problems.append(problem)
+                book.warnings.append(
+                    ReturnWarning(problem.code, problem.message, book.path, sheet.name, index + 1)
+                )
+        assigned = {}
+        for label, c in locked:
+            value = raw[c]
+            assigned[label] = nfc(value) if type(value) is str else _text(value)
+        rows.append(
+            ReturnedRow(
+                sheet.name,
+                index + 1,
+                task_id,
+                assigned,
+                status_raw,
+                status,
+                completed,
+                completed_raw,
+                result,
+                documents,
+                issues,
+                not has_answer,
+                problems,
+            )
+        )
     return rows
 
 
-def _read_row(
-    sheet: str,
-    row_number: int,
-    task_id: str | None,
-    cell: Callable[[str], Cell],
-    answers: dict[str, Cell],
-    date1904: bool,
-    year: int,
-) -> ReturnedRow:
-    problems: list[Problem] = []
-    if task_id is None:
-        problems.append(Problem("unknown_row", "Dòng có nội dung trả lời nhưng không có Mã NV."))
-    assigned = {FIELD_HEADERS[name]: _display(cell(name)) for name in LOCKED_FIELDS}
-    status_raw = _text(answers["status"])
-    status: Status | None = None
-    if status_raw:
-        status = status_code(status_raw)
-        if status is None:
-            status = "invalid"
-            problems.append(
-                Problem(
-                    "invalid_value",
-                    f"Tình trạng “{status_raw}” không thuộc danh sách "
-                    "(Chưa thực hiện, Đang thực hiện, Đã hoàn thành, Không thực hiện được).",
-                )
-            )
-    completed, completed_raw = _completed_date(answers["completed"], date1904, year)
-    if completed_raw and completed is None:
-        problems.append(
-            Problem("invalid_value", f"Ngày hoàn thành “{completed_raw}” không đọc được là ngày.")
-        )
-    texts = {name: _text(answers[name]) for name in ("result", "documents", "issues")}
-    for name in ("status", "completed", "result", "documents", "issues"):
-        value = answers[name]
-        if isinstance(value, str) and looks_like_formula(value):
-            problems.append(
-                Problem(
-                    "formula_in_answer",
-                    f"Cột “{FIELD_HEADERS[name]}” có nội dung giống công thức "
-                    f"(“{clean_spaces(value)[:60]}”); giữ nguyên dạng chữ, không tính.",
-                )
-            )
-    blank = not (status_raw or completed_raw or any(texts.values()))
-    return ReturnedRow(
-        sheet=sheet,
-        row=row_number,
-        task_id=task_id,
-        assigned=assigned,
-        status_raw=status_raw,
-        status=status,
-        completed=completed,
-        completed_raw=completed_raw,
-        result=texts["result"],
-        documents=texts["documents"],
-        issues=texts["issues"],
-        blank=blank,
-        problems=problems,
-    )
+def _fast_text(value: Cell) -> str:
+    """``_text`` with the common cases first: empty cell, plain string."""
+    if value == "":
+        return ""
+    if type(value) is str:
+        if value.isascii():
+            return value.strip()
+        return nfc(value).strip()
+    return _text(value)
 
 
+@lru_cache(maxsize=2048)
 def status_code(text: str) -> Literal["not_started", "in_progress", "done", "cannot_do"] | None:
     """Understand a typed status: "Đã hoàn thành", "hoàn thành", "Da hoan thanh", "xong"…"""
     key = fold(nfc(text))
@@ -749,17 +801,14 @@ def excel_serial_date(serial: float, date1904: bool = False) -> date | None:
     return value if 1990 <= value.year <= 2100 else None
 
 
-def _completed_date(value: Cell, date1904: bool, year: int) -> tuple[date | None, str]:
-    if value is None or value == "":
-        return None, ""
+def _completed_date(value: Cell, date1904: bool, year: int) -> date | None:
     if isinstance(value, datetime):
-        return value.date(), _text(value)
+        return value.date()
     if isinstance(value, date):
-        return value, _text(value)
+        return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return excel_serial_date(float(value), date1904), _text(value)
-    raw = _text(value)
-    return parse_date_text(raw, year), raw
+        return excel_serial_date(float(value), date1904)
+    return parse_date_text(_text(value), year)
 
 
 # --- documents and expected outputs ----------------------------------------------------------

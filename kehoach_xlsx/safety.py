@@ -13,9 +13,12 @@ picked the wrong "Save as" type.
 
 from __future__ import annotations
 
+import io
 import re
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -23,7 +26,6 @@ from typing import Literal, NamedTuple
 Kind = Literal["xlsx", "xlsm", "xls", "ods", "other"]
 
 MB = 1024 * 1024
-_CHUNK = 256 * 1024
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -85,17 +87,32 @@ class _Reject(Exception):
         self.message = message
 
 
-def inspect_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> FileCheck:
+def inspect_file(
+    path: str | Path, limits: Limits = DEFAULT_LIMITS, content: bytes | None = None
+) -> FileCheck:
     """Sniff the real format of a returned file and check it is safe to hand to calamine.
 
     Never raises for a bad file: a refusal is ``ok=False`` with a code and a Vietnamese reason.
+    ``content`` may pass the file's bytes when the caller already read them (no second read).
     """
     path = Path(path)
     check = FileCheck(path=str(path), kind="other", ok=True)
-    try:
-        size = path.stat().st_size
-    except OSError as err:
-        return check.reject("unreadable", f"Không mở được tệp {path.name}: {err.strerror or err}.")
+    if content is None:
+        try:
+            size = path.stat().st_size
+        except OSError as err:
+            return check.reject(
+                "unreadable", f"Không mở được tệp {path.name}: {err.strerror or err}."
+            )
+        if size <= limits.max_file_bytes:
+            try:
+                content = path.read_bytes()
+            except OSError as err:
+                return check.reject(
+                    "unreadable", f"Không đọc được tệp {path.name}: {err.strerror or err}."
+                )
+    else:
+        size = len(content)
     check.size = size
     if size > limits.max_file_bytes:
         return check.reject(
@@ -103,18 +120,15 @@ def inspect_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> FileCheck
             f"Tệp {path.name} quá lớn ({size / MB:.1f} MB, tối đa "
             f"{limits.max_file_bytes / MB:.0f} MB); hãy đề nghị đơn vị gửi lại đúng tệp đã nhận.",
         )
+    assert content is not None
     if size == 0:
         return check.reject("empty_file", f"Tệp {path.name} rỗng (0 byte).")
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as err:
-        return check.reject("unreadable", f"Không đọc được tệp {path.name}: {err.strerror or err}.")
+    head = content[:8]
     try:
         if head.startswith(ZIP_MAGIC) or head.startswith(ZIP_EMPTY_MAGIC):
-            _inspect_zip(path, check, limits)
+            _inspect_zip(path, content, check, limits)
         elif head.startswith(OLE2_MAGIC):
-            _inspect_ole2(path, check, limits)
+            _inspect_ole2(path, content, check)
         elif head.startswith(PDF_MAGIC):
             raise _Reject(
                 "not_spreadsheet",
@@ -128,13 +142,11 @@ def inspect_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> FileCheck
             )
     except _Reject as rej:
         return check.reject(rej.code, rej.message)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, struct.error) as err:
         return check.reject(
             "corrupt_file",
             f"Tệp {path.name} bị hỏng hoặc không trọn vẹn (có thể tải về chưa xong): {err}.",
         )
-    except OSError as err:
-        return check.reject("unreadable", f"Không đọc được tệp {path.name}: {err}.")
     return check
 
 
@@ -145,41 +157,27 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
-def _inspect_ole2(path: Path, check: FileCheck, limits: Limits) -> None:
-    # OLE2 directory entries hold UTF-16LE stream names; a bounded scan for them is enough to
-    # tell a workbook from a password-protected OOXML package or a Word document.
-    wanted = {
-        "encrypted": _utf16("EncryptedPackage"),
-        "workbook": _utf16("Workbook"),
-        "book": _utf16("Book\x00"),
-        "word": _utf16("WordDocument"),
-        "ppt": _utf16("PowerPoint Document"),
-    }
-    found: set[str] = set()
-    tail = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            data = tail + chunk
-            for key, needle in wanted.items():
-                if key not in found and needle in data:
-                    found.add(key)
-            tail = data[-64:]
-    if "encrypted" in found:
+def _inspect_ole2(path: Path, content: bytes, check: FileCheck) -> None:
+    # OLE2 directory entries hold UTF-16LE stream names; looking for them is enough to tell a
+    # workbook from a password-protected OOXML package or a Word document.
+    def has(name: str) -> bool:
+        return _utf16(name) in content
+
+    if has("EncryptedPackage"):
         check.kind = "xlsx"
         raise _Reject(
             "encrypted",
             f"Tệp có mật khẩu ({path.name}); hãy đề nghị đơn vị gỡ mật khẩu rồi gửi lại.",
         )
-    if "workbook" in found or "book" in found:
+    if has("Workbook") or has("Book\x00"):
         check.kind = "xls"
-        # BIFF FILEPASS record (0x002F) marks an .xls with a password; calamine raises on it.
-        return
-    if "word" in found:
+        return  # an .xls with a password (FILEPASS record) makes calamine raise PasswordError
+    if has("WordDocument"):
         raise _Reject(
             "not_spreadsheet",
             f"Tệp {path.name} là văn bản Word (.doc), không phải bảng tính Excel.",
         )
-    if "ppt" in found:
+    if has("PowerPoint Document"):
         raise _Reject("not_spreadsheet", f"Tệp {path.name} là tệp PowerPoint, không phải Excel.")
     raise _Reject("not_spreadsheet", f"Tệp {path.name} không phải bảng tính Excel hợp lệ.")
 
@@ -188,15 +186,19 @@ def _inspect_ole2(path: Path, check: FileCheck, limits: Limits) -> None:
 
 _TRAVERSAL = re.compile(r"(^|[\\/])\.\.([\\/]|$)")
 _DIMENSION = re.compile(rb'<dimension\b[^>]*\bref="([A-Za-z$]*)(\d*):?([A-Za-z$]*)(\d*)"')
-_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d{1,9})"')
-_ROW_TAG = re.compile(rb"<row[\s>/]")
-_CELL_COLUMN = re.compile(rb'<c\b[^>]*?\br="([A-Za-z]{1,4})\d')
 _FORMULA = re.compile(rb"<f[\s>/]")
-_ODS_ROW = re.compile(rb"<table:table-row[\s>/]")
-_BOMB_MARKERS = (b"<!doctype", b"<!entity")
+_ODS_ROW = b"<table:table-row"
 _WORKBOOK_ID = re.compile(
     rb'<definedName\b[^>]*\bname="kehoach_workbook_id"[^>]*>\s*=?\s*(?:&quot;|")?([0-9A-Za-z]{8,64})'
 )
+# A cell or row reference ` r="XFD1048576"`: pre-filters that only match far-away references
+# (three letters = column AAA or beyond; a row number with as many digits as the limit), so
+# a normal sheet costs one quick pass and only suspects are measured exactly.
+_FAR_COLUMN = re.compile(rb' r="[A-Z][A-Z][A-Z]')
+_REF = re.compile(rb' r="([A-Z]{0,4})(\d{1,10})"')
+_PROLOG_BYTES = 1024
+_INFLATE_CHUNK = 1 * MB
+_SMALL_COMPRESSED = 16 * 1024  # inflates to at most ~16 MB: a prolog check is enough
 
 
 def _column_number(letters: bytes) -> int:
@@ -206,61 +208,62 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _inspect_zip(path: Path, check: FileCheck, limits: Limits) -> None:
-    with zipfile.ZipFile(path) as archive:
-        infos = archive.infolist()
-        names = {info.filename for info in infos}
-        _check_members(path, infos, limits)
-        if "mimetype" in names and "content.xml" in names:
-            mimetype = archive.read("mimetype")[:200].strip()
-            if mimetype != ODS_MIMETYPE:
-                raise _Reject(
-                    "not_spreadsheet",
-                    f"Tệp {path.name} là tài liệu OpenDocument nhưng không phải bảng tính (.ods).",
-                )
-            check.kind = "ods"
-            manifest = _read_small(archive, "META-INF/manifest.xml", 1 * MB)
+def _inspect_zip(path: Path, content: bytes, check: FileCheck, limits: Limits) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    infos = archive.infolist()
+    names = {info.filename for info in infos}
+    _check_members(path, infos, limits)
+    if "mimetype" in names and "content.xml" in names:
+        mimetype = _head(path, content, archive.getinfo("mimetype"), 200).strip()
+        if mimetype != ODS_MIMETYPE:
+            raise _Reject(
+                "not_spreadsheet",
+                f"Tệp {path.name} là tài liệu OpenDocument nhưng không phải bảng tính (.ods).",
+            )
+        check.kind = "ods"
+        if "META-INF/manifest.xml" in names:
+            manifest = _head(path, content, archive.getinfo("META-INF/manifest.xml"), 1 * MB)
             if b"encryption-data" in manifest:
                 raise _Reject(
                     "encrypted",
                     f"Tệp có mật khẩu ({path.name}); hãy đề nghị đơn vị gỡ mật khẩu rồi gửi lại.",
                 )
-        elif "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-            if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
-                raise _Reject(
-                    "unsupported_format",
-                    f"Tệp {path.name} là sổ nhị phân .xlsb; hãy lưu lại dưới dạng .xlsx.",
+    elif "xl/workbook.xml" in names:
+        check.kind = "xlsx"
+        types = b""
+        if "[Content_Types].xml" in names:
+            types = _head(path, content, archive.getinfo("[Content_Types].xml"), 1 * MB)
+        if "xl/vbaProject.bin" in names or b"macroEnabled" in types:
+            check.kind = "xlsm"
+            check.warnings.append(
+                Concern(
+                    "macro_present",
+                    f"Tệp {path.name} có macro (VBA); chỉ đọc số liệu, không chạy macro.",
                 )
-            check.kind = "xlsx"
-            content_types = _read_small(archive, "[Content_Types].xml", 1 * MB)
-            if "xl/vbaProject.bin" in names or b"macroEnabled" in content_types:
-                check.kind = "xlsm"
-                check.warnings.append(
-                    Concern(
-                        "macro_present",
-                        f"Tệp {path.name} có macro (VBA); chỉ đọc số liệu, không chạy macro.",
-                    )
-                )
-            if any(n.startswith("xl/externalLinks/") for n in names):
-                check.warnings.append(
-                    Concern(
-                        "external_links",
-                        f"Tệp {path.name} có liên kết tới tệp khác; chỉ đọc giá trị đã lưu, "
-                        "không cập nhật liên kết.",
-                    )
-                )
-        elif "word/document.xml" in names:
-            raise _Reject(
-                "not_spreadsheet",
-                f"Tệp {path.name} là văn bản Word (.docx) bị đổi tên, không phải bảng tính Excel.",
             )
-        elif "ppt/presentation.xml" in names:
-            raise _Reject(
-                "not_spreadsheet", f"Tệp {path.name} là tệp PowerPoint, không phải Excel."
+        if any(n.startswith("xl/externalLinks/") for n in names):
+            check.warnings.append(
+                Concern(
+                    "external_links",
+                    f"Tệp {path.name} có liên kết tới tệp khác; chỉ đọc giá trị đã lưu, "
+                    "không cập nhật liên kết.",
+                )
             )
-        else:
-            raise _Reject("not_spreadsheet", f"Tệp {path.name} không phải bảng tính Excel hợp lệ.")
-        _scan_xml_members(path, archive, infos, check, limits)
+    elif "xl/workbook.bin" in names:
+        raise _Reject(
+            "unsupported_format",
+            f"Tệp {path.name} là sổ nhị phân .xlsb; hãy lưu lại dưới dạng .xlsx.",
+        )
+    elif "word/document.xml" in names:
+        raise _Reject(
+            "not_spreadsheet",
+            f"Tệp {path.name} là văn bản Word (.docx) bị đổi tên, không phải bảng tính Excel.",
+        )
+    elif "ppt/presentation.xml" in names:
+        raise _Reject("not_spreadsheet", f"Tệp {path.name} là tệp PowerPoint, không phải Excel.")
+    else:
+        raise _Reject("not_spreadsheet", f"Tệp {path.name} không phải bảng tính Excel hợp lệ.")
+    _scan_xml_members(path, content, infos, check, limits)
 
 
 def _check_members(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -282,6 +285,11 @@ def _check_members(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> 
                 "encrypted",
                 f"Tệp có mật khẩu ({path.name}); hãy đề nghị đơn vị gỡ mật khẩu rồi gửi lại.",
             )
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _Reject(
+                "unsupported_format",
+                f"Tệp {path.name} dùng kiểu nén lạ cho {name}; hãy mở và lưu lại bằng Excel.",
+            )
         if info.file_size > limits.max_member_uncompressed:
             raise _bomb(path, name)
         if info.file_size > limits.ratio_min_bytes and info.file_size > limits.max_ratio * max(
@@ -301,102 +309,175 @@ def _bomb(path: Path, member: str) -> _Reject:
     )
 
 
-def _read_small(archive: zipfile.ZipFile, name: str, cap: int) -> bytes:
-    try:
-        with archive.open(name) as member:
-            return member.read(cap)
-    except KeyError:
-        return b""
+def _member_data(content: bytes, info: zipfile.ZipInfo) -> memoryview:
+    """The compressed bytes of one member, located through its local header."""
+    offset = info.header_offset
+    if content[offset : offset + 4] != ZIP_MAGIC:
+        raise zipfile.BadZipFile(f"sai tiêu đề thành phần {info.filename}")
+    name_len, extra_len = struct.unpack("<HH", content[offset + 26 : offset + 30])
+    start = offset + 30 + name_len + extra_len
+    data = memoryview(content)[start : start + info.compress_size]
+    if len(data) != info.compress_size:
+        raise zipfile.BadZipFile(f"thành phần {info.filename} bị cắt cụt")
+    return data
+
+
+def _inflate(
+    path: Path, content: bytes, info: zipfile.ZipInfo, cap: int, stop_after: int | None = None
+) -> Iterator[bytes]:
+    """Yield a member's inflated bytes chunk by chunk; raise zip_bomb past ``cap`` real bytes.
+
+    Real sizes are counted here because the sizes a zip declares can lie.
+    """
+    data = _member_data(content, info)
+    seen = 0
+    if info.compress_type == zipfile.ZIP_STORED:
+        for start in range(0, len(data), _INFLATE_CHUNK):
+            chunk = bytes(data[start : start + _INFLATE_CHUNK])
+            seen += len(chunk)
+            if seen > cap:
+                raise _bomb(path, info.filename)
+            yield chunk
+            if stop_after is not None and seen >= stop_after:
+                return
+        return
+    inflater = zlib.decompressobj(-15)
+    pending: bytes | memoryview = data
+    step = min(_INFLATE_CHUNK, stop_after) if stop_after else _INFLATE_CHUNK
+    while True:
+        chunk = inflater.decompress(pending, step)
+        pending = inflater.unconsumed_tail
+        if chunk:
+            seen += len(chunk)
+            if seen > cap:
+                raise _bomb(path, info.filename)
+            yield chunk
+            if stop_after is not None and seen >= stop_after:
+                return
+        if inflater.eof or (not chunk and not pending):
+            return
+
+
+def _head(path: Path, content: bytes, info: zipfile.ZipInfo, size: int) -> bytes:
+    return b"".join(_inflate(path, content, info, max(size, _INFLATE_CHUNK), size))[:size]
 
 
 def _scan_xml_members(
     path: Path,
-    archive: zipfile.ZipFile,
+    content: bytes,
     infos: list[zipfile.ZipInfo],
     check: FileCheck,
     limits: Limits,
 ) -> None:
-    """Decompress every XML part a parser will read, counting real bytes (declared sizes can lie)."""
+    """Check every XML part a parser will read.
+
+    Worksheets (and ODS content.xml) are inflated in full: their real size and every row and
+    cell reference count. Shared strings and other parts are inflated in full when their
+    compressed size could hide a bomb, else only their prolog is read for a DTD.
+    """
     budget = limits.max_total_uncompressed
     for info in infos:
-        name = info.filename
-        lower = name.lower()
+        lower = info.filename.lower()
         if not lower.endswith((".xml", ".rels", ".vml")):
             continue
-        is_sheet = lower.startswith("xl/worksheets/") and lower.endswith(".xml")
+        is_sheet = lower.startswith("xl/worksheets/")
         is_ods_content = check.kind == "ods" and lower == "content.xml"
-        used = _scan_member(path, archive, info, check, limits, budget, is_sheet, is_ods_content)
-        budget -= used
-
-
-def _scan_member(
-    path: Path,
-    archive: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
-    check: FileCheck,
-    limits: Limits,
-    budget: int,
-    is_sheet: bool,
-    is_ods_content: bool,
-) -> int:
-    name = info.filename
-    seen = 0
-    rows = 0
-    max_row = 0
-    max_col = 0
-    tail = b""
-    first = True
-    is_workbook = name == "xl/workbook.xml"
-    with archive.open(info) as member:
-        while chunk := member.read(_CHUNK):
-            seen += len(chunk)
-            if seen > limits.max_member_uncompressed or seen > budget:
-                raise _bomb(path, name)
-            data = tail + chunk
-            lowered = data.lower()
-            # An XML entity bomb needs a DTD; no part of an OOXML/ODF file ever has one.
-            if any(marker in lowered for marker in _BOMB_MARKERS):
-                raise _Reject(
-                    "xml_entity",
-                    f"Tệp {path.name} chứa khai báo XML nguy hiểm (DOCTYPE/ENTITY) trong {name}; "
-                    "không đọc.",
-                )
-            if first and is_sheet:
+        full = is_sheet or is_ods_content or info.compress_size > _SMALL_COMPRESSED
+        cap = min(limits.max_member_uncompressed, budget)
+        if not full:
+            _check_prolog(path, info, _head(path, content, info, _PROLOG_BYTES))
+            if lower == "xl/workbook.xml":
+                _read_workbook_xml(path, content, info, check, cap)
+            continue
+        sheet = _SheetScan(path, limits) if is_sheet else None
+        ods_rows = 0
+        tail = b""
+        first = True
+        for chunk in _inflate(path, content, info, cap):
+            budget -= len(chunk)
+            data = tail + chunk if tail else chunk
+            if first:
+                _check_prolog(path, info, data[:_PROLOG_BYTES])
                 first = False
-                dim = _DIMENSION.search(data)
-                if dim:
-                    bottom = int(dim.group(4) or dim.group(2) or 0)
-                    right = _column_number(dim.group(3) or dim.group(1) or b"A")
-                    _check_size(path, bottom, right, limits)
-            if is_sheet:
-                # Count only in the new part (tail is re-scanned for markers that straddle chunks).
-                fresh = chunk
-                rows += len(_ROW_TAG.findall(fresh))
-                numbers = _ROW_NUMBER.findall(data)
-                if numbers:
-                    max_row = max(max_row, max(int(n) for n in numbers))
-                columns = _CELL_COLUMN.findall(data)
-                if columns:
-                    max_col = max(max_col, max(_column_number(c) for c in set(columns)))
-                _check_size(path, max(rows, max_row), max_col, limits)
-                check.formula_cells += len(_FORMULA.findall(fresh))
+            elif b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                _raise_entity(path, info)
+            if sheet is not None:
+                sheet.feed(data, chunk, check)
             elif is_ods_content:
-                rows += len(_ODS_ROW.findall(chunk))
-                _check_size(path, rows, 0, limits)
-            elif is_workbook:
-                if b'date1904="1"' in data or b'date1904="true"' in data:
-                    check.date1904 = True
-                found = _WORKBOOK_ID.search(data)
-                if found:
-                    check.workbook_id = found.group(1).decode("ascii")
-            tail = data[-128:]
-    return seen
+                ods_rows += chunk.count(_ODS_ROW)
+                if ods_rows > limits.max_rows:
+                    _raise_size(path, ods_rows, 0, limits)
+            tail = data[-64:]
+        if lower == "xl/workbook.xml":
+            _read_workbook_xml(path, content, info, check, cap)
 
 
-def _check_size(path: Path, rows: int, columns: int, limits: Limits) -> None:
-    if rows > limits.max_rows or columns > limits.max_columns:
-        raise _Reject(
-            "sheet_too_large",
-            f"Tệp {path.name} có trang tính quá lớn ({rows:,} dòng, {columns:,} cột; tối đa "
-            f"{limits.max_rows:,} dòng); không đọc để tránh treo máy.".replace(",", "."),
-        )
+def _check_prolog(path: Path, info: zipfile.ZipInfo, head: bytes) -> None:
+    # An XML entity bomb needs a DTD; no part of an OOXML or ODF file ever has one.
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head or b"<!doctype" in head.lower():
+        _raise_entity(path, info)
+
+
+def _raise_entity(path: Path, info: zipfile.ZipInfo) -> None:
+    raise _Reject(
+        "xml_entity",
+        f"Tệp {path.name} chứa khai báo XML nguy hiểm (DOCTYPE/ENTITY) trong {info.filename}; "
+        "không đọc.",
+    )
+
+
+def _read_workbook_xml(
+    path: Path, content: bytes, info: zipfile.ZipInfo, check: FileCheck, cap: int
+) -> None:
+    data = b"".join(_inflate(path, content, info, min(cap, 16 * MB)))
+    check.date1904 = b'date1904="1"' in data or b'date1904="true"' in data
+    found = _WORKBOOK_ID.search(data)
+    if found:
+        check.workbook_id = found.group(1).decode("ascii")
+
+
+class _SheetScan:
+    """Running row/column bounds of one worksheet's XML, fed chunk by chunk."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self.path = path
+        self.limits = limits
+        self.rows = 0
+        self.first = True
+        digits = len(str(limits.max_rows))
+        # One pass finds any reference that might be too far: a 3-letter column (AAA = 703 and
+        # beyond) or a row number with as many digits as the limit.
+        self.suspect = re.compile(rb' r="(?:[A-Z]{3}|[A-Z]{0,2}\d{%d})' % digits)
+
+    def feed(self, data: bytes, fresh: bytes, check: FileCheck) -> None:
+        limits = self.limits
+        if self.first:
+            self.first = False
+            dim = _DIMENSION.search(data)
+            if dim:
+                bottom = int(dim.group(4) or dim.group(2) or 0)
+                right = _column_number(dim.group(3) or dim.group(1) or b"A")
+                if bottom > limits.max_rows or right > limits.max_columns:
+                    _raise_size(self.path, bottom, right, limits)
+        # Rows without an r attribute still take a line each: count the tags too.
+        self.rows += fresh.count(b"<row ") + fresh.count(b"<row>")
+        suspects = limits.max_columns < 703 or self.suspect.search(data) is not None
+        if self.rows > limits.max_rows:
+            _raise_size(self.path, self.rows, 0, limits)
+        if suspects:
+            for letters, number in _REF.findall(data):
+                row, col = int(number), _column_number(letters) if letters else 0
+                if row > limits.max_rows or col > limits.max_columns:
+                    _raise_size(self.path, row, col, limits)
+        if b"<f" in fresh:
+            check.formula_cells += len(_FORMULA.findall(fresh))
+
+
+def _raise_size(path: Path, rows: int, columns: int, limits: Limits) -> None:
+    raise _Reject(
+        "sheet_too_large",
+        f"Tệp {path.name} có trang tính quá lớn ({rows:,} dòng, {columns:,} cột; tối đa "
+        f"{limits.max_rows:,} dòng, {limits.max_columns:,} cột); không đọc để tránh treo máy.".replace(
+            ",", "."
+        ),
+    )

@@ -107,7 +107,12 @@ SCHEDULES = {
     "B.II.3": ("event", "Không có ngày: cần đặt hạn"),
 }
 WARNINGS = [
-    PlanWarning(code="count_mismatch", message="Mục IX ghi 03 nhiệm vụ nhưng có 04.", file="002.txt", line=77)
+    PlanWarning(
+        code="count_mismatch",
+        message="Mục IX ghi 03 nhiệm vụ nhưng có 04.",
+        file="002.txt",
+        line=77,
+    )
 ]
 
 
@@ -118,7 +123,11 @@ def write(tmp_path):
 
 
 def rows_of(path, sheet):
-    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return (
+        CalamineWorkbook.from_path(str(path))
+        .get_sheet_by_name(sheet)
+        .to_python(skip_empty_area=False)
+    )
 
 
 def test_layout(tmp_path):
@@ -159,7 +168,12 @@ def test_layout(tmp_path):
     assert "không có tác dụng" in kinds[0].prompt
 
     checks = rows_of(path, CHECK_SHEET)
-    assert checks[1][:4] == ["count_mismatch", "Mục IX ghi 03 nhiệm vụ nhưng có 04.", "002.txt", "77"]
+    assert checks[1][:4] == [
+        "count_mismatch",
+        "Mục IX ghi 03 nhiệm vụ nhưng có 04.",
+        "002.txt",
+        "77",
+    ]
 
 
 def test_plain_round_trip(tmp_path):
@@ -188,7 +202,9 @@ def test_coordinator_edits_come_back(tmp_path):
     book = openpyxl.load_workbook(path)
     ws = book[ASSIGN_SHEET]
     header = next(r for r in range(1, 30) if ws.cell(r, 1).value == "Mã NV")
-    row_of = {ws.cell(r, 1).value: r for r in range(header + 1, ws.max_row + 1) if ws.cell(r, 1).value}
+    row_of = {
+        ws.cell(r, 1).value: r for r in range(header + 1, ws.max_row + 1) if ws.cell(r, 1).value
+    }
     ws.cell(row_of["B.I.2"], 4).value = "Phòng Văn hóa - Xã hội\nCông an phường"  # new leads
     ws.cell(row_of["B.II.3"], 8).value = datetime(2026, 12, 15)  # override date
     ws.cell(row_of["A.1"], 8).value = "15/11/2026"  # typed as text
@@ -263,7 +279,9 @@ def test_parse_cell_date_rejects(value):
 
 
 def test_split_list_keeps_commas_and_va():
-    assert split_list("Văn phòng HĐND và UBND; Phòng Xây dựng, Nông nghiệp và Môi trường.\n CA") == [
+    assert split_list(
+        "Văn phòng HĐND và UBND; Phòng Xây dựng, Nông nghiệp và Môi trường.\n CA"
+    ) == [
         "Văn phòng HĐND và UBND",
         "Phòng Xây dựng, Nông nghiệp và Môi trường.",
         "CA",

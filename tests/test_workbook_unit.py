@@ -307,7 +307,9 @@ def test_pool_writes_in_order(tmp_path):
         for i in range(6)
     ]
     seen = []
-    books = write_unit_books(jobs, processes=2, progress=lambda done, total: seen.append((done, total)))
+    books = write_unit_books(
+        jobs, processes=2, progress=lambda done, total: seen.append((done, total))
+    )
     assert [b.path.name for b in books] == [f"u{i}.xlsx" for i in range(6)]
     assert seen[-1] == (6, 6)
     for i, book in enumerate(books):
@@ -319,7 +321,9 @@ def test_pool_writes_in_order(tmp_path):
 def test_libreoffice_prints_a4_landscape_with_repeated_header(tmp_path):
     soffice = shutil.which("soffice")
     if not soffice or not shutil.which("pdfinfo") or not shutil.which("pdftotext"):
-        pytest.skip("THIẾU LibreOffice (soffice) hoặc poppler (pdfinfo/pdftotext): bỏ qua kiểm thử in PDF")
+        pytest.skip(
+            "THIẾU LibreOffice (soffice) hoặc poppler (pdfinfo/pdftotext): bỏ qua kiểm thử in PDF"
+        )
     path = tmp_path / "u.xlsx"
     write_unit_book(make_spec(count=60), path)
     profile = tmp_path / "profile"
@@ -346,10 +350,16 @@ def test_libreoffice_prints_a4_landscape_with_repeated_header(tmp_path):
     pages = int(next(line for line in info.splitlines() if line.startswith("Pages")).split()[-1])
     assert pages >= 2
     page1 = subprocess.run(
-        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     page2 = subprocess.run(
-        ["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page1
     assert "Phòng Văn hóa - Xã hội" in page1

@@ -57,6 +57,7 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
 
 # Worksheet.write_string minus its A1-notation decorator; same checks and return codes.
 _RAW_WRITE_STRING = getattr(Worksheet, "_write_string", None)
+_RAW_WRITE_BLANK = getattr(Worksheet, "_write_blank", None)
 
 
 class WorkbookWriteError(KehoachError, OSError):
@@ -263,6 +264,9 @@ def write_text(
         # The common case, without XlsxWriter's A1-notation decorator (a third of the cost).
         code = _RAW_WRITE_STRING(worksheet, row, col, text, fmt)
         if code == 0:
+            return None
+    elif (text is None or text == "") and _RAW_WRITE_BLANK:
+        if _RAW_WRITE_BLANK(worksheet, row, col, None, fmt) == 0:
             return None
     if text is None:
         text = ""

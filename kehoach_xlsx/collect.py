@@ -1,0 +1,257 @@
+"""Receive returned files: copy each into the workspace untouched, hash it, say what it is.
+
+A receipt is never modified or deleted. The same bytes twice are recognised by their sha256;
+a newer return from the same unit for the same period supersedes the older one (both kept,
+the choice logged in the ledger's events).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kehoach_xlsx.errors import InputFileError
+from kehoach_xlsx.ledger import Ledger, Receipt
+from kehoach_xlsx.returns import ReturnedBook, ReturnedBookError, read_returned_book
+from kehoach_xlsx.units import Registry
+from kehoach_xlsx.vntext import slugify
+from kehoach_xlsx.workspace import Workspace, utc_now
+
+MAX_FILES = 5_000
+MAX_FILE_BYTES = 50 * 1024 * 1024
+ACCEPTED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+
+
+@dataclass
+class CollectedFile:
+    original: str
+    sha256: str | None
+    state: str  # accepted, duplicate, rejected, superseded, skipped
+    unit: str | None = None
+    period: str | None = None
+    stored: str | None = None
+    identified_by: str | None = None
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "original": self.original,
+            "sha256": self.sha256,
+            "state": self.state,
+            "unit": self.unit,
+            "period": self.period,
+            "stored": self.stored,
+            "identified_by": self.identified_by,
+            "message": self.message,
+        }
+
+
+@dataclass
+class CollectResult:
+    files: list[CollectedFile] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(1 for f in self.files if f.state == state)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": [f.to_dict() for f in self.files],
+            "summary": {
+                state: self.count(state)
+                for state in ("accepted", "duplicate", "rejected", "superseded", "skipped")
+            },
+        }
+
+
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Files named, and files inside folders named (recursively); links are not followed."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise InputFileError(f"Không tìm thấy {path}. Hãy kiểm tra lại đường dẫn.")
+        if path.is_dir():
+            for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
+                dirnames.sort()
+                for name in sorted(filenames):
+                    found.append(Path(dirpath) / name)
+        else:
+            found.append(path)
+        if len(found) > MAX_FILES:
+            raise InputFileError(f"Quá nhiều tệp (hơn {MAX_FILES:,}); hãy nhận từng thư mục nhỏ hơn.")
+    return found
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def store_copy(source: Path, target_dir: Path, name: str) -> Path:
+    """Copy atomically and make the copy read-only: a receipt is evidence, never edited."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / name
+    handle, temp = tempfile.mkstemp(dir=target_dir, prefix=".nhan-", suffix=".tmp")
+    os.close(handle)
+    try:
+        shutil.copyfile(source, temp)
+        os.chmod(temp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def identify(
+    book: ReturnedBook, workspace: Workspace, ledger: Ledger, registry: Registry | None
+) -> tuple[str | None, str | None, str | None, str | None, str]:
+    """(unit, period, workbook_id, identified_by, message) of a returned workbook."""
+    identity = book.identity or {}
+    plan_id = identity.get("plan_id")
+    if plan_id and plan_id != workspace.plan_id:
+        return None, None, None, None, "Tệp của một kế hoạch khác (mã kế hoạch không khớp)."
+    unit = identity.get("unit") or None
+    period = identity.get("period") or None
+    workbook_id = identity.get("workbook_id") or None
+    if unit and period:
+        message = ""
+        if workbook_id and ledger.book(workbook_id) is None:
+            message = "Tệp không có trong danh sách đã gửi (mã tệp lạ) nhưng đúng kế hoạch; vẫn nhận."
+        return unit, period, workbook_id, "identity", message
+    # The hidden sheet was dropped (another program re-typed the file): use the content.
+    task_ids = {row.task_id for row in book.rows if row.task_id}
+    candidates = ledger.books()
+    if book.header_unit_name and registry is not None:
+        resolution = registry.resolve(book.header_unit_name)
+        if len(resolution.codes) == 1:
+            candidates = [b for b in candidates if b.unit == resolution.codes[0]]
+    best = None
+    best_overlap = 0
+    for candidate in candidates:
+        overlap = len(task_ids & {r["task_id"] for r in candidate.rows})
+        if overlap > best_overlap or (overlap == best_overlap and best and candidate.period > best.period):
+            best, best_overlap = candidate, overlap
+    if best is None or best_overlap == 0:
+        return None, None, None, None, "Không nhận diện được tệp (mất trang nhận dạng, không khớp đơn vị/nhiệm vụ)."
+    return (
+        best.unit,
+        best.period,
+        best.workbook_id,
+        "content",
+        "Mất trang nhận dạng ẩn; đã nhận diện theo nội dung (tên đơn vị, mã nhiệm vụ).",
+    )
+
+
+def collect_files(
+    root: str | Path,
+    paths: list[str | Path],
+    source: str = "folder",
+    registry: Registry | None = None,
+    progress=None,
+) -> CollectResult:
+    """Receive returned files into the workspace (see module docstring)."""
+    workspace = Workspace.open(root)
+    files = expand_paths(paths)
+    result = CollectResult()
+    with workspace.ledger() as ledger:
+        for index, path in enumerate(files, start=1):
+            if progress:
+                progress(index, len(files), path)
+            result.files.append(receive_one(workspace, ledger, path, source, registry))
+    return result
+
+
+def receive_one(
+    workspace: Workspace, ledger: Ledger, path: Path, source: str, registry: Registry | None
+) -> CollectedFile:
+    name = path.name
+    if path.is_symlink() or not path.is_file():
+        return CollectedFile(name, None, "skipped", message="Không phải tệp thường (liên kết/thiết bị); bỏ qua.")
+    if name.startswith(("~$", ".~lock")) or name.startswith("."):
+        return CollectedFile(name, None, "skipped", message="Tệp tạm của Excel/LibreOffice; bỏ qua.")
+    size = path.stat().st_size
+    suffix = path.suffix.lower()
+    sha = sha256_file(path) if size <= MAX_FILE_BYTES * 4 else None
+    if sha and (existing := ledger.receipt(sha)) is not None:
+        return CollectedFile(
+            name,
+            sha,
+            "duplicate",
+            existing.unit,
+            existing.period,
+            existing.stored_path,
+            existing.identified_by,
+            f"Đã nhận tệp này trước đó ({existing.original_name}).",
+        )
+    stored_name = f"{(sha or 'x' * 12)[:12]}_{slugify(path.stem, 40)}{suffix if suffix.isascii() else ''}"
+    received = utc_now()
+    seq = ledger.next_receipt_seq()
+    if size > MAX_FILE_BYTES or sha is None:
+        return record(ledger, path, sha, None, received, source, seq, "rejected",
+                      f"Tệp quá lớn ({size // (1024 * 1024)} MB); không nhận.")
+    stored = store_copy(path, workspace.returned_dir, stored_name)
+    relative = str(stored.relative_to(workspace.root))
+    if suffix not in ACCEPTED_SUFFIXES:
+        return record(ledger, path, sha, relative, received, source, seq, "rejected",
+                      f"Không phải tệp bảng tính (đuôi {suffix or 'không có'}); đã lưu nhưng không đọc.")
+    try:
+        book = read_returned_book(stored)
+    except ReturnedBookError as err:
+        return record(ledger, path, sha, relative, received, source, seq, "rejected", str(err), kind=err.code)
+    unit, period, workbook_id, identified_by, message = identify(book, workspace, ledger, registry)
+    state = "accepted" if unit and period else "rejected"
+    collected = record(
+        ledger, path, sha, relative, received, source, seq, state, message,
+        kind=book.kind, plan_id=(book.identity or {}).get("plan_id"), unit=unit, period=period,
+        workbook_id=workbook_id, identified_by=identified_by,
+    )
+    if state == "accepted":
+        supersede_older(ledger, unit, period, sha, received)
+    return collected
+
+
+def record(ledger, path, sha, stored, received, source, seq, state, message, kind=None,
+           plan_id=None, unit=None, period=None, workbook_id=None, identified_by=None) -> CollectedFile:
+    ledger.add_receipt(
+        Receipt(
+            sha256=sha or f"nosha-{seq}",
+            stored_path=stored or "",
+            original_name=path.name,
+            size=path.stat().st_size,
+            received=received,
+            source=source,
+            kind=kind,
+            plan_id=plan_id,
+            unit=unit,
+            period=period,
+            workbook_id=workbook_id,
+            identified_by=identified_by,
+            state=state,
+            message=message,
+            seq=seq,
+        )
+    )
+    return CollectedFile(path.name, sha, state, unit, period, stored, identified_by, message)
+
+
+def supersede_older(ledger: Ledger, unit: str, period: str, newest_sha: str, time: str) -> None:
+    for receipt in ledger.receipts(period):
+        if receipt.unit == unit and receipt.state == "accepted" and receipt.sha256 != newest_sha:
+            message = f"Được thay bằng tệp nhận sau ({newest_sha[:12]})."
+            ledger.set_receipt_state(receipt.sha256, "superseded", message)
+            ledger.log(
+                "superseded",
+                f"{unit} {period}: tệp {receipt.original_name} ({receipt.sha256[:12]}) được thay "
+                f"bằng tệp nhận sau ({newest_sha[:12]}); cả hai đều được giữ.",
+                time,
+            )
