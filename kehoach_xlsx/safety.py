@@ -372,8 +372,8 @@ def _scan_xml_members(
     """Check every XML part a parser will read.
 
     Worksheets (and ODS content.xml) are inflated in full: their real size and every row and
-    cell reference count. Shared strings and other parts are inflated in full when their
-    compressed size could hide a bomb, else only their prolog is read for a DTD.
+    cell reference count. Other parts are inflated in full when their compressed size could
+    hide a bomb, else only their first KB (the prolog, where a DTD would be) is read.
     """
     budget = limits.max_total_uncompressed
     for info in infos:
@@ -382,13 +382,12 @@ def _scan_xml_members(
             continue
         is_sheet = lower.startswith("xl/worksheets/")
         is_ods_content = check.kind == "ods" and lower == "content.xml"
-        full = is_sheet or is_ods_content or info.compress_size > _SMALL_COMPRESSED
-        cap = min(limits.max_member_uncompressed, budget)
+        is_workbook = lower == "xl/workbook.xml"
+        full = is_sheet or is_ods_content or is_workbook or info.compress_size > _SMALL_COMPRESSED
         if not full:
-            _check_prolog(path, info, _head(path, content, info, _PROLOG_BYTES))
-            if lower == "xl/workbook.xml":
-                _read_workbook_xml(path, content, info, check, cap)
+            _check_prolog(path, info, _prolog(content, info))
             continue
+        cap = min(limits.max_member_uncompressed, budget)
         sheet = _SheetScan(path, limits) if is_sheet else None
         ods_rows = 0
         tail = b""
@@ -399,17 +398,25 @@ def _scan_xml_members(
             if first:
                 _check_prolog(path, info, data[:_PROLOG_BYTES])
                 first = False
+                if is_workbook:
+                    _read_workbook_xml(data, check)
             elif b"<!DOCTYPE" in data or b"<!ENTITY" in data:
                 _raise_entity(path, info)
             if sheet is not None:
-                sheet.feed(data, chunk, check)
+                sheet.feed(data, check)
             elif is_ods_content:
                 ods_rows += chunk.count(_ODS_ROW)
                 if ods_rows > limits.max_rows:
                     _raise_size(path, ods_rows, 0, limits)
             tail = data[-64:]
-        if lower == "xl/workbook.xml":
-            _read_workbook_xml(path, content, info, check, cap)
+
+
+def _prolog(content: bytes, info: zipfile.ZipInfo) -> bytes:
+    """The first KB of a member, inflated in one call (the cheap check for a DTD)."""
+    data = _member_data(content, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        return bytes(data[:_PROLOG_BYTES])
+    return zlib.decompressobj(-15).decompress(data[: _PROLOG_BYTES * 2], _PROLOG_BYTES)
 
 
 def _check_prolog(path: Path, info: zipfile.ZipInfo, head: bytes) -> None:
@@ -426,10 +433,8 @@ def _raise_entity(path: Path, info: zipfile.ZipInfo) -> None:
     )
 
 
-def _read_workbook_xml(
-    path: Path, content: bytes, info: zipfile.ZipInfo, check: FileCheck, cap: int
-) -> None:
-    data = b"".join(_inflate(path, content, info, min(cap, 16 * MB)))
+def _read_workbook_xml(data: bytes, check: FileCheck) -> None:
+    """The 1904 date system flag and our workbook id, from the first chunk of workbook.xml."""
     check.date1904 = b'date1904="1"' in data or b'date1904="true"' in data
     found = _WORKBOOK_ID.search(data)
     if found:
@@ -445,11 +450,12 @@ class _SheetScan:
         self.rows = 0
         self.first = True
         digits = len(str(limits.max_rows))
-        # One pass finds any reference that might be too far: a 3-letter column (AAA = 703 and
-        # beyond) or a row number with as many digits as the limit.
-        self.suspect = re.compile(rb' r="(?:[A-Z]{3}|[A-Z]{0,2}\d{%d})' % digits)
+        # One regex pass finds what needs a closer look: a reference that might be too far (a
+        # 3-letter column, AAA = 703 and beyond, or a row number with as many digits as the
+        # limit), a formula, or a row without attributes (it takes the next line).
+        self.watch = re.compile(rb' r="(?:[A-Z]{3}|[A-Z]{0,2}\d{%d})|<f[ >]|<row>' % digits)
 
-    def feed(self, data: bytes, fresh: bytes, check: FileCheck) -> None:
+    def feed(self, data: bytes, check: FileCheck) -> None:
         limits = self.limits
         if self.first:
             self.first = False
@@ -459,18 +465,25 @@ class _SheetScan:
                 right = _column_number(dim.group(3) or dim.group(1) or b"A")
                 if bottom > limits.max_rows or right > limits.max_columns:
                     _raise_size(self.path, bottom, right, limits)
-        # Rows without an r attribute still take a line each: count the tags too.
-        self.rows += fresh.count(b"<row ") + fresh.count(b"<row>")
-        suspects = limits.max_columns < 703 or self.suspect.search(data) is not None
-        if self.rows > limits.max_rows:
-            _raise_size(self.path, self.rows, 0, limits)
-        if suspects:
-            for letters, number in _REF.findall(data):
-                row, col = int(number), _column_number(letters) if letters else 0
-                if row > limits.max_rows or col > limits.max_columns:
-                    _raise_size(self.path, row, col, limits)
-        if b"<f" in fresh:
-            check.formula_cells += len(_FORMULA.findall(fresh))
+        if limits.max_columns < 703 or self.watch.search(data) is None:
+            return
+        formulas = 0
+        for match in self.watch.finditer(data):
+            token = match.group(0)
+            if token.startswith(b"<f"):
+                formulas += 1
+            elif token == b"<row>":
+                self.rows += 1
+                if self.rows > limits.max_rows:
+                    _raise_size(self.path, self.rows, 0, limits)
+            else:
+                ref = _REF.match(data, match.start())
+                if ref:
+                    letters, number = ref.groups()
+                    row, col = int(number), _column_number(letters) if letters else 0
+                    if row > limits.max_rows or col > limits.max_columns:
+                        _raise_size(self.path, row, col, limits)
+        check.formula_cells += formulas
 
 
 def _raise_size(path: Path, rows: int, columns: int, limits: Limits) -> None:

@@ -1,0 +1,290 @@
+"""The mail side of a reporting round: send workbooks, remind late units, the scripted month."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kehoach_xlsx.books import workspace_registry
+from kehoach_xlsx.collect import collect_files
+from kehoach_xlsx.deadlines import parse_period
+from kehoach_xlsx.errors import MailError, WorkspaceError
+from kehoach_xlsx.letter import LateUnit, write_reminder_letter
+from kehoach_xlsx.mail import (
+    OutgoingMail,
+    ReminderTarget,
+    SmtpSettings,
+    SmtpTransport,
+    TaskLine,
+    build_reminders,
+    compose_mail,
+    plan_delivery,
+    send,
+    write_drafts,
+)
+from kehoach_xlsx.merge import merge_period
+from kehoach_xlsx.model import PlanMeta
+from kehoach_xlsx.workbook.assign import read_assignment
+from kehoach_xlsx.workbook.unit import period_label
+from kehoach_xlsx.workspace import Workspace, utc_now
+
+
+@dataclass
+class MailOptions:
+    """How to deliver: SMTP (settings from kehoach.toml, overridable), drafts, or a dry run."""
+
+    dry_run: bool = False
+    eml_dir: Path | None = None
+    host: str | None = None
+    port: int | None = None
+    user: str | None = None
+    security: str | None = None
+    sender: str | None = None
+    rate_per_minute: float | None = None
+
+    def smtp(self, workspace: Workspace) -> SmtpSettings:
+        host = self.host or workspace.setting("mail", "host")
+        sender = self.sender or workspace.setting("mail", "sender") or self.user or workspace.setting("mail", "user")
+        if not host:
+            raise MailError(
+                "Chưa cấu hình máy chủ thư: ghi [mail] host trong kehoach.toml hoặc dùng --host; "
+                "hoặc dùng --eml-dir để chỉ tạo thư nháp."
+            )
+        if not sender:
+            raise MailError("Chưa có địa chỉ gửi: ghi [mail] sender trong kehoach.toml hoặc dùng --sender.")
+        return SmtpSettings(
+            host=host,
+            port=int(self.port or workspace.setting("mail", "port", 587)),
+            user=self.user or workspace.setting("mail", "user") or None,
+            security=self.security or workspace.setting("mail", "security", "starttls"),
+            sender=sender,
+            sender_name=workspace.setting("mail", "sender_name", "Văn phòng HĐND và UBND"),
+        )
+
+
+@dataclass
+class MailRun:
+    mode: str  # smtp, drafts, dry-run
+    data: dict[str, Any] = field(default_factory=dict)
+    drafts: list[Path] = field(default_factory=list)
+
+
+def addresses(text: str) -> list[str]:
+    return [a for a in re.split(r"[;,\s]+", text or "") if "@" in a]
+
+
+def common_values(workspace: Workspace, period: str, due: str | None) -> dict[str, Any]:
+    meta = workspace.plan_dict().get("plan", {})
+    number = meta.get("number")
+    short = f"Kế hoạch số {number}" if number else "Kế hoạch"
+    when = date.fromisoformat(meta["date"]).strftime(" ngày %d/%m/%Y") if meta.get("date") else ""
+    issuer = meta.get("issuer") or ""
+    return {
+        "co_quan": issuer,
+        "ke_hoach": f"{short}{when} của {issuer} về {meta.get('title') or ''}".strip(),
+        "ke_hoach_ngan": short,
+        "ky": period_label(period),
+        "han": date.fromisoformat(due).strftime("%d/%m/%Y") if due else "",
+        "lien_he": workspace.setting("chung", "lien_he", "") or "",
+    }
+
+
+def unit_addresses(workspace: Workspace) -> dict[str, list[str]]:
+    assignment = read_assignment(workspace.assignment_path)
+    return {unit.code: addresses(unit.email) for unit in assignment.units}
+
+
+def deliver(workspace: Workspace, messages: list[OutgoingMail], options: MailOptions, progress=None) -> MailRun:
+    with workspace.ledger() as ledger:
+        if options.dry_run:
+            return MailRun("dry-run", plan_delivery(messages, ledger.conn).to_dict())
+        if options.eml_dir is not None:
+            settings_sender = workspace.setting("mail", "sender", "") or ""
+            drafts = write_drafts(messages, options.eml_dir, settings_sender,
+                                  workspace.setting("mail", "sender_name", "") or "")
+            no_address = [m.unit for m in messages if not m.to]
+            return MailRun("drafts", {"drafts": [str(p) for p in drafts], "no_address": no_address}, drafts)
+        settings = options.smtp(workspace)
+        with SmtpTransport(settings) as transport:
+            result = send(messages, transport, ledger.conn, options.rate_per_minute, progress)
+        ledger.log("mail", f"{len(result.sent)} thư gửi được, {len(result.problems)} lỗi", utc_now())
+        return MailRun("smtp", result.to_dict())
+
+
+def send_period(root: str | Path, period_text: str, options: MailOptions, progress=None) -> MailRun:
+    """Mail each unit its workbook for the period (once per workbook, see mail.send)."""
+    workspace = Workspace.open(root)
+    period = parse_period(period_text).code
+    emails = unit_addresses(workspace)
+    messages = []
+    with workspace.ledger() as ledger:
+        books = ledger.books(period)
+    if not books:
+        raise WorkspaceError(f"Chưa có tệp nào cho kỳ {period}. Hãy chạy trước: kehoach split {root} --period {period}")
+    for book in books:
+        path = workspace.root / book.path
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        display = f"Báo cáo {book.unit_name} kỳ {period}.xlsx"
+        values = {**common_values(workspace, period, book.due), "don_vi": book.unit_name, "ten_tep": display}
+        tasks = [TaskLine(r["task_id"], r["title"], r.get("due") or r.get("deadline_text")) for r in book.rows]
+        composed = compose_mail("send", values, tasks, workspace.root)
+        messages.append(
+            OutgoingMail(
+                key=f"{period}:{book.unit}:{sha}",
+                unit=book.unit,
+                unit_name=book.unit_name,
+                to=emails.get(book.unit, []),
+                subject=composed.subject,
+                text=composed.text,
+                html=composed.html,
+                attachment=path,
+                attachment_display_name=display,
+                kind="send",
+                period=period,
+            )
+        )
+    return deliver(workspace, messages, options, progress)
+
+
+PROBLEMS = {
+    "not_reported": "chưa báo cáo",
+    "overdue": "quá hạn",
+    "missing_output": "thiếu sản phẩm đầu ra",
+}
+
+
+def late_units(merged: dict[str, Any], titles: dict[str, str]) -> list[tuple[str, list[TaskLine]]]:
+    """Units to chase and exactly the tasks to chase them for."""
+    result: dict[str, list[TaskLine]] = {}
+    for item in merged["items"]:
+        problems = [PROBLEMS[f] for f in ("not_reported", "overdue", "missing_output") if f in item["flags"]]
+        if problems and item["role"] is not None:
+            result.setdefault(item["unit"], []).append(
+                TaskLine(item["task_id"], titles.get(item["task_id"], ""), item["due"], ", ".join(problems))
+            )
+    return sorted(result.items())
+
+
+def remind_period(
+    root: str | Path,
+    period_text: str,
+    as_of: date,
+    options: MailOptions,
+    letter: bool = False,
+) -> MailRun:
+    """Remind only the units that did not return or have overdue / missing-output rows."""
+    workspace = Workspace.open(root)
+    period = parse_period(period_text).code
+    merged = merge_period(workspace.root, period, as_of).data
+    plan = workspace.plan_dict()
+    titles = {t["id"]: t["title"] for t in plan.get("tasks", [])}
+    with workspace.ledger() as ledger:
+        books = {b.unit: b for b in ledger.books(period)}
+    emails = unit_addresses(workspace)
+    returned = {u["unit"] for u in merged["units"] if u["returned"]}
+    targets = []
+    attachments = {}
+    for unit, tasks in late_units(merged, titles):
+        book = books.get(unit)
+        name = book.unit_name if book else unit
+        targets.append(ReminderTarget(unit, name, emails.get(unit, []), tasks))
+        if book and unit not in returned:
+            attachments[unit] = (workspace.root / book.path, f"Báo cáo {name} kỳ {period}.xlsx")
+    due = next(iter(books.values())).due if books else None
+    messages = build_reminders(targets, common_values(workspace, period, due), period, as_of,
+                               workspace.root, attachments)
+    run = deliver(workspace, messages, options)
+    run.data["units"] = [t.unit for t in targets]
+    if letter and targets:
+        meta = plan.get("plan", {})
+        plan_meta = PlanMeta(
+            number=meta.get("number"),
+            issuer=meta.get("issuer"),
+            place=meta.get("place"),
+            date=date.fromisoformat(meta["date"]) if meta.get("date") else None,
+            title=meta.get("title"),
+        )
+        path = workspace.reports_dir / f"van-ban-don-doc_{period}_{as_of.isoformat()}.docx"
+        write_reminder_letter(
+            path,
+            plan_meta,
+            meta.get("place") or "",
+            as_of,
+            [LateUnit(t.unit_name, t.tasks) for t in targets],
+        )
+        run.data["letter"] = str(path.relative_to(workspace.root))
+    return run
+
+
+@dataclass
+class MonthResult:
+    period: str | None
+    needs_person: bool
+    summary_line: str
+    steps: dict[str, Any] = field(default_factory=dict)
+
+
+def current_period(workspace: Workspace, as_of: date) -> str | None:
+    """The latest period we sent workbooks for that has begun by as_of."""
+    with workspace.ledger() as ledger:
+        periods = ledger.periods()
+    started = [p for p in periods if parse_period(p).start <= as_of]
+    return started[-1] if started else None
+
+
+def run_month(root: str | Path, as_of: date, options: MailOptions, imap_password: str | None = None) -> MonthResult:
+    """Collect from the mailbox, merge, remind when the return date has passed, mail the report."""
+    workspace = Workspace.open(root)
+    period = current_period(workspace, as_of)
+    if period is None:
+        return MonthResult(None, True, "Chưa tách tệp cho kỳ nào: chạy kehoach split trước.")
+    steps: dict[str, Any] = {"period": period}
+    host = workspace.setting("mail", "imap_host")
+    if host and imap_password:
+        from kehoach_xlsx.mailbox import fetch_attachments
+
+        with workspace.ledger() as ledger:
+            fetched = fetch_attachments(
+                host, int(workspace.setting("mail", "imap_port", 993)), workspace.setting("mail", "imap_user"),
+                imap_password, workspace.setting("mail", "imap_folder", "INBOX"), None,
+                dest_dir=workspace.archive_dir / "thu-den", ledger_conn=ledger.conn,
+            )
+        registry = workspace_registry(workspace, read_assignment(workspace.assignment_path))
+        if fetched.saved:
+            collected = collect_files(workspace.root, [s.path for s in fetched.saved], "imap", registry)
+            steps["collected"] = collected.to_dict()["summary"]
+    elif host:
+        steps["imap"] = "bỏ qua: chưa có mật khẩu IMAP (KEHOACH_IMAP_PASSWORD)"
+    merged = merge_period(workspace.root, period, as_of)
+    summary = merged.data["summary"]
+    steps["merge"] = summary
+    steps["report"] = merged.data["report"]
+    with workspace.ledger() as ledger:
+        books = ledger.books(period)
+    return_by = min(date.fromisoformat(b.due) for b in books)
+    if as_of > return_by:
+        run = remind_period(workspace.root, period, as_of, options)
+        steps["remind"] = run.data
+    report_to = workspace.setting("mail", "report_to", []) or []
+    if report_to:
+        values = common_values(workspace, period, return_by.isoformat())
+        composed = compose_mail("report", {**values, "don_vi": "Lãnh đạo UBND"}, (), workspace.root)
+        report = OutgoingMail(
+            key=f"{period}:report:{as_of.isoformat()}", unit="LANH-DAO", unit_name="Lãnh đạo",
+            to=list(report_to), subject=composed.subject, text=composed.text, html=composed.html,
+            attachment=merged.report_path, attachment_display_name=f"Báo cáo tổng hợp kỳ {period}.xlsx",
+            kind="report", period=period,
+        )
+        steps["report_mail"] = deliver(workspace, [report], options).data
+    late = summary["not_reported"] + summary["overdue"] + summary["missing_output"]
+    needs_person = bool(late or summary.get("files_rejected") or summary.get("invalid_value"))
+    line = (
+        f"Kỳ {period} ({as_of:%d/%m/%Y}): {summary['units_returned']}/{summary['units']} đơn vị đã gửi, "
+        f"quá hạn {summary['overdue']}, thiếu sản phẩm {summary['missing_output']}, "
+        f"chưa báo cáo {summary['not_reported']}, tệp bị từ chối {summary.get('files_rejected', 0)}."
+    )
+    return MonthResult(period, needs_person, line, steps)
