@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
+from unicodedata import normalize as _normalize
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
@@ -425,7 +426,7 @@ def parse_identity(grid: Grid) -> dict[str, Any] | None:
         )
     found, _ = read_identity(grid[:split])
     if found is not None:
-        data = asdict(found)
+        data = dict(vars(found))  # shallow: asdict's deep copy costs more than the parse
         data["due"] = found.due.isoformat() if found.due else None
         data["generated"] = found.generated.isoformat() if found.generated else None
         data["tasks"] = tasks
@@ -652,7 +653,7 @@ def _read_rows(
         assigned = {}
         for label, c in locked:
             value = raw[c]
-            assigned[label] = nfc(value) if type(value) is str else _text(value)
+            assigned[label] = _normalize("NFC", value) if type(value) is str else _text(value)
         rows.append(
             ReturnedRow(
                 sheet.name,
@@ -680,7 +681,7 @@ def _fast_text(value: Cell) -> str:
     if type(value) is str:
         if value.isascii():
             return value.strip()
-        return nfc(value).strip()
+        return _normalize("NFC", value).strip()
     return _text(value)
 
 

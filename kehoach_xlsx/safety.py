@@ -450,10 +450,10 @@ class _SheetScan:
         self.rows = 0
         self.first = True
         digits = len(str(limits.max_rows))
-        # One regex pass finds what needs a closer look: a reference that might be too far (a
-        # 3-letter column, AAA = 703 and beyond, or a row number with as many digits as the
-        # limit), a formula, or a row without attributes (it takes the next line).
-        self.watch = re.compile(rb' r="(?:[A-Z]{3}|[A-Z]{0,2}\d{%d})|<f[ >]|<row>' % digits)
+        # One quick pass (the pattern starts with a literal) finds any reference that might be
+        # too far: a 3-letter column (AAA = 703 and beyond) or a row number with as many digits
+        # as the limit. Only then is every reference measured.
+        self.suspect = re.compile(rb' r="(?:[A-Z]{3}|[A-Z]{0,2}\d{%d})' % digits)
 
     def feed(self, data: bytes, check: FileCheck) -> None:
         limits = self.limits
@@ -465,25 +465,18 @@ class _SheetScan:
                 right = _column_number(dim.group(3) or dim.group(1) or b"A")
                 if bottom > limits.max_rows or right > limits.max_columns:
                     _raise_size(self.path, bottom, right, limits)
-        if limits.max_columns < 703 or self.watch.search(data) is None:
-            return
-        formulas = 0
-        for match in self.watch.finditer(data):
-            token = match.group(0)
-            if token.startswith(b"<f"):
-                formulas += 1
-            elif token == b"<row>":
-                self.rows += 1
-                if self.rows > limits.max_rows:
-                    _raise_size(self.path, self.rows, 0, limits)
-            else:
-                ref = _REF.match(data, match.start())
-                if ref:
-                    letters, number = ref.groups()
-                    row, col = int(number), _column_number(letters) if letters else 0
-                    if row > limits.max_rows or col > limits.max_columns:
-                        _raise_size(self.path, row, col, limits)
-        check.formula_cells += formulas
+        # A row without attributes takes the next line number; count those.
+        if b"<row>" in data:
+            self.rows += data.count(b"<row>")
+            if self.rows > limits.max_rows:
+                _raise_size(self.path, self.rows, 0, limits)
+        if limits.max_columns < 703 or self.suspect.search(data) is not None:
+            for letters, number in _REF.findall(data):
+                row, col = int(number), _column_number(letters) if letters else 0
+                if row > limits.max_rows or col > limits.max_columns:
+                    _raise_size(self.path, row, col, limits)
+        if b"<f" in data:
+            check.formula_cells += len(_FORMULA.findall(data))
 
 
 def _raise_size(path: Path, rows: int, columns: int, limits: Limits) -> None:
