@@ -6,18 +6,36 @@ import json
 import shutil
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from kehoach_xlsx.deadlines import Period, due_in_period, explain, format_due, parse_deadline, parse_period
+from kehoach_xlsx.deadlines import (
+    Period,
+    due_in_period,
+    explain,
+    format_due,
+    parse_deadline,
+    parse_period,
+)
 from kehoach_xlsx.errors import WorkspaceError
 from kehoach_xlsx.ledger import BookRecord
 from kehoach_xlsx.model import Plan, PlanWarning, Task, Unit
 from kehoach_xlsx.parse import read_plan
-from kehoach_xlsx.units import Registry, check_units, load_registry, propose_registry, resolve_task_units
+from kehoach_xlsx.units import (
+    Registry,
+    check_units,
+    load_registry,
+    propose_registry,
+    resolve_task_units,
+)
 from kehoach_xlsx.vntext import slugify
-from kehoach_xlsx.workbook.assign import Assignment, AssignmentRow, read_assignment, write_assignment
+from kehoach_xlsx.workbook.assign import (
+    Assignment,
+    AssignmentRow,
+    read_assignment,
+    write_assignment,
+)
 from kehoach_xlsx.workbook.identity import BookIdentity
 from kehoach_xlsx.workbook.unit import UnitBookSpec, UnitRow, write_unit_books
 from kehoach_xlsx.workspace import ASSIGNMENT, Workspace, plan_identity, utc_now
@@ -92,7 +110,9 @@ def init_workspace(
         registry = Registry(merge_units(registry.units, previous.units), registry.phrases)
         changes = carry_edits(plan, previous)
 
-    warnings = plan.warnings + registry_warnings + check_units(plan, registry) + deadline_warnings(plan)
+    warnings = (
+        plan.warnings + registry_warnings + check_units(plan, registry) + deadline_warnings(plan)
+    )
     if previous is not None:
         backup = workspace.archive_dir / f"phan-cong_{datetime.now():%Y%m%d-%H%M%S}.xlsx"
         shutil.copy2(root / ASSIGNMENT, backup)
@@ -113,7 +133,9 @@ def init_workspace(
         ledger.set_meta("plan_id", plan_identity(plan_dict))
         if previous is None:
             ledger.set_meta("created", utc_now())
-        ledger.log("init" if previous is None else "update", f"{len(plan.tasks)} nhiệm vụ", utc_now())
+        ledger.log(
+            "init" if previous is None else "update", f"{len(plan.tasks)} nhiệm vụ", utc_now()
+        )
     return InitResult(workspace, plan, list(registry.units), warnings, changes)
 
 
@@ -133,10 +155,16 @@ def carry_edits(plan: Plan, previous: Assignment) -> list[str]:
         if row is None:
             changes.append(f"Thêm nhiệm vụ {task.id}: {task.title[:60]}")
             continue
-        if row.lead != task.lead or row.coordinate != task.coordinate or row.outputs != task.outputs:
+        if (
+            row.lead != task.lead
+            or row.coordinate != task.coordinate
+            or row.outputs != task.outputs
+        ):
             changes.append(f"Giữ phân công đã sửa của nhiệm vụ {task.id}")
         if row.deadline_text != task.deadline_text:
-            changes.append(f"Tiến độ nhiệm vụ {task.id} đổi: “{row.deadline_text}” → “{task.deadline_text}”")
+            changes.append(
+                f"Tiến độ nhiệm vụ {task.id} đổi: “{row.deadline_text}” → “{task.deadline_text}”"
+            )
         task.lead, task.coordinate, task.outputs = row.lead, row.coordinate, row.outputs
         if row.note:
             task.notes = [*task.notes, row.note]
@@ -179,7 +207,9 @@ class SplitFile:
         return {
             "unit": self.unit,
             "unit_name": self.unit_name,
-            "path": str(self.path.relative_to(root)) if self.path.is_relative_to(root) else str(self.path),
+            "path": str(self.path.relative_to(root))
+            if self.path.is_relative_to(root)
+            else str(self.path),
             "tasks": list(self.tasks),
         }
 
@@ -269,7 +299,7 @@ def split_period(
                     )
         contact = workspace.setting("chung", "lien_he", "") or ""
         issuer = meta.get("issuer") or ""
-        generated = datetime.now(timezone.utc).replace(microsecond=0)
+        generated = datetime.now(UTC).replace(microsecond=0)
         out_dir = workspace.outgoing_dir(period.code)
         out_dir.mkdir(parents=True, exist_ok=True)
         jobs = []
@@ -281,7 +311,14 @@ def split_period(
             if book and not force and Path(workspace.root / book.path).exists():
                 if [r["task_id"] for r in book.rows] == [r.task_id for r in rows]:
                     files.append(
-                        SplitFile(code, unit.name, workspace.root / book.path, [r.task_id for r in rows], book.workbook_id, kept=True)
+                        SplitFile(
+                            code,
+                            unit.name,
+                            workspace.root / book.path,
+                            [r.task_id for r in rows],
+                            book.workbook_id,
+                            kept=True,
+                        )
                     )
                     continue
             identity = BookIdentity(
@@ -295,7 +332,13 @@ def split_period(
                 generated=generated,
                 workbook_id=uuid.uuid4().hex,
             )
-            spec = UnitBookSpec(identity=identity, issuer=issuer, contact=contact, rows=rows, plan_title=meta.get("title") or "")
+            spec = UnitBookSpec(
+                identity=identity,
+                issuer=issuer,
+                contact=contact,
+                rows=rows,
+                plan_title=meta.get("title") or "",
+            )
             path = out_dir / f"{period.code}_{slugify(unit.name)}.xlsx"
             jobs.append((spec, path))
         written = write_unit_books(jobs, processes=processes, progress=progress)
@@ -311,12 +354,26 @@ def split_period(
                     path=str(Path(path).relative_to(workspace.root)),
                     due=due.isoformat(),
                     generated=generated.isoformat(),
-                    rows=[book_row(r, book.rows.get(r.task_id), r.task_id in needs_date) for r in rows],
+                    rows=[
+                        book_row(r, book.rows.get(r.task_id), r.task_id in needs_date) for r in rows
+                    ],
                 )
             )
             warnings.extend(book.warnings)
-            files.append(SplitFile(code, spec.identity.unit_name, Path(path), [r.task_id for r in rows], book.workbook_id))
-        ledger.log("split", f"{period.code}: {len(jobs)} tệp mới, {len(files) - len(jobs)} giữ nguyên", utc_now())
+            files.append(
+                SplitFile(
+                    code,
+                    spec.identity.unit_name,
+                    Path(path),
+                    [r.task_id for r in rows],
+                    book.workbook_id,
+                )
+            )
+        ledger.log(
+            "split",
+            f"{period.code}: {len(jobs)} tệp mới, {len(files) - len(jobs)} giữ nguyên",
+            utc_now(),
+        )
     files.sort(key=lambda f: f.unit)
     return SplitResult(period.code, due, files, dedupe(warnings), skipped)
 

@@ -84,7 +84,9 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
         else:
             found.append(path)
         if len(found) > MAX_FILES:
-            raise InputFileError(f"Quá nhiều tệp (hơn {MAX_FILES:,}); hãy nhận từng thư mục nhỏ hơn.")
+            raise InputFileError(
+                f"Quá nhiều tệp (hơn {MAX_FILES:,}); hãy nhận từng thư mục nhỏ hơn."
+            )
     return found
 
 
@@ -126,7 +128,9 @@ def identify(
     if unit and period:
         message = ""
         if workbook_id and ledger.book(workbook_id) is None:
-            message = "Tệp không có trong danh sách đã gửi (mã tệp lạ) nhưng đúng kế hoạch; vẫn nhận."
+            message = (
+                "Tệp không có trong danh sách đã gửi (mã tệp lạ) nhưng đúng kế hoạch; vẫn nhận."
+            )
         return unit, period, workbook_id, "identity", message
     # The hidden sheet was dropped (another program re-typed the file): use the content.
     task_ids = {row.task_id for row in book.rows if row.task_id}
@@ -139,10 +143,18 @@ def identify(
     best_overlap = 0
     for candidate in candidates:
         overlap = len(task_ids & {r["task_id"] for r in candidate.rows})
-        if overlap > best_overlap or (overlap == best_overlap and best and candidate.period > best.period):
+        if overlap > best_overlap or (
+            overlap == best_overlap and best and candidate.period > best.period
+        ):
             best, best_overlap = candidate, overlap
     if best is None or best_overlap == 0:
-        return None, None, None, None, "Không nhận diện được tệp (mất trang nhận dạng, không khớp đơn vị/nhiệm vụ)."
+        return (
+            None,
+            None,
+            None,
+            None,
+            "Không nhận diện được tệp (mất trang nhận dạng, không khớp đơn vị/nhiệm vụ).",
+        )
     return (
         best.unit,
         best.period,
@@ -176,9 +188,13 @@ def receive_one(
 ) -> CollectedFile:
     name = path.name
     if path.is_symlink() or not path.is_file():
-        return CollectedFile(name, None, "skipped", message="Không phải tệp thường (liên kết/thiết bị); bỏ qua.")
+        return CollectedFile(
+            name, None, "skipped", message="Không phải tệp thường (liên kết/thiết bị); bỏ qua."
+        )
     if name.startswith(("~$", ".~lock")) or name.startswith("."):
-        return CollectedFile(name, None, "skipped", message="Tệp tạm của Excel/LibreOffice; bỏ qua.")
+        return CollectedFile(
+            name, None, "skipped", message="Tệp tạm của Excel/LibreOffice; bỏ qua."
+        )
     size = path.stat().st_size
     suffix = path.suffix.lower()
     sha = sha256_file(path) if size <= MAX_FILE_BYTES * 4 else None
@@ -193,35 +209,84 @@ def receive_one(
             existing.identified_by,
             f"Đã nhận tệp này trước đó ({existing.original_name}).",
         )
-    stored_name = f"{(sha or 'x' * 12)[:12]}_{slugify(path.stem, 40)}{suffix if suffix.isascii() else ''}"
+    stored_name = (
+        f"{(sha or 'x' * 12)[:12]}_{slugify(path.stem, 40)}{suffix if suffix.isascii() else ''}"
+    )
     received = utc_now()
     seq = ledger.next_receipt_seq()
     if size > MAX_FILE_BYTES or sha is None:
-        return record(ledger, path, sha, None, received, source, seq, "rejected",
-                      f"Tệp quá lớn ({size // (1024 * 1024)} MB); không nhận.")
+        return record(
+            ledger,
+            path,
+            sha,
+            None,
+            received,
+            source,
+            seq,
+            "rejected",
+            f"Tệp quá lớn ({size // (1024 * 1024)} MB); không nhận.",
+        )
     stored = store_copy(path, workspace.returned_dir, stored_name)
     relative = str(stored.relative_to(workspace.root))
     if suffix not in ACCEPTED_SUFFIXES:
-        return record(ledger, path, sha, relative, received, source, seq, "rejected",
-                      f"Không phải tệp bảng tính (đuôi {suffix or 'không có'}); đã lưu nhưng không đọc.")
+        return record(
+            ledger,
+            path,
+            sha,
+            relative,
+            received,
+            source,
+            seq,
+            "rejected",
+            f"Không phải tệp bảng tính (đuôi {suffix or 'không có'}); đã lưu nhưng không đọc.",
+        )
     try:
         book = read_returned_book(stored)
     except ReturnedBookError as err:
-        return record(ledger, path, sha, relative, received, source, seq, "rejected", str(err), kind=err.code)
+        return record(
+            ledger, path, sha, relative, received, source, seq, "rejected", str(err), kind=err.code
+        )
     unit, period, workbook_id, identified_by, message = identify(book, workspace, ledger, registry)
     state = "accepted" if unit and period else "rejected"
     collected = record(
-        ledger, path, sha, relative, received, source, seq, state, message,
-        kind=book.kind, plan_id=(book.identity or {}).get("plan_id"), unit=unit, period=period,
-        workbook_id=workbook_id, identified_by=identified_by,
+        ledger,
+        path,
+        sha,
+        relative,
+        received,
+        source,
+        seq,
+        state,
+        message,
+        kind=book.kind,
+        plan_id=(book.identity or {}).get("plan_id"),
+        unit=unit,
+        period=period,
+        workbook_id=workbook_id,
+        identified_by=identified_by,
     )
     if state == "accepted":
         supersede_older(ledger, unit, period, sha, received)
     return collected
 
 
-def record(ledger, path, sha, stored, received, source, seq, state, message, kind=None,
-           plan_id=None, unit=None, period=None, workbook_id=None, identified_by=None) -> CollectedFile:
+def record(
+    ledger,
+    path,
+    sha,
+    stored,
+    received,
+    source,
+    seq,
+    state,
+    message,
+    kind=None,
+    plan_id=None,
+    unit=None,
+    period=None,
+    workbook_id=None,
+    identified_by=None,
+) -> CollectedFile:
     ledger.add_receipt(
         Receipt(
             sha256=sha or f"nosha-{seq}",

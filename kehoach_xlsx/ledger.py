@@ -195,11 +195,15 @@ class Ledger:
         return [_book(row) for row in self.conn.execute(sql, params)]
 
     def book(self, workbook_id: str) -> BookRecord | None:
-        row = self.conn.execute("SELECT * FROM books WHERE workbook_id = ?", (workbook_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT * FROM books WHERE workbook_id = ?", (workbook_id,)
+        ).fetchone()
         return _book(row) if row else None
 
     def periods(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT DISTINCT period FROM books ORDER BY period")]
+        return [
+            r[0] for r in self.conn.execute("SELECT DISTINCT period FROM books ORDER BY period")
+        ]
 
     # ---- receipts --------------------------------------------------------------------------
     def receipt(self, sha256: str) -> Receipt | None:
@@ -236,14 +240,17 @@ class Ledger:
     def set_receipt_state(self, sha256: str, state: str, message: str) -> None:
         with self.transaction() as conn:
             conn.execute(
-                "UPDATE receipts SET state = ?, message = ? WHERE sha256 = ?", (state, message, sha256)
+                "UPDATE receipts SET state = ?, message = ? WHERE sha256 = ?",
+                (state, message, sha256),
             )
 
     def receipts(self, period: str | None = None) -> list[Receipt]:
         if period is None:
             rows = self.conn.execute("SELECT * FROM receipts ORDER BY seq")
         else:
-            rows = self.conn.execute("SELECT * FROM receipts WHERE period = ? ORDER BY seq", (period,))
+            rows = self.conn.execute(
+                "SELECT * FROM receipts WHERE period = ? ORDER BY seq", (period,)
+            )
         return [Receipt(**dict(row)) for row in rows]
 
     # ---- answers ---------------------------------------------------------------------------
@@ -269,11 +276,18 @@ class Ledger:
         ).fetchone()
         return row[0] if row and row[0] else None
 
-    def save_merge(self, period: str, as_of: str, summary: dict[str, Any], report_path: str) -> None:
+    def save_merge(
+        self, period: str, as_of: str, summary: dict[str, Any], report_path: str
+    ) -> None:
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO merges VALUES (?, ?, ?, ?)",
-                (period, as_of, json.dumps(summary, ensure_ascii=False, sort_keys=True), report_path),
+                (
+                    period,
+                    as_of,
+                    json.dumps(summary, ensure_ascii=False, sort_keys=True),
+                    report_path,
+                ),
             )
 
     def merge_info(self, period: str) -> sqlite3.Row | None:

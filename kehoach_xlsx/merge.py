@@ -14,7 +14,13 @@ from typing import Any
 
 from kehoach_xlsx.errors import WorkspaceError
 from kehoach_xlsx.ledger import BookRecord, Ledger, Receipt
-from kehoach_xlsx.returns import FailedFile, ReturnedBook, ReturnedRow, missing_output_types, read_returned_books
+from kehoach_xlsx.returns import (
+    FailedFile,
+    ReturnedBook,
+    ReturnedRow,
+    missing_output_types,
+    read_returned_books,
+)
 from kehoach_xlsx.vntext import clean_spaces, nfc
 from kehoach_xlsx.workbook.report import (
     ChangeRow,
@@ -109,7 +115,9 @@ def merge_period(
         )
         report_path = workspace.reports_dir / f"bao-cao_{period}.xlsx"
         write_report(report_path, report)
-        ledger.save_merge(period, as_of.isoformat(), data["summary"], str(report_path.relative_to(workspace.root)))
+        ledger.save_merge(
+            period, as_of.isoformat(), data["summary"], str(report_path.relative_to(workspace.root))
+        )
     data["report"] = str(report_path.relative_to(workspace.root))
     return MergeResult(data, report_path, report)
 
@@ -150,12 +158,21 @@ class _Builder:
                     rows_by_task[row.task_id] = row
                 elif row.task_id:
                     self.log.append(
-                        LogRow(Path(returned.path).name, row.sheet, row.row, "duplicate_row",
-                               f"Nhiệm vụ {row.task_id} xuất hiện hai lần; dùng dòng đầu tiên.")
+                        LogRow(
+                            Path(returned.path).name,
+                            row.sheet,
+                            row.row,
+                            "duplicate_row",
+                            f"Nhiệm vụ {row.task_id} xuất hiện hai lần; dùng dòng đầu tiên.",
+                        )
                     )
         sent = {r["task_id"] for r in book.rows}
-        for spec in sorted(book.rows, key=lambda r: (self.order.get(r["task_id"], 1 << 30), r["task_id"])):
-            item = self.item(book, spec, rows_by_task.get(spec["task_id"]), returned is not None, returned)
+        for spec in sorted(
+            book.rows, key=lambda r: (self.order.get(r["task_id"], 1 << 30), r["task_id"])
+        ):
+            item = self.item(
+                book, spec, rows_by_task.get(spec["task_id"]), returned is not None, returned
+            )
             unit_flags.update(item["flags"])
         if returned is not None:
             for row in returned.rows:
@@ -179,8 +196,15 @@ class _Builder:
             }
         )
         self.unit_rows.append(
-            UnitStatus(book.unit, book.unit_name, len(book.rows), returned is not None, file,
-                       date.fromisoformat(received[:10]) if received else None, sorted_flags(unit_flags))
+            UnitStatus(
+                book.unit,
+                book.unit_name,
+                len(book.rows),
+                returned is not None,
+                file,
+                date.fromisoformat(received[:10]) if received else None,
+                sorted_flags(unit_flags),
+            )
         )
 
     def item(self, book, spec, row: ReturnedRow | None, returned: bool, source) -> dict[str, Any]:
@@ -278,9 +302,14 @@ class _Builder:
             "Vai trò": ROLE_LABELS.get(spec["role"], spec["role"]),
             "Sản phẩm đầu ra": outputs_joined(spec.get("outputs") or []),
             "Hạn": due_display(
-                UnitRow(spec["task_id"], spec.get("number"), spec.get("title", ""), spec["role"],
-                        due=date.fromisoformat(spec["due"]) if spec.get("due") else None,
-                        deadline_text=spec.get("deadline_text") or "")
+                UnitRow(
+                    spec["task_id"],
+                    spec.get("number"),
+                    spec.get("title", ""),
+                    spec["role"],
+                    due=date.fromisoformat(spec["due"]) if spec.get("due") else None,
+                    deadline_text=spec.get("deadline_text") or "",
+                )
             ),
         }
         for column in LOCKED_COLUMNS:
@@ -289,7 +318,9 @@ class _Builder:
                 continue
             if not same_text(found, expected[column]):
                 flags.add("locked_field_changed")
-                messages.append(f"Cột “{column}” bị sửa thành: “{clean_spaces(found)[:200]}” (giữ nội dung đã giao).")
+                messages.append(
+                    f"Cột “{column}” bị sửa thành: “{clean_spaces(found)[:200]}” (giữ nội dung đã giao)."
+                )
 
     def unknown_row(self, book: BookRecord, row: ReturnedRow, returned: ReturnedBook) -> None:
         self.items.append(
@@ -305,8 +336,13 @@ class _Builder:
             }
         )
         self.log.append(
-            LogRow(Path(returned.path).name, row.sheet, row.row, "unknown_row",
-                   f"Dòng không có trong tệp đã gửi (mã “{row.task_id or ''}”): “{row.result[:80]}”.")
+            LogRow(
+                Path(returned.path).name,
+                row.sheet,
+                row.row,
+                "unknown_row",
+                f"Dòng không có trong tệp đã gửi (mã “{row.task_id or ''}”): “{row.result[:80]}”.",
+            )
         )
 
     # ---- files -------------------------------------------------------------------------------
@@ -319,11 +355,21 @@ class _Builder:
             if isinstance(result, ReturnedBook):
                 for warning in result.warnings:
                     warnings.append(f"[{warning.code}] {warning.message}")
-                    self.log.append(LogRow(receipt.original_name, warning.sheet, warning.row, warning.code, warning.message))
+                    self.log.append(
+                        LogRow(
+                            receipt.original_name,
+                            warning.sheet,
+                            warning.row,
+                            warning.code,
+                            warning.message,
+                        )
+                    )
             elif isinstance(result, FailedFile):
                 warnings.append(f"[{result.code}] {result.message}")
             if receipt.state == "rejected":
-                self.log.append(LogRow(receipt.original_name, None, None, "rejected", receipt.message))
+                self.log.append(
+                    LogRow(receipt.original_name, None, None, "rejected", receipt.message)
+                )
             identified = f"{receipt.unit} {receipt.period}" if receipt.unit else None
             self.files.append(
                 {
@@ -337,8 +383,12 @@ class _Builder:
                 }
             )
             self.file_rows.append(
-                FileRow(receipt.original_name, receipt.sha256, identified or "không nhận diện được",
-                        [f"{receipt.state}"] + warnings)
+                FileRow(
+                    receipt.original_name,
+                    receipt.sha256,
+                    identified or "không nhận diện được",
+                    [f"{receipt.state}"] + warnings,
+                )
             )
 
     # ---- comparison with the previous period --------------------------------------------------
@@ -351,8 +401,15 @@ class _Builder:
                 continue
             for field_name in ("status", "completed", "documents"):
                 if (old.get(field_name) or "") != (now.get(field_name) or ""):
-                    rows.append(ChangeRow(now["task_id"], now["unit"], field_name,
-                                          str(old.get(field_name) or ""), str(now.get(field_name) or "")))
+                    rows.append(
+                        ChangeRow(
+                            now["task_id"],
+                            now["unit"],
+                            field_name,
+                            str(old.get(field_name) or ""),
+                            str(now.get(field_name) or ""),
+                        )
+                    )
         return rows
 
     # ---- result ----------------------------------------------------------------------------

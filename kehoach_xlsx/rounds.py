@@ -48,14 +48,21 @@ class MailOptions:
 
     def smtp(self, workspace: Workspace) -> SmtpSettings:
         host = self.host or workspace.setting("mail", "host")
-        sender = self.sender or workspace.setting("mail", "sender") or self.user or workspace.setting("mail", "user")
+        sender = (
+            self.sender
+            or workspace.setting("mail", "sender")
+            or self.user
+            or workspace.setting("mail", "user")
+        )
         if not host:
             raise MailError(
                 "Chưa cấu hình máy chủ thư: ghi [mail] host trong kehoach.toml hoặc dùng --host; "
                 "hoặc dùng --eml-dir để chỉ tạo thư nháp."
             )
         if not sender:
-            raise MailError("Chưa có địa chỉ gửi: ghi [mail] sender trong kehoach.toml hoặc dùng --sender.")
+            raise MailError(
+                "Chưa có địa chỉ gửi: ghi [mail] sender trong kehoach.toml hoặc dùng --sender."
+            )
         return SmtpSettings(
             host=host,
             port=int(self.port or workspace.setting("mail", "port", 587)),
@@ -98,20 +105,30 @@ def unit_addresses(workspace: Workspace) -> dict[str, list[str]]:
     return {unit.code: addresses(unit.email) for unit in assignment.units}
 
 
-def deliver(workspace: Workspace, messages: list[OutgoingMail], options: MailOptions, progress=None) -> MailRun:
+def deliver(
+    workspace: Workspace, messages: list[OutgoingMail], options: MailOptions, progress=None
+) -> MailRun:
     with workspace.ledger() as ledger:
         if options.dry_run:
             return MailRun("dry-run", plan_delivery(messages, ledger.conn).to_dict())
         if options.eml_dir is not None:
             settings_sender = workspace.setting("mail", "sender", "") or ""
-            drafts = write_drafts(messages, options.eml_dir, settings_sender,
-                                  workspace.setting("mail", "sender_name", "") or "")
+            drafts = write_drafts(
+                messages,
+                options.eml_dir,
+                settings_sender,
+                workspace.setting("mail", "sender_name", "") or "",
+            )
             no_address = [m.unit for m in messages if not m.to]
-            return MailRun("drafts", {"drafts": [str(p) for p in drafts], "no_address": no_address}, drafts)
+            return MailRun(
+                "drafts", {"drafts": [str(p) for p in drafts], "no_address": no_address}, drafts
+            )
         settings = options.smtp(workspace)
         with SmtpTransport(settings) as transport:
             result = send(messages, transport, ledger.conn, options.rate_per_minute, progress)
-        ledger.log("mail", f"{len(result.sent)} thư gửi được, {len(result.problems)} lỗi", utc_now())
+        ledger.log(
+            "mail", f"{len(result.sent)} thư gửi được, {len(result.problems)} lỗi", utc_now()
+        )
         return MailRun("smtp", result.to_dict())
 
 
@@ -124,13 +141,22 @@ def send_period(root: str | Path, period_text: str, options: MailOptions, progre
     with workspace.ledger() as ledger:
         books = ledger.books(period)
     if not books:
-        raise WorkspaceError(f"Chưa có tệp nào cho kỳ {period}. Hãy chạy trước: kehoach split {root} --period {period}")
+        raise WorkspaceError(
+            f"Chưa có tệp nào cho kỳ {period}. Hãy chạy trước: kehoach split {root} --period {period}"
+        )
     for book in books:
         path = workspace.root / book.path
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         display = f"Báo cáo {book.unit_name} kỳ {period}.xlsx"
-        values = {**common_values(workspace, period, book.due), "don_vi": book.unit_name, "ten_tep": display}
-        tasks = [TaskLine(r["task_id"], r["title"], r.get("due") or r.get("deadline_text")) for r in book.rows]
+        values = {
+            **common_values(workspace, period, book.due),
+            "don_vi": book.unit_name,
+            "ten_tep": display,
+        }
+        tasks = [
+            TaskLine(r["task_id"], r["title"], r.get("due") or r.get("deadline_text"))
+            for r in book.rows
+        ]
         composed = compose_mail("send", values, tasks, workspace.root)
         messages.append(
             OutgoingMail(
@@ -161,10 +187,17 @@ def late_units(merged: dict[str, Any], titles: dict[str, str]) -> list[tuple[str
     """Units to chase and exactly the tasks to chase them for."""
     result: dict[str, list[TaskLine]] = {}
     for item in merged["items"]:
-        problems = [PROBLEMS[f] for f in ("not_reported", "overdue", "missing_output") if f in item["flags"]]
+        problems = [
+            PROBLEMS[f] for f in ("not_reported", "overdue", "missing_output") if f in item["flags"]
+        ]
         if problems and item["role"] is not None:
             result.setdefault(item["unit"], []).append(
-                TaskLine(item["task_id"], titles.get(item["task_id"], ""), item["due"], ", ".join(problems))
+                TaskLine(
+                    item["task_id"],
+                    titles.get(item["task_id"], ""),
+                    item["due"],
+                    ", ".join(problems),
+                )
             )
     return sorted(result.items())
 
@@ -195,8 +228,9 @@ def remind_period(
         if book and unit not in returned:
             attachments[unit] = (workspace.root / book.path, f"Báo cáo {name} kỳ {period}.xlsx")
     due = next(iter(books.values())).due if books else None
-    messages = build_reminders(targets, common_values(workspace, period, due), period, as_of,
-                               workspace.root, attachments)
+    messages = build_reminders(
+        targets, common_values(workspace, period, due), period, as_of, workspace.root, attachments
+    )
     run = deliver(workspace, messages, options)
     run.data["units"] = [t.unit for t in targets]
     if letter and targets:
@@ -236,7 +270,9 @@ def current_period(workspace: Workspace, as_of: date) -> str | None:
     return started[-1] if started else None
 
 
-def run_month(root: str | Path, as_of: date, options: MailOptions, imap_password: str | None = None) -> MonthResult:
+def run_month(
+    root: str | Path, as_of: date, options: MailOptions, imap_password: str | None = None
+) -> MonthResult:
     """Collect from the mailbox, merge, remind when the return date has passed, mail the report."""
     workspace = Workspace.open(root)
     period = current_period(workspace, as_of)
@@ -249,13 +285,20 @@ def run_month(root: str | Path, as_of: date, options: MailOptions, imap_password
 
         with workspace.ledger() as ledger:
             fetched = fetch_attachments(
-                host, int(workspace.setting("mail", "imap_port", 993)), workspace.setting("mail", "imap_user"),
-                imap_password, workspace.setting("mail", "imap_folder", "INBOX"), None,
-                dest_dir=workspace.archive_dir / "thu-den", ledger_conn=ledger.conn,
+                host,
+                int(workspace.setting("mail", "imap_port", 993)),
+                workspace.setting("mail", "imap_user"),
+                imap_password,
+                workspace.setting("mail", "imap_folder", "INBOX"),
+                None,
+                dest_dir=workspace.archive_dir / "thu-den",
+                ledger_conn=ledger.conn,
             )
         registry = workspace_registry(workspace, read_assignment(workspace.assignment_path))
         if fetched.saved:
-            collected = collect_files(workspace.root, [s.path for s in fetched.saved], "imap", registry)
+            collected = collect_files(
+                workspace.root, [s.path for s in fetched.saved], "imap", registry
+            )
             steps["collected"] = collected.to_dict()["summary"]
     elif host:
         steps["imap"] = "bỏ qua: chưa có mật khẩu IMAP (KEHOACH_IMAP_PASSWORD)"
@@ -274,10 +317,17 @@ def run_month(root: str | Path, as_of: date, options: MailOptions, imap_password
         values = common_values(workspace, period, return_by.isoformat())
         composed = compose_mail("report", {**values, "don_vi": "Lãnh đạo UBND"}, (), workspace.root)
         report = OutgoingMail(
-            key=f"{period}:report:{as_of.isoformat()}", unit="LANH-DAO", unit_name="Lãnh đạo",
-            to=list(report_to), subject=composed.subject, text=composed.text, html=composed.html,
-            attachment=merged.report_path, attachment_display_name=f"Báo cáo tổng hợp kỳ {period}.xlsx",
-            kind="report", period=period,
+            key=f"{period}:report:{as_of.isoformat()}",
+            unit="LANH-DAO",
+            unit_name="Lãnh đạo",
+            to=list(report_to),
+            subject=composed.subject,
+            text=composed.text,
+            html=composed.html,
+            attachment=merged.report_path,
+            attachment_display_name=f"Báo cáo tổng hợp kỳ {period}.xlsx",
+            kind="report",
+            period=period,
         )
         steps["report_mail"] = deliver(workspace, [report], options).data
     late = summary["not_reported"] + summary["overdue"] + summary["missing_output"]

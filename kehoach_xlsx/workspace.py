@@ -1,14 +1,14 @@
 """The tracking workspace: one folder per plan, holding the assignment workbook and the ledger.
 
-    DIR/phan-cong.xlsx       the coordinator's control panel (he edits it)
-    DIR/kehoach.sqlite       ledger (books sent, files received, answers per period)
-    DIR/kehoach.toml         settings (contact, mail server, due-soon window)
-    DIR/plan.json            the plan as read at init
-    DIR/ke-hoach/            copies of the plan documents
-    DIR/outgoing/<period>/   unit workbooks for that period
-    DIR/returned/            every received file, never modified
-    DIR/reports/             consolidated reports
-    DIR/archive/             older versions of phan-cong.xlsx
+DIR/phan-cong.xlsx       the coordinator's control panel (he edits it)
+DIR/kehoach.sqlite       ledger (books sent, files received, answers per period)
+DIR/kehoach.toml         settings (contact, mail server, due-soon window)
+DIR/plan.json            the plan as read at init
+DIR/ke-hoach/            copies of the plan documents
+DIR/outgoing/<period>/   unit workbooks for that period
+DIR/returned/            every received file, never modified
+DIR/reports/             consolidated reports
+DIR/archive/             older versions of phan-cong.xlsx
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ report_to = []
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def plan_identity(plan_dict: dict[str, Any]) -> str:

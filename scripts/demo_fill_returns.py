@@ -14,7 +14,12 @@ from pathlib import Path
 import openpyxl
 
 ANSWERS = [
-    ("Đã hoàn thành", date(2026, 9, 20), "Đã ban hành kế hoạch và tổ chức hội nghị", "Kế hoạch số 12/KH-UBND ngày 20/9/2026"),
+    (
+        "Đã hoàn thành",
+        date(2026, 9, 20),
+        "Đã ban hành kế hoạch và tổ chức hội nghị",
+        "Kế hoạch số 12/KH-UBND ngày 20/9/2026",
+    ),
     ("Đang thực hiện", None, "Đang triển khai theo kế hoạch", ""),
     ("Đã hoàn thành", date(2026, 9, 28), "Đã tổ chức 02 buổi tuyên truyền", ""),
     ("Chưa thực hiện", None, "", ""),

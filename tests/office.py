@@ -41,7 +41,6 @@ import signal
 import subprocess
 import tempfile
 import threading
-import time
 import uuid
 import zipfile
 from collections.abc import Iterator

@@ -42,8 +42,14 @@ def cycle(tmp_path_factory, office):
         doc = office.open(copy)
         header_row, _ = office.find(doc, SHEET, "Mã NV")
         cols = {}
-        for name in ("Mã NV", "Nhiệm vụ", "Tình trạng", "Ngày hoàn thành", "Kết quả thực hiện",
-                     "Sản phẩm đã ban hành (số, ký hiệu)"):
+        for name in (
+            "Mã NV",
+            "Nhiệm vụ",
+            "Tình trạng",
+            "Ngày hoàn thành",
+            "Kết quả thực hiện",
+            "Sản phẩm đã ban hành (số, ký hiệu)",
+        ):
             cols[name] = office.find(doc, SHEET, name)[1]
         return doc, header_row, cols
 
@@ -62,12 +68,21 @@ def cycle(tmp_path_factory, office):
         if done:
             office.set_date(doc, SHEET, row, cols["Ngày hoàn thành"], done)
         if documents:
-            office.set_string(doc, SHEET, row, cols["Sản phẩm đã ban hành (số, ký hiệu)"], documents)
+            office.set_string(
+                doc, SHEET, row, cols["Sản phẩm đã ban hành (số, ký hiệu)"], documents
+            )
         office.set_string(doc, SHEET, row, cols["Kết quả thực hiện"], result)
 
     # VP: an .xlsx, renamed by the unit
     doc, _, cols = open_copy("VP")
-    answer(doc, cols, "B.I", "Đã hoàn thành", dt.date(2026, 10, 2), "Quyết định số 45/QĐ-UBND ngày 02/10/2026")
+    answer(
+        doc,
+        cols,
+        "B.I",
+        "Đã hoàn thành",
+        dt.date(2026, 10, 2),
+        "Quyết định số 45/QĐ-UBND ngày 02/10/2026",
+    )
     answer(doc, cols, "B.II.5", "Đã hoàn thành", dt.date(2026, 9, 15))
     answer(doc, cols, "A.1", "Đang thực hiện")
     office.save_as(doc, returns / "VP bao cao T9.xlsx", "xlsx")
@@ -75,7 +90,14 @@ def cycle(tmp_path_factory, office):
 
     # PKT: saved as an old .xls; the reported document does not cover the expected "kế hoạch"
     doc, _, cols = open_copy("PKT")
-    answer(doc, cols, "B.III.11", "Đã hoàn thành", dt.date(2026, 9, 20), "Báo cáo số 12/BC-UBND ngày 20/9/2026")
+    answer(
+        doc,
+        cols,
+        "B.III.11",
+        "Đã hoàn thành",
+        dt.date(2026, 9, 20),
+        "Báo cáo số 12/BC-UBND ngày 20/9/2026",
+    )
     office.save_as(doc, returns / "pkt.xls", "xls")
     office.close(doc)
 
@@ -130,7 +152,11 @@ def test_every_return_identified_by_its_hidden_identity(cycle):
 def test_exact_flags(cycle):
     merged = cycle["merged"]
     vp_b1 = item(merged, "B.I", "VP")
-    assert (vp_b1["status"], vp_b1["completed"], vp_b1["flags"]) == ("done", "2026-10-02", ["completed_late"])
+    assert (vp_b1["status"], vp_b1["completed"], vp_b1["flags"]) == (
+        "done",
+        "2026-10-02",
+        ["completed_late"],
+    )
     assert "45/QĐ-UBND" in vp_b1["outputs"]
     assert item(merged, "B.II.5", "VP")["flags"] == ["missing_output"]
     assert item(merged, "A.1", "VP")["status"] == "in_progress"
@@ -158,6 +184,13 @@ def test_report_workbook_and_idempotent_json(cycle):
     again = merge_period(ws, PERIOD, AS_OF)
     assert json.dumps(again.data, ensure_ascii=False) == first
     book = CalamineWorkbook.from_path(str(again.report_path))
-    assert {"Tổng hợp", "Chi tiết", "Quá hạn", "Thiếu sản phẩm", "Chưa báo cáo", "Nhật ký"} <= set(book.sheet_names)
+    assert {"Tổng hợp", "Chi tiết", "Quá hạn", "Thiếu sản phẩm", "Chưa báo cáo", "Nhật ký"} <= set(
+        book.sheet_names
+    )
     overdue = book.get_sheet_by_name("Quá hạn").to_python()
-    assert any("MTTQ" in " ".join(map(str, row)) or "Mặt trận" in " ".join(map(str, row)) or "MTTQ" in str(row) for row in overdue)
+    assert any(
+        "MTTQ" in " ".join(map(str, row))
+        or "Mặt trận" in " ".join(map(str, row))
+        or "MTTQ" in str(row)
+        for row in overdue
+    )

@@ -11,7 +11,6 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
-from tests.conftest import seed
 
 from kehoach_xlsx.cli import main
 from kehoach_xlsx.deadlines import (
@@ -26,6 +25,7 @@ from kehoach_xlsx.deadlines import (
     period_of,
 )
 from kehoach_xlsx.errors import DeadlineError
+from tests.conftest import seed
 
 AS_OF = date(2026, 9, 15)
 PLAN_DATE = date(2026, 7, 1)

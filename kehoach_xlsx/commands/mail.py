@@ -16,12 +16,19 @@ from kehoach_xlsx.rounds import MailOptions, MailRun, remind_period, run_month, 
 def mail_options(function):
     options = [
         click.option("--dry-run", is_flag=True, help="Chỉ liệt kê thư sẽ gửi, không gửi."),
-        click.option("--eml-dir", type=click.Path(file_okay=False, path_type=Path),
-                     help="Không gửi: ghi thư nháp .eml vào thư mục này (mở bằng Outlook/Thunderbird)."),
+        click.option(
+            "--eml-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Không gửi: ghi thư nháp .eml vào thư mục này (mở bằng Outlook/Thunderbird).",
+        ),
         click.option("--host", help="Máy chủ SMTP (mặc định theo kehoach.toml)."),
         click.option("--port", type=int, help="Cổng SMTP."),
-        click.option("--user", help="Tài khoản SMTP (mật khẩu: biến KEHOACH_SMTP_PASSWORD hoặc keyring)."),
-        click.option("--security", type=click.Choice(["starttls", "ssl", "none"]), help="Kiểu mã hoá SMTP."),
+        click.option(
+            "--user", help="Tài khoản SMTP (mật khẩu: biến KEHOACH_SMTP_PASSWORD hoặc keyring)."
+        ),
+        click.option(
+            "--security", type=click.Choice(["starttls", "ssl", "none"]), help="Kiểu mã hoá SMTP."
+        ),
         click.option("--sender", help="Địa chỉ người gửi."),
         click.option("--rate", type=float, help="Gửi tối đa bấy nhiêu thư mỗi phút."),
         click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON."),
@@ -42,7 +49,9 @@ def show(run: MailRun, as_json: bool) -> None:
     data = run.data
     if run.mode == "dry-run":
         for item in data["to_send"]:
-            click.echo(f"  sẽ gửi  {item['unit']:<10} → {', '.join(item['recipients'])}: {item['subject']}")
+            click.echo(
+                f"  sẽ gửi  {item['unit']:<10} → {', '.join(item['recipients'])}: {item['subject']}"
+            )
         for unit in data["already_sent"]:
             click.echo(f"  đã gửi trước đó  {unit}")
     elif run.mode == "drafts":
@@ -52,12 +61,16 @@ def show(run: MailRun, as_json: bool) -> None:
     else:
         for delivery in data["deliveries"]:
             mark = "✓" if delivery["status"] == "ok" else "✗"
-            extra = "; ".join(f"{a}: {r}" for a, r in delivery["refused"].items()) or (delivery["error"] or "")
+            extra = "; ".join(f"{a}: {r}" for a, r in delivery["refused"].items()) or (
+                delivery["error"] or ""
+            )
             click.echo(f"  {mark} {delivery['unit']:<10} {', '.join(delivery['accepted'])} {extra}")
         if data["already_sent"]:
             click.echo(f"  Đã gửi trước đó (không gửi lại): {', '.join(data['already_sent'])}")
     if data.get("no_address"):
-        click.echo(f"  Chưa có địa chỉ thư (điền cột Email ở trang “Đơn vị”): {', '.join(data['no_address'])}")
+        click.echo(
+            f"  Chưa có địa chỉ thư (điền cột Email ở trang “Đơn vị”): {', '.join(data['no_address'])}"
+        )
     if data.get("letter"):
         click.echo(f"Đã ghi dự thảo văn bản đôn đốc: {data['letter']}")
 
@@ -79,7 +92,9 @@ def send_command(directory, period, as_json, **options) -> None:
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--period", required=True, help="Kỳ báo cáo, ví dụ 2026-09.")
 @click.option("--as-of", callback=iso_date, help="Ngày tính quá hạn (mặc định hôm nay).")
-@click.option("--letter", is_flag=True, help="Ghi thêm dự thảo văn bản đôn đốc (.docx) để lãnh đạo ký.")
+@click.option(
+    "--letter", is_flag=True, help="Ghi thêm dự thảo văn bản đôn đốc (.docx) để lãnh đạo ký."
+)
 @mail_options
 def remind_command(directory, period, as_of, letter, as_json, **options) -> None:
     """Nhắc các đơn vị chưa gửi báo cáo hoặc có nhiệm vụ quá hạn, thiếu sản phẩm."""
@@ -96,11 +111,21 @@ def month_command(directory, as_of, as_json, **options) -> None:
 
     Thoát với mã 10 và một dòng tóm tắt khi có việc cần người xử lý.
     """
-    result = run_month(directory, as_of or date.today(), build_options(**options),
-                       os.environ.get("KEHOACH_IMAP_PASSWORD"))
+    result = run_month(
+        directory,
+        as_of or date.today(),
+        build_options(**options),
+        os.environ.get("KEHOACH_IMAP_PASSWORD"),
+    )
     if as_json:
-        echo_json({"period": result.period, "needs_person": result.needs_person,
-                   "summary": result.summary_line, "steps": result.steps})
+        echo_json(
+            {
+                "period": result.period,
+                "needs_person": result.needs_person,
+                "summary": result.summary_line,
+                "steps": result.steps,
+            }
+        )
     else:
         click.echo(result.summary_line)
     if result.needs_person:

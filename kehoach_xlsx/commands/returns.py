@@ -36,7 +36,9 @@ def progress_bar(label: str, quiet: bool):
         if quiet or total < 5:
             return
         if "bar" not in state:
-            state["bar"] = click.progressbar(length=total, label=label, file=click.get_text_stream("stderr"))
+            state["bar"] = click.progressbar(
+                length=total, label=label, file=click.get_text_stream("stderr")
+            )
             state["bar"].__enter__()
         state["bar"].update(1)
         if done >= total:
@@ -57,11 +59,19 @@ def iso_date(ctx, param, value):
 @click.command("collect")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--imap", "imap_server", help="Máy chủ thư IMAP (HOST hoặc HOST:PORT) để lấy tệp đính kèm.")
-@click.option("--user", help="Tài khoản IMAP (mật khẩu: biến môi trường KEHOACH_IMAP_PASSWORD hoặc keyring).")
+@click.option(
+    "--imap", "imap_server", help="Máy chủ thư IMAP (HOST hoặc HOST:PORT) để lấy tệp đính kèm."
+)
+@click.option(
+    "--user", help="Tài khoản IMAP (mật khẩu: biến môi trường KEHOACH_IMAP_PASSWORD hoặc keyring)."
+)
 @click.option("--folder", default="INBOX", show_default=True, help="Thư mục thư cần đọc.")
 @click.option("--since", callback=iso_date, help="Chỉ đọc thư từ ngày này (YYYY-MM-DD).")
-@click.option("--no-ssl", is_flag=True, help="Kết nối IMAP không mã hoá (chỉ dùng trong mạng nội bộ/thử nghiệm).")
+@click.option(
+    "--no-ssl",
+    is_flag=True,
+    help="Kết nối IMAP không mã hoá (chỉ dùng trong mạng nội bộ/thử nghiệm).",
+)
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 def collect_command(directory, paths, imap_server, user, folder, since, no_ssl, as_json) -> None:
     """Nhận các tệp báo cáo đơn vị gửi lại (từ thư mục/tệp, hoặc từ hộp thư IMAP).
@@ -78,15 +88,24 @@ def collect_command(directory, paths, imap_server, user, folder, since, no_ssl, 
         host, _, port = imap_server.partition(":")
         user = user or workspace.setting("mail", "imap_user")
         if not user:
-            raise MailError("Chưa có tài khoản IMAP: dùng --user hoặc ghi imap_user trong kehoach.toml.")
+            raise MailError(
+                "Chưa có tài khoản IMAP: dùng --user hoặc ghi imap_user trong kehoach.toml."
+            )
         password = imap_password(host, user)
         if not password:
             raise MailError("Chưa có mật khẩu IMAP: đặt biến môi trường KEHOACH_IMAP_PASSWORD.")
         inbox = Path(tempfile.mkdtemp(prefix="thu-", dir=workspace.root / "archive"))
         with workspace.ledger() as ledger:
             fetched = fetch_attachments(
-                host, int(port or (143 if no_ssl else 993)), user, password, folder, since,
-                dest_dir=inbox, ledger_conn=ledger.conn, ssl=not no_ssl,
+                host,
+                int(port or (143 if no_ssl else 993)),
+                user,
+                password,
+                folder,
+                since,
+                dest_dir=inbox,
+                ledger_conn=ledger.conn,
+                ssl=not no_ssl,
             )
         all_paths.extend(saved.path for saved in fetched.saved)
         fetched_note = fetched
@@ -95,8 +114,13 @@ def collect_command(directory, paths, imap_server, user, folder, since, no_ssl, 
             click.echo("Không có tệp đính kèm mới trong hộp thư.")
             return
         raise click.UsageError("Cần nêu tệp/thư mục nhận về, hoặc dùng --imap.")
-    result = collect_files(directory, all_paths, source="imap" if imap_server else "folder",
-                           registry=registry, progress=progress_bar("Đang nhận tệp", as_json))
+    result = collect_files(
+        directory,
+        all_paths,
+        source="imap" if imap_server else "folder",
+        registry=registry,
+        progress=progress_bar("Đang nhận tệp", as_json),
+    )
     if as_json:
         data = result.to_dict()
         if fetched_note is not None:
@@ -117,24 +141,41 @@ def collect_command(directory, paths, imap_server, user, folder, since, no_ssl, 
 @click.command("merge")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--period", required=True, help="Kỳ báo cáo, ví dụ 2026-09.")
-@click.option("--as-of", callback=iso_date, help="Ngày tính quá hạn (YYYY-MM-DD); mặc định hôm nay.")
-@click.option("--due-soon-days", type=int, help="Báo “sắp đến hạn” trong số ngày này (mặc định theo cài đặt: 7).")
+@click.option(
+    "--as-of", callback=iso_date, help="Ngày tính quá hạn (YYYY-MM-DD); mặc định hôm nay."
+)
+@click.option(
+    "--due-soon-days",
+    type=int,
+    help="Báo “sắp đến hạn” trong số ngày này (mặc định theo cài đặt: 7).",
+)
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 def merge_command(directory, period, as_of, due_soon_days, as_json) -> None:
     """Tổng hợp các tệp đã nhận của kỳ, đánh dấu quá hạn, thiếu sản phẩm, chưa báo cáo."""
     period_code = parse_period(period).code
-    result = merge_period(directory, period_code, as_of or date.today(), due_soon_days,
-                          progress=progress_bar("Đang đọc tệp", as_json))
+    result = merge_period(
+        directory,
+        period_code,
+        as_of or date.today(),
+        due_soon_days,
+        progress=progress_bar("Đang đọc tệp", as_json),
+    )
     if as_json:
         click.echo(json.dumps(result.data, ensure_ascii=False, indent=2, sort_keys=False))
         return
     summary = result.data["summary"]
-    click.echo(f"Kỳ {period_code}, tính đến {result.data['as_of']}: {summary['units_returned']}/{summary['units']} "
-               f"đơn vị đã gửi; {summary['items']} dòng nhiệm vụ × đơn vị.")
-    click.echo(f"  Đã hoàn thành {summary['done']}, đang thực hiện {summary['in_progress']}, chưa thực hiện "
-               f"{summary['not_started']}, không thực hiện được {summary['cannot_do']}, chưa báo cáo {summary['not_reported']}.")
-    click.echo(f"  Quá hạn {summary['overdue']}, thiếu sản phẩm {summary['missing_output']}, sắp đến hạn "
-               f"{summary['due_soon']}, cần đặt hạn {summary['needs_date']}, giá trị lỗi {summary['invalid_value']}.")
+    click.echo(
+        f"Kỳ {period_code}, tính đến {result.data['as_of']}: {summary['units_returned']}/{summary['units']} "
+        f"đơn vị đã gửi; {summary['items']} dòng nhiệm vụ × đơn vị."
+    )
+    click.echo(
+        f"  Đã hoàn thành {summary['done']}, đang thực hiện {summary['in_progress']}, chưa thực hiện "
+        f"{summary['not_started']}, không thực hiện được {summary['cannot_do']}, chưa báo cáo {summary['not_reported']}."
+    )
+    click.echo(
+        f"  Quá hạn {summary['overdue']}, thiếu sản phẩm {summary['missing_output']}, sắp đến hạn "
+        f"{summary['due_soon']}, cần đặt hạn {summary['needs_date']}, giá trị lỗi {summary['invalid_value']}."
+    )
     click.echo(f"Báo cáo: {result.report_path}")
 
 
@@ -152,10 +193,14 @@ def status_command(directory, period, as_json) -> None:
         books = {b.unit: b for b in ledger.books(period_code)}
         returned = {r.unit for r in ledger.receipts(period_code) if r.state == "accepted"}
     if info is None:
-        raise WorkspaceError(f"Kỳ {period_code} chưa được tổng hợp. Hãy chạy: kehoach merge {directory} --period {period_code}")
+        raise WorkspaceError(
+            f"Kỳ {period_code} chưa được tổng hợp. Hãy chạy: kehoach merge {directory} --period {period_code}"
+        )
     matrix: dict[str, dict[str, int]] = {}
     for answer in answers:
-        row = matrix.setdefault(answer["unit"], {s: 0 for s in STATUS_LABELS} | {"overdue": 0, "missing_output": 0})
+        row = matrix.setdefault(
+            answer["unit"], {s: 0 for s in STATUS_LABELS} | {"overdue": 0, "missing_output": 0}
+        )
         row[answer["status"]] = row.get(answer["status"], 0) + 1
         for flag in ("overdue", "missing_output"):
             if flag in answer["flags"]:
@@ -163,14 +208,24 @@ def status_command(directory, period, as_json) -> None:
     if as_json:
         echo_json({"period": period_code, "as_of": info["as_of"], "units": matrix})
         return
-    columns = ("done", "in_progress", "not_started", "cannot_do", "not_reported", "overdue", "missing_output")
+    columns = (
+        "done",
+        "in_progress",
+        "not_started",
+        "cannot_do",
+        "not_reported",
+        "overdue",
+        "missing_output",
+    )
     heads = ("Xong", "Đang", "Chưa", "K.thể", "Chưa BC", "Q.hạn", "Thiếu SP")
     click.echo(f"Kỳ {period_code} — tổng hợp ngày {info['as_of']}")
     click.echo(f"{'Đơn vị':<34}" + "".join(f"{h:>9}" for h in heads))
     for unit in sorted(matrix):
         name = books[unit].unit_name if unit in books else unit
         counts = matrix[unit]
-        line = f"{(unit + ' ' + name)[:33]:<34}" + "".join(f"{counts.get(c, 0):>9}" for c in columns)
+        line = f"{(unit + ' ' + name)[:33]:<34}" + "".join(
+            f"{counts.get(c, 0):>9}" for c in columns
+        )
         if unit not in returned:
             line += "  ← chưa gửi"
         click.echo(line)

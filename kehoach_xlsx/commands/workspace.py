@@ -31,7 +31,9 @@ from kehoach_xlsx.workbook.template import template_command
 )
 @click.option("--update", is_flag=True, help="Cập nhật sổ đã có từ kế hoạch (giữ các chỉnh sửa).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-def init_command(directory: Path, plan_files, units: Path | None, update: bool, as_json: bool) -> None:
+def init_command(
+    directory: Path, plan_files, units: Path | None, update: bool, as_json: bool
+) -> None:
     """Lập sổ theo dõi cho một kế hoạch: phan-cong.xlsx, sổ cái và các thư mục."""
     result = init_workspace(directory, list(plan_files), units, update=update)
     if as_json:
@@ -46,15 +48,21 @@ def init_command(directory: Path, plan_files, units: Path | None, update: bool, 
         )
         return
     click.echo(f"Đã lập sổ theo dõi tại {directory}")
-    click.echo(f"  {len(result.plan.tasks)} nhiệm vụ, {len(result.units)} đơn vị → {directory / 'phan-cong.xlsx'}")
+    click.echo(
+        f"  {len(result.plan.tasks)} nhiệm vụ, {len(result.units)} đơn vị → {directory / 'phan-cong.xlsx'}"
+    )
     for change in result.changes:
         click.echo(f"  • {change}")
     if result.warnings:
         counts = Counter(w.code for w in result.warnings)
         summary = ", ".join(f"{code}: {n}" for code, n in counts.most_common())
-        click.echo(f"  Cần kiểm tra {len(result.warnings)} điểm ({summary}) — xem trang “Cần kiểm tra”.")
+        click.echo(
+            f"  Cần kiểm tra {len(result.warnings)} điểm ({summary}) — xem trang “Cần kiểm tra”."
+        )
     click.echo("Bước tiếp: mở phan-cong.xlsx, kiểm tra phân công và email đơn vị, rồi chạy")
-    click.echo(f"  kehoach split {directory} --period <kỳ, ví dụ 2026-09> --due <hạn gửi, ví dụ 2026-10-05>")
+    click.echo(
+        f"  kehoach split {directory} --period <kỳ, ví dụ 2026-09> --due <hạn gửi, ví dụ 2026-10-05>"
+    )
 
 
 @click.command("split")
@@ -78,7 +86,9 @@ def split_command(directory: Path, period: str, due, force: bool, as_json: bool)
             return
         bar = bar_state.get("bar")
         if bar is None:
-            bar = click.progressbar(length=total, label="Đang tạo tệp", file=click.get_text_stream("stderr"))
+            bar = click.progressbar(
+                length=total, label="Đang tạo tệp", file=click.get_text_stream("stderr")
+            )
             bar.__enter__()
             bar_state["bar"] = bar
         bar.update(1)

@@ -1,0 +1,240 @@
+"""The command-line cycle without LibreOffice: init, split, collect, merge, status, send.
+
+Returns are edited with openpyxl (a real xlsx writer), the mail goes to a real SMTP server
+on loopback (aiosmtpd), and the ledger is the real SQLite file.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import zipfile
+from email import policy
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from kehoach_xlsx.cli import main
+from kehoach_xlsx.ledger import Ledger
+from tests.conftest import seed
+
+
+def run(*args, ok=True):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if ok:
+        assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    ws = tmp_path / "so"
+    run("init", ws, "--plan", seed("000"), "--plan", seed("002"))
+    return ws
+
+
+def split_json(ws, period="2026-09", due="2026-10-05"):
+    return json.loads(run("split", ws, "--period", period, "--due", due, "--json").output)
+
+
+def fill(path: Path, target: Path, answers: dict[str, tuple]) -> Path:
+    """Type answers the way a user would leave them in Excel (values in the input columns)."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["Báo cáo"]
+    header = next(r for r in sheet.iter_rows(max_row=40) if any(c.value == "Mã NV" for c in r))
+    cols = {c.value: c.column for c in header if c.value}
+    for row in sheet.iter_rows(min_row=header[0].row + 1):
+        task_id = row[cols["Mã NV"] - 1].value
+        if task_id in answers:
+            status, done, documents = answers[task_id]
+            sheet.cell(row[0].row, cols["Tình trạng"]).value = status
+            sheet.cell(row[0].row, cols["Ngày hoàn thành"]).value = done
+            sheet.cell(row[0].row, cols["Sản phẩm đã ban hành (số, ký hiệu)"]).value = documents
+    book.save(target)
+    return target
+
+
+def test_init_refuses_to_overwrite_and_split_contract(workspace):
+    again = run("init", workspace, "--plan", seed("002"), ok=False)
+    assert again.exit_code != 0 and "--update" in again.output
+    data = split_json(workspace)
+    assert data["period"] == "2026-09" and data["due"] == "2026-10-05"
+    assert all(set(f) >= {"unit", "unit_name", "path", "tasks"} for f in data["files"])
+    # every task of the period is in exactly the workbooks of its resolved units
+    plan = json.loads((workspace / "plan.json").read_text(encoding="utf-8"))
+    ids = {t["id"] for t in plan["tasks"]}
+    sent = {tid for f in data["files"] for tid in f["tasks"]}
+    assert sent | set(data["not_due"]) == ids
+    names = [Path(f["path"]).name for f in data["files"]]
+    assert all(n.isascii() and n.startswith("2026-09_") for n in names)
+    by_unit = {f["unit"]: f for f in data["files"]}
+    assert "B.VII.36" in by_unit["CA"]["tasks"]  # Công an leads task 36
+    # a second split keeps the same workbooks (same identity) unless --force
+    assert split_json(workspace)["files"] == data["files"]
+
+
+def test_collect_merge_flags_duplicates_and_supersede(workspace, tmp_path):
+    data = split_json(workspace)
+    book = workspace / next(f["path"] for f in data["files"] if f["unit"] == "VP")
+    import datetime as dt
+
+    first = fill(book, tmp_path / "vp-lan1.xlsx", {"B.I": ("Đang thực hiện", None, "")})
+    second = fill(
+        book,
+        tmp_path / "vp-lan2.xlsx",
+        {
+            "B.I": ("Đã hoàn thành", dt.datetime(2026, 9, 25), "Quyết định số 45/QĐ-UBND"),
+            "B.II.5": ("Đã hoàn thành", dt.datetime(2026, 9, 15), ""),
+            "A.1": ("xong xuôi rồi?", "12/13/2026", ""),
+        },
+    )
+    out = json.loads(run("collect", workspace, first, "--json").output)
+    assert out["summary"]["accepted"] == 1
+    out = json.loads(run("collect", workspace, first, second, "--json").output)
+    states = [f["state"] for f in out["files"]]
+    assert states == ["duplicate", "accepted"]
+    with Ledger(workspace / "kehoach.sqlite") as ledger:
+        receipts = ledger.receipts("2026-09")
+        assert [r.state for r in receipts] == ["superseded", "accepted"]
+        assert any(e["kind"] == "superseded" for e in ledger.events())
+    # returned files are kept untouched and read-only
+    stored = workspace / receipts[0].stored_path
+    assert stored.read_bytes() == first.read_bytes()
+
+    merged = json.loads(
+        run("merge", workspace, "--period", "2026-09", "--as-of", "2026-10-10", "--json").output
+    )
+    items = {(i["task_id"], i["unit"]): i for i in merged["items"]}
+    assert items[("B.I", "VP")]["flags"] == []
+    assert items[("B.I", "VP")]["completed"] == "2026-09-25"
+    assert items[("B.II.5", "VP")]["flags"] == ["missing_output"]
+    assert "invalid_value" in items[("A.1", "VP")]["flags"]
+    assert items[("B.I", "PKT")]["flags"] == ["overdue", "not_reported"]
+    vp = next(u for u in merged["units"] if u["unit"] == "VP")
+    assert vp["returned"] and "superseded" in vp["flags"]
+    assert merged["summary"]["superseded"] == 1
+    assert set(merged["summary"]) >= {
+        "tasks",
+        "units",
+        "done",
+        "overdue",
+        "missing_output",
+        "not_reported",
+    }
+    again = run("merge", workspace, "--period", "2026-09", "--as-of", "2026-10-10", "--json").output
+    assert json.loads(again) == merged  # idempotent
+    status = run("status", workspace, "--period", "2026-09").output
+    assert "chưa gửi" in status and "VP" in status
+
+
+def test_hostile_and_foreign_files_are_named_not_fatal(workspace, tmp_path):
+    split_json(workspace)
+    bomb = tmp_path / "bao-cao.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (300 * 1024 * 1024))
+    renamed_pdf = tmp_path / "tra-loi.xlsx"
+    renamed_pdf.write_bytes(b"%PDF-1.4\n%...\n")
+    notes = tmp_path / "ghi-chu.txt"
+    notes.write_text("không phải bảng tính", encoding="utf-8")
+    out = json.loads(run("collect", workspace, bomb, renamed_pdf, notes, "--json").output)
+    assert [f["state"] for f in out["files"]] == ["rejected", "rejected", "rejected"]
+    merged = json.loads(
+        run("merge", workspace, "--period", "2026-09", "--as-of", "2026-10-10", "--json").output
+    )
+    named = {f["original_name"]: f for f in merged["files"]}
+    assert set(named) == {"bao-cao.xlsx", "tra-loi.xlsx", "ghi-chu.txt"}
+    assert all(f["state"] == "rejected" and f["warnings"] for f in named.values())
+    assert merged["summary"]["files_rejected"] == 3
+
+
+def test_workbook_from_another_plan_is_rejected(workspace, tmp_path):
+    split_json(workspace)
+    other = tmp_path / "khac"
+    run("init", other, "--plan", seed("003"))
+    data = split_json(other)
+    foreign = other / data["files"][0]["path"]
+    out = json.loads(run("collect", workspace, foreign, "--json").output)
+    assert out["files"][0]["state"] == "rejected"
+    assert "kế hoạch khác" in out["files"][0]["message"]
+
+
+def test_update_keeps_coordinator_edits(workspace):
+    book = openpyxl.load_workbook(workspace / "phan-cong.xlsx")
+    sheet = book["Phân công"]
+    header = next(r for r in sheet.iter_rows(max_row=40) if any(c.value == "Mã NV" for c in r))
+    cols = {c.value: c.column for c in header if c.value}
+    for row in sheet.iter_rows(min_row=header[0].row + 1):
+        if row[cols["Mã NV"] - 1].value == "B.II.4":
+            sheet.cell(row[0].row, cols["Chủ trì"]).value = "Phòng Kinh tế"
+    book.save(workspace / "phan-cong.xlsx")
+    out = run("init", workspace, "--plan", seed("000"), "--plan", seed("002"), "--update").output
+    assert "Giữ phân công đã sửa của nhiệm vụ B.II.4" in out
+    assert any(p.name.startswith("phan-cong_") for p in (workspace / "archive").iterdir())
+    data = split_json(workspace, period="2026-Q3", due="2026-10-10")
+    by_unit = {f["unit"]: f["tasks"] for f in data["files"]}
+    assert "B.II.4" in by_unit["PKT"]
+
+
+def test_send_to_real_smtp_server_once(workspace, tmp_path):
+    from aiosmtpd.controller import Controller
+
+    class Store:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append((envelope.rcpt_tos, envelope.content))
+            return "250 OK"
+
+    split_json(workspace)
+    book = openpyxl.load_workbook(workspace / "phan-cong.xlsx")
+    sheet = book["Đơn vị"]
+    header = next(r for r in sheet.iter_rows(max_row=20) if any(c.value == "Mã" for c in r))
+    cols = {c.value: c.column for c in header if c.value}
+    for row in sheet.iter_rows(min_row=header[0].row + 1):
+        code = row[cols["Mã"] - 1].value
+        if code in {"VP", "CA"}:
+            sheet.cell(row[0].row, cols["Email"]).value = f"{code.lower()}@phuong.test"
+    book.save(workspace / "phan-cong.xlsx")
+    handler = Store()
+    from tests.test_mail import free_port
+
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        args = [
+            "send",
+            workspace,
+            "--period",
+            "2026-09",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            port,
+            "--security",
+            "none",
+            "--sender",
+            "vanphong@phuong.test",
+            "--json",
+        ]
+        first = json.loads(run(*args).output)
+        assert sorted(d["unit"] for d in first["deliveries"]) == ["CA", "VP"]
+        assert "PKT" in first["no_address"]
+        second = json.loads(run(*args).output)
+        assert second["deliveries"] == [] and sorted(second["already_sent"]) == ["CA", "VP"]
+    finally:
+        controller.stop()
+    assert len(handler.messages) == 2
+    rcpts, content = next(m for m in handler.messages if m[0] == ["vp@phuong.test"])
+    message = email.message_from_bytes(content, policy=policy.default)
+    assert "Văn phòng HĐND và UBND" in message.get_body(("plain",)).get_content()
+    attachment = next(message.iter_attachments())
+    sent = (workspace / "outgoing" / "2026-09" / "2026-09_van-phong-hdnd-va-ubnd.xlsx").read_bytes()
+    assert attachment.get_content() == sent
+    assert "Văn phòng" in attachment.get_filename()
