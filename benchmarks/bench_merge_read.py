@@ -212,7 +212,9 @@ def write_section(
 `benchmarks/bench_merge_read.py -n {n}`: {n} returned unit workbooks × {rows} task rows
 (docs/design.md layout with the "_kehoach" sheet, answers filled), read from the OS page
 cache. Machine: {platform.machine()}, {os.cpu_count()} cores, Python
-{platform.python_version()}, python-calamine {version}; measured {date.today().isoformat()}.
+{platform.python_version()}, python-calamine {version}; measured {date.today().isoformat()}
+with load average {os.getloadavg()[0]:.2f} before the run (other work on a 2-core machine
+takes the second core from the threads=2 run).
 
 | run | time | ratio | target |
 |---|---|---|---|

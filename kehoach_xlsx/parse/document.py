@@ -815,8 +815,12 @@ def repair_lost_tab(
     Seen in real conversions: "<ul> + Tập huấn; + Kiểm tra … <p>ngày kể từ …</p>" is the
     output column's continuation followed by the deadline column's.
     """
-    if width - len(cells) != 1 or not cells or "<p>" not in cells[-1]:
+    filled = list(cells)
+    while filled and not filled[-1].strip():
+        filled.pop()  # a table pads the short row with empty cells; the text is still in one
+    if width - len(filled) != 1 or not filled or "<p>" not in filled[-1]:
         return cells
+    cells = filled
     last = cells[-1]
     match = _BLOCK_START.search(last)
     if not match or not one_line(last[: match.start()]) or last.lstrip().startswith("<p>"):

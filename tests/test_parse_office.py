@@ -1,0 +1,64 @@
+"""The same plans saved by real office software (LibreOffice) read to the same tasks.
+
+Each seed text is turned into a .docx (Writer, tabs kept in paragraphs), a .docx with real
+Word tables (also split across two tables, with merged group rows) and an .xlsx (Calc text
+import, one line per row); read_plan must find the same tasks in all of them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kehoach_xlsx import read_plan
+from tests.conftest import seed
+from tests.office import convert, text_to_docx_with_tables
+
+pytestmark = pytest.mark.slow
+
+SEEDS = ("001", "002", "003", "004")
+
+
+def content(plan):
+    return [(t.id, t.title, t.lead, t.coordinate, t.outputs, t.deadline_text) for t in plan.tasks]
+
+
+@pytest.fixture(scope="module")
+def expected():
+    return {prefix: content(read_plan(seed(prefix))) for prefix in SEEDS}
+
+
+@pytest.mark.parametrize("prefix", SEEDS)
+def test_xlsx_from_calc(prefix, expected, tmp_path):
+    xlsx = convert(seed(prefix), "xlsx", tmp_path)
+    assert content(read_plan(xlsx)) == expected[prefix]
+
+
+@pytest.mark.parametrize("prefix", SEEDS)
+def test_docx_with_real_tables(prefix, expected, tmp_path, office):
+    docx = text_to_docx_with_tables(seed(prefix), tmp_path / f"{prefix}.docx", office=office)
+    assert content(read_plan(docx)) == expected[prefix]
+
+
+def test_docx_table_split_across_pages_with_merged_group_rows(expected, tmp_path, office):
+    docx = text_to_docx_with_tables(
+        seed("002"), tmp_path / "tach.docx", split_table_after=40, repeat_header=True,
+        merge_group_rows=True, office=office,
+    )
+    assert content(read_plan(docx)) == expected["002"]
+
+
+@pytest.mark.parametrize("prefix", ("002", "003"))
+def test_docx_from_writer_text_and_old_doc(prefix, expected, tmp_path):
+    docx = convert(seed(prefix), "docx", tmp_path)
+    assert content(read_plan(docx)) == expected[prefix]
+    doc = convert(docx, "doc", tmp_path / "doc")
+    assert content(read_plan(doc)) == expected[prefix]  # .doc goes through LibreOffice
+
+
+def test_blank_template_is_a_valid_plan(tmp_path):
+    from kehoach_xlsx.workbook.template import write_template
+
+    path = tmp_path / "mau.xlsx"
+    write_template(path)
+    plan = read_plan(path)
+    assert plan.tasks, "the shipped template's example rows are read as tasks"
