@@ -41,8 +41,12 @@ def test_docx_with_real_tables(prefix, expected, tmp_path, office):
 
 def test_docx_table_split_across_pages_with_merged_group_rows(expected, tmp_path, office):
     docx = text_to_docx_with_tables(
-        seed("002"), tmp_path / "tach.docx", split_table_after=40, repeat_header=True,
-        merge_group_rows=True, office=office,
+        seed("002"),
+        tmp_path / "tach.docx",
+        split_table_after=40,
+        repeat_header=True,
+        merge_group_rows=True,
+        office=office,
     )
     assert content(read_plan(docx)) == expected["002"]
 

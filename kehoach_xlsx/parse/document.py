@@ -26,10 +26,12 @@ from kehoach_xlsx.parse.outline import (
 )
 from kehoach_xlsx.parse.vocabulary import (
     DECLARED_COUNT,
+    column_field,
     header_fields,
     is_excluded_zone_title,
     is_task_zone_title,
     match_label,
+    split_inline_labels,
 )
 from kehoach_xlsx.vntext import fold
 
@@ -315,10 +317,11 @@ class DocumentParser:
             # a label before any numbered item: the whole document part is the item
             node = self.synthetic_item(block)
         node.title_open = False
-        values = node.fields[field_name]
-        values.append(value)
-        if field_name == "lead":
-            node.lead_label_seen = True
+        for extra_field, extra_value in split_inline_labels(value):
+            field_name = extra_field or field_name
+            node.fields[field_name].append(extra_value)
+            if field_name == "lead":
+                node.lead_label_seen = True
         self.open_label = (node, field_name)
 
     def synthetic_item(self, block: Block) -> Node:
@@ -389,7 +392,7 @@ class DocumentParser:
         )
         header_key = [fold(one_line(c)) for c in self.blocks[start].cells or []]
         interruption: list[int] = []
-        index = start + 1
+        index = self.second_header_row(start + 1, columns, state)
         while index < len(self.blocks):
             block = self.blocks[index]
             if block.is_blank:
@@ -427,7 +430,9 @@ class DocumentParser:
                 break  # another table starts
             self._commit_interruption(interruption, state)
             self.used.add(index)
-            if not is_separator_row(cells):
+            if is_column_numbering(cells):
+                self.boilerplate.append(" | ".join(one_line(c) for c in cells))
+            elif not is_separator_row(cells):
                 self.table_row(block, cells, state)
             index += 1
         else:
@@ -440,6 +445,24 @@ class DocumentParser:
         if parent not in self.stack:
             self.stack.append(parent)
         return index
+
+    def second_header_row(self, index: int, columns: dict[str, int], state: _TableState) -> int:
+        """A two-row header: "Đơn vị thực hiện" over "Chủ trì | Phối hợp"."""
+        while index < len(self.blocks) and self.blocks[index].is_blank:
+            index += 1
+        if index >= len(self.blocks) or self.blocks[index].cells is None:
+            return index
+        cells = [one_line(c) for c in self.blocks[index].cells or []]
+        fields = {i: column_field(c) for i, c in enumerate(cells) if c}
+        if not fields or not all(fields.values()):
+            return index  # a data row: some cell is not a header word
+        for i, field_name in fields.items():
+            columns[field_name] = i
+            if i < len(state.headers):
+                state.headers[i] = cells[i]
+        self.boilerplate.append(" | ".join(cells))
+        self.used.add(index)
+        return index + 1
 
     def synthetic_appendix(self, block: Block) -> Node:
         """A table with no "PHỤ LỤC" heading above it (a sheet, a bare table)."""
@@ -832,6 +855,18 @@ def repair_lost_tab(
         block,
     )
     return [*cells[:-1], last[: match.start()], last[match.end() :]]
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
+
+
+def is_column_numbering(cells: list[str]) -> bool:
+    """The "(1) | (2) | (3) …" row many tables print under their header."""
+    filled = [one_line(c) for c in cells if one_line(c)]
+    if len(filled) < 3 or not all(_COLUMN_NUMBER.match(c) for c in filled):
+        return False
+    numbers = [int(c.strip("()")) for c in filled]
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
 def cell_title(cells: list[str], columns: dict[str, int]) -> str:

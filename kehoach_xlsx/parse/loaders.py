@@ -169,11 +169,12 @@ def read_docx_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
                 blocks.append(text_line_block(number, piece))
         elif child.tag == qn("w:tbl"):
             table_index += 1
-            for row in child.iter(qn("w:tr")):
+            above: dict[int, str] = {}  # grid column -> text of the cell a vMerge continues
+            for row in child.findall(qn("w:tr")):
                 number += 1
                 cells: list[str] = []
                 merged: set[int] = set()
-                for tc in row.iter(qn("w:tc")):
+                for tc in row.findall(qn("w:tc")):
                     props = tc.find(qn("w:tcPr"))
                     span = 1
                     continued = False
@@ -184,11 +185,15 @@ def read_docx_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
                         vmerge = props.find(qn("w:vMerge"))
                         # a vertically merged cell repeats its text only in the first row
                         continued = vmerge is not None and vmerge.get(qn("w:val")) != "restart"
-                    text = (
-                        ""
-                        if continued
-                        else "\n".join(paragraph_text(p) for p in tc.iter(qn("w:p"))).strip("\n")
-                    )
+                    grid_column = len(cells)
+                    if continued:
+                        # a vertically merged cell means the same value on every row it spans
+                        # (one lead for several tasks); the TT column stays empty so that a
+                        # merged number still reads as one task continued
+                        text = above.get(grid_column, "") if grid_column > 0 else ""
+                    else:
+                        text = "\n".join(paragraph_text(p) for p in tc.iter(qn("w:p"))).strip("\n")
+                        above[grid_column] = text
                     if span > 1:
                         merged.add(len(cells))
                     cells.append(text)
@@ -246,6 +251,7 @@ def read_sheet_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
             continue
         sheet = workbook.get_sheet_by_name(meta.name)
         rows = sheet.to_python(skip_empty_area=False, nrows=MAX_SHEET_ROWS + 1)
+        fill_vertical_merges(rows, getattr(sheet, "merged_cell_ranges", None) or [])
         if len(rows) > MAX_SHEET_ROWS:
             raise PlanFormatError(
                 f"Trang tính “{meta.name}” của {path.name} có hơn {MAX_SHEET_ROWS:,} dòng; "
@@ -270,6 +276,24 @@ def read_sheet_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
                     )
                 )
     return blocks
+
+
+def fill_vertical_merges(rows: list[list], ranges) -> None:
+    """Copy a vertically merged cell's value to every row it spans (not in the first column).
+
+    Excel keeps the value only in the top cell; for a plan that merges one lead unit over
+    three task rows, each of the three tasks has that lead.
+    """
+    for (top, left), (bottom, right) in ranges:
+        if bottom <= top or top >= len(rows):
+            continue
+        for col in range(max(left, 1), right + 1):
+            value = rows[top][col] if col < len(rows[top]) else None
+            for row in range(top + 1, min(bottom, len(rows) - 1) + 1):
+                while len(rows[row]) <= col:
+                    rows[row].append("")
+                if rows[row][col] in ("", None):
+                    rows[row][col] = value
 
 
 def cell_text(value) -> str:

@@ -71,7 +71,7 @@ _ITEM_PATTERNS = (
     ("dotted", re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?\s*(?P<title>\S.*)$")),
     ("arabic", re.compile(r"^(?P<num>\d{1,2})\s*[.)]\s*(?P<title>\S.*)$")),
     ("roman", re.compile(r"^(?P<num>[IVXLC]{1,6})\s*[.)]\s*(?P<title>\S.*)$")),
-    ("letter", re.compile(r"^(?P<num>[a-zđ])\s*\)\s*(?P<title>\S.*)$")),
+    ("letter", re.compile(r"^(?P<num>[a-zđ])\s*[)/]\s*(?P<title>\S.*)$")),
     ("letter", re.compile(r"^(?P<num>[a-zđ])\.\s+(?P<title>\S.*)$")),
 )
 

@@ -136,7 +136,9 @@ def header_fields(cells: list[str]) -> dict[str, int] | None:
     return None
 
 
-_LABEL_PREFIX = re.compile(r"^\s*(?:[-–—+•*]\s*)?(?:[a-zđ][).]\s*)?(?:[-–—+•*]\s*)?", re.IGNORECASE)
+_LABEL_PREFIX = re.compile(
+    r"^\s*(?:[-–—+•*]\s*)?(?:[a-zđ][).:/]\s*)?(?:[-–—+•*]\s*)?", re.IGNORECASE
+)
 _LABELS_FOLDED: list[tuple[str, str]] = sorted(
     ((name, field_name) for field_name, names in LABEL_SYNONYMS.items() for name in names),
     key=lambda pair: -len(pair[0]),
@@ -156,11 +158,43 @@ def match_label(text: str) -> tuple[str, str, bool] | None:
         return None
     key = header_key(head)
     for name, field_name in _LABELS_FOLDED:
-        if key == name:
+        # "Cơ quan chủ trì thực hiện:" is still the lead label
+        longer = (
+            colon >= 0
+            and len(name) > 8
+            and key.startswith(name + " ")
+            and len(key) < len(name) + 14
+        )
+        if key == name or longer:
             if colon >= 0:
                 return field_name, body[colon + 1 :].strip(), True
             return field_name, "", False
     return None
+
+
+_INLINE_LABEL = re.compile(r"[;.,]\s+(?=[^;.,:]{3,45}:)")
+
+
+def split_inline_labels(value: str) -> list[tuple[str, str]]:
+    """Several labels on one line: "Văn phòng; phối hợp: các phòng; thời gian: Quý IV".
+
+    Returns [("", "Văn phòng"), ("coordinate", "các phòng"), ("deadline", "Quý IV")].
+    """
+    pieces: list[tuple[str, str]] = []
+    start = 0
+    current_field = ""
+    for match in _INLINE_LABEL.finditer(value):
+        if match.start() < start:
+            continue
+        candidate = value[match.end() :]
+        label = match_label(candidate)
+        if not label or not label[2]:
+            continue
+        pieces.append((current_field, value[start : match.start()].strip()))
+        current_field = label[0]
+        start = match.end() + candidate.index(":") + 1
+    pieces.append((current_field, value[start:].strip()))
+    return pieces
 
 
 # Top-level headings under which the prose form lists tasks.

@@ -84,6 +84,12 @@ SUMMARY_LABELS = {
     "missing_output": "Thiếu sản phẩm",
     "files": "Số tệp đã đọc",
     "files_failed": "Số tệp không đọc được",
+    "files_rejected": "Số tệp không nhận",
+    "needs_date": "Cần đặt hạn",
+    "invalid_value": "Giá trị không hợp lệ",
+    "locked_field_changed": "Sửa nội dung được giao",
+    "unknown_row": "Dòng lạ",
+    "superseded": "Tệp bị thay thế",
 }
 
 

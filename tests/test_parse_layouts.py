@@ -1,0 +1,109 @@
+"""Layouts the seeds do not show but real plans do: two-row headers, merged cells, column
+numbering rows, several labels on one line, other column orders and names."""
+
+from __future__ import annotations
+
+import docx
+import xlsxwriter
+
+from kehoach_xlsx import read_plan
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_two_row_header_and_column_numbers(tmp_path):
+    text = "\n".join(
+        [
+            "PHỤ LỤC",
+            "STT\tNội dung công việc\tĐơn vị thực hiện\t\tThời gian hoàn thành\tKết quả/sản phẩm",
+            "\t\tChủ trì\tPhối hợp\t\t",
+            "(1)\t(2)\t(3)\t(4)\t(5)\t(6)",
+            "I\tCÔNG TÁC CHỈ ĐẠO\t\t\t\t",
+            "1\tBan hành kế hoạch năm\tVăn phòng HĐND và UBND\tCác phòng chuyên môn\tQuý I/2027\tKế hoạch",
+            "2\tTổ chức hội nghị sơ kết\tPhòng Văn hóa - Xã hội\tCông an xã\t30/6/2027\tBáo cáo sơ kết",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "hai-dong.txt", text))
+    assert [t.id for t in plan.tasks] == ["I.1", "I.2"]
+    first = plan.tasks[0]
+    assert first.lead == ["Văn phòng HĐND và UBND"]
+    assert first.coordinate == ["Các phòng chuyên môn"]
+    assert first.deadline_text == "Quý I/2027" and first.outputs == ["Kế hoạch"]
+    assert not [w for w in plan.warnings if w.code in {"missing_number", "unused_text"}]
+
+
+def test_several_labels_on_one_line_and_longer_label(tmp_path):
+    text = "\n".join(
+        [
+            "II. NHIỆM VỤ CỤ THỂ",
+            "1. Rà soát thủ tục hành chính",
+            "- Chủ trì: Văn phòng HĐND và UBND; phối hợp: Phòng Kinh tế; thời gian: Quý IV năm 2026.",
+            "2. Tuyên truyền pháp luật",
+            "- Cơ quan chủ trì thực hiện: Phòng Văn hóa - Xã hội",
+            "- Sản phẩm: Tin, bài tuyên truyền",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "nhan.txt", text))
+    first, second = plan.tasks
+    assert first.lead == ["Văn phòng HĐND và UBND"]
+    assert first.coordinate == ["Phòng Kinh tế"]
+    assert first.deadline_text == "Quý IV năm 2026."
+    assert second.lead == ["Phòng Văn hóa - Xã hội"] and second.outputs == ["Tin, bài tuyên truyền"]
+
+
+def test_docx_vertically_merged_lead_applies_to_each_task(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("PHỤ LỤC PHÂN CÔNG NHIỆM VỤ")
+    table = document.add_table(rows=4, cols=5)
+    header = ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện"]
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    rows = [
+        ("1", "Kiểm tra hộ tịch", "Công an phường", "Thường xuyên"),
+        ("2", "Rà soát cư trú", "", "Quý III/2026"),
+        ("3", "Tuyên truyền phòng cháy", "", "Hằng năm"),
+    ]
+    for index, (number, title, partner, when) in enumerate(rows, start=1):
+        cells = table.rows[index].cells
+        cells[0].text, cells[1].text, cells[3].text, cells[4].text = number, title, partner, when
+    merged = table.cell(1, 2).merge(table.cell(3, 2))
+    merged.text = "Văn phòng HĐND và UBND"
+    path = tmp_path / "gop-o.docx"
+    document.save(path)
+    plan = read_plan(path)
+    assert [t.lead for t in plan.tasks] == [["Văn phòng HĐND và UBND"]] * 3
+    assert [t.deadline_text for t in plan.tasks] == ["Thường xuyên", "Quý III/2026", "Hằng năm"]
+
+
+def test_xlsx_merged_cells_and_other_column_order(tmp_path):
+    path = tmp_path / "phu-luc.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("Phụ lục")
+    sheet.merge_range(0, 0, 0, 5, "PHỤ LỤC NHIỆM VỤ NĂM 2027")
+    sheet.write_row(
+        2, 0, ["Số TT", "Tên nhiệm vụ", "Thời hạn", "Đơn vị chủ trì", "Đơn vị phối hợp", "Sản phẩm"]
+    )
+    sheet.merge_range(3, 0, 3, 5, "A. CẢI CÁCH HÀNH CHÍNH")
+    sheet.write_row(
+        4,
+        0,
+        [1, "Số hoá hồ sơ", "Tháng 3/2027", "Trung tâm Phục vụ hành chính công", "", "Báo cáo"],
+    )
+    sheet.write_row(
+        5, 0, [2, "Niêm yết thủ tục", "Tháng 4/2027", None, "Văn phòng HĐND và UBND", "Thông báo"]
+    )
+    sheet.merge_range(4, 3, 5, 3, "Trung tâm Phục vụ hành chính công")
+    sheet.write_string(6, 0, "3")
+    sheet.write_string(6, 1, '=HYPERLINK("http://x")')
+    sheet.write_string(6, 3, "Công an phường")
+    workbook.close()
+    plan = read_plan(path)
+    assert [t.id for t in plan.tasks] == ["A.1", "A.2", "A.3"]
+    assert plan.tasks[1].lead == ["Trung tâm Phục vụ hành chính công"]
+    assert plan.tasks[1].deadline_text == "Tháng 4/2027"
+    assert plan.tasks[2].title == '=HYPERLINK("http://x")'  # kept as text, never evaluated
+    assert [w.code for w in plan.warnings if w.code == "no_lead"] == []
