@@ -581,7 +581,9 @@ class OfficeSession:
             ) from None
         if line is None:
             died = self._soffice is not None and self._soffice.poll() is not None
-            who = f"soffice exited with code {self._soffice.returncode}" if died else "worker exited"
+            who = (
+                f"soffice exited with code {self._soffice.returncode}" if died else "worker exited"
+            )
             logs = self._logs_then_stop()
             raise OfficeError(f"LibreOffice session died during {what!r}: {who}\n{logs}")
         return json.loads(line)
@@ -611,11 +613,26 @@ class OfficeSession:
                 logs = self._logs_then_stop()
                 raise OfficeError(f"worker answered out of turn: {reply!r}\n{logs}")
             if not reply["ok"]:
-                soffice_dead = self._soffice is not None and self._soffice.poll() is not None
-                extra = f"\nsoffice has died:\n{self._logs()}" if soffice_dead else ""
+                if self._soffice_died(reply["error"]):
+                    code = self._soffice.returncode if self._soffice else None
+                    logs = self._logs_then_stop()
+                    raise OfficeError(
+                        f"LibreOffice (soffice) died during {cmd!r} (exit code {code}); "
+                        f"the next call starts a new session\n{reply['error']}\n{logs}"
+                    )
                 trace = f"\n{reply['trace']}" if reply.get("trace") else ""
-                raise OfficeError(f"{cmd}: {reply['error']}{extra}{trace}")
+                raise OfficeError(f"{cmd}: {reply['error']}{trace}")
             return reply["result"]
+
+    def _soffice_died(self, error: str) -> bool:
+        if self._soffice is None:
+            return True
+        if "Disposed" in error or "bridge" in error:
+            try:
+                self._soffice.wait(5)  # a crash takes a moment to finish
+            except subprocess.TimeoutExpired:
+                pass
+        return self._soffice.poll() is not None
 
     # -- documents ----------------------------------------------------------------
 

@@ -156,7 +156,9 @@ def test_typed_answers_survive_every_format(office, unit_book, tmp_path):
     office.set_date(doc, "Báo cáo", 2, 4, dt.date(2026, 10, 1))
     office.set_string(doc, "Báo cáo", 3, 4, "=1+2")
     assert office.get(doc, "Báo cáo", 2, 4).type == "date"
-    saved = {fmt: office.save_as(doc, tmp_path / f"back.{fmt}", fmt) for fmt in ("xlsx", "xls", "ods")}
+    saved = {
+        fmt: office.save_as(doc, tmp_path / f"back.{fmt}", fmt) for fmt in ("xlsx", "xls", "ods")
+    }
     office.close(doc)
 
     for fmt, path in saved.items():
@@ -222,7 +224,7 @@ def test_a_dead_soffice_is_reported_then_replaced(unit_book):
         profile_dir = session._dir
         os.killpg(session._soffice.pid, signal.SIGKILL)  # our own process group
         session._soffice.wait(10)
-        with pytest.raises(OfficeError, match="died|soffice|gone"):
+        with pytest.raises(OfficeError, match=r"soffice\) died during 'get'"):
             session.get(doc, 0, 0, 0)
         assert not profile_dir.exists(), "a dead session cleans up its profile"
         doc = session.open(unit_book)  # starts a fresh soffice
@@ -266,13 +268,24 @@ def test_seed_text_becomes_a_docx_with_real_tables(office, tmp_path):
     assert any(text.startswith("<p>") for text in every_cell), "literal <p> kept as text"
 
     split = docx.Document(
-        str(text_to_docx_with_tables(src, tmp_path / "split.docx", split_table_after=10, office=office))
+        str(
+            text_to_docx_with_tables(
+                src, tmp_path / "split.docx", split_table_after=10, office=office
+            )
+        )
     )
-    assert len(split.tables) == len(document.tables) + 1
+    long_tables = sum(len(t.rows) > 10 for t in document.tables)
+    assert long_tables >= 1
+    assert len(split.tables) == len(document.tables) + long_tables
+    assert len(split.tables[0].rows) == 10
     assert len(split.tables[1].rows) == len(first.rows) - 10
 
     merged = docx.Document(
-        str(text_to_docx_with_tables(src, tmp_path / "merged.docx", merge_group_rows=True, office=office))
+        str(
+            text_to_docx_with_tables(
+                src, tmp_path / "merged.docx", merge_group_rows=True, office=office
+            )
+        )
     )
     group_row = merged.tables[0].rows[1]
     assert group_row.cells[0].text == "A"

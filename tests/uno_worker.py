@@ -93,7 +93,9 @@ def connect(pipe):
 class Worker:
     def __init__(self, ctx):
         self.ctx = ctx
-        self.desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        self.desktop = ctx.ServiceManager.createInstanceWithContext(
+            "com.sun.star.frame.Desktop", ctx
+        )
         self.docs = {}
         self.counter = 0
 
@@ -173,7 +175,9 @@ class Worker:
         out = []
         for i in range(sheets.Count):
             sh = sheets.getByIndex(i)
-            out.append({"name": sh.Name, "visible": bool(sh.IsVisible), "protected": sh.isProtected()})
+            out.append(
+                {"name": sh.Name, "visible": bool(sh.IsVisible), "protected": sh.isProtected()}
+            )
         return out
 
     def cmd_sheet_protected(self, doc, sheet):
@@ -264,43 +268,19 @@ class Worker:
         """A real date cell: a serial number with a date format, as typing a date makes.
 
         Typing into a cell already formatted as a date keeps that format; into a General
-        cell the date format comes with the input. The API cannot set a format on a
-        protected sheet, so there an unlocked cell is typed into for real (the dispatcher
-        honours protection, and on an unlocked cell shows no dialog): ISO input gets the
-        YYYY-MM-DD format.
+        cell the date format comes with the input. (On a protected sheet LibreOffice
+        refuses the format for a locked cell, where a user could not type anyway.)
         """
-        sh = self.sheet(doc, sheet)
-        cell = sh.getCellByPosition(col, row)
+        cell = self.cell(doc, sheet, row, col)
         cell.setValue(self.to_serial(doc, iso))
-        if self.is_date_format(doc, cell.NumberFormat):
-            return None
-        if not sh.isProtected():
+        if not self.is_date_format(doc, cell.NumberFormat):
             formats = self.doc(doc).NumberFormats
             locale = uno.createUnoStruct("com.sun.star.lang.Locale")
             key = formats.queryKey(number_format, locale, False)
             if key == -1:
                 key = formats.addNew(number_format, locale)
             cell.NumberFormat = key
-        elif not cell.CellProtection.IsLocked:
-            self.type_text(doc, cell, iso[:10])
-        # A locked cell of a protected sheet keeps a bare number: a user could not type
-        # there at all, and tests are told to check cell_protection first.
         return None
-
-    def type_text(self, doc, cell, text):
-        """Type text into cell through the UI dispatcher (input recognition included).
-
-        Never call this for a locked cell of a protected sheet: headless soffice dies
-        trying to show the "cell is protected" message.
-        """
-        controller = self.doc(doc).CurrentController
-        controller.select(cell)
-        helper = self.ctx.ServiceManager.createInstanceWithContext(
-            "com.sun.star.frame.DispatchHelper", self.ctx
-        )
-        helper.executeDispatch(
-            controller.Frame, ".uno:EnterString", "", 0, props(StringName=text)
-        )
 
     def cmd_find(self, doc, sheet, text):
         sh = self.sheet(doc, sheet)
