@@ -265,6 +265,7 @@ def split_period(
     units: dict[str, Unit] = {u.code: u for u in registry.units}
     per_unit: dict[str, list[UnitRow]] = {}
     needs_date: set[str] = set()
+    overrides: list[str] = []
     skipped: list[str] = []
     with workspace.ledger() as ledger:
         previous_answers = carried_answers(ledger, period.code)
@@ -278,6 +279,10 @@ def split_period(
                 continue
             if period_due.needs_date:
                 needs_date.add(task.id)
+            if row.override is not None:
+                overrides.append(
+                    f"{task.id}: {row.override:%d/%m/%Y} (tiến độ ghi “{task.deadline_text}”)"
+                )
             lead, coordinate, unit_warnings = resolve_task_units(task, registry)
             warnings.extend(unit_warnings)
             due_date = period_due.due
@@ -374,6 +379,10 @@ def split_period(
             f"{period.code}: {len(jobs)} tệp mới, {len(files) - len(jobs)} giữ nguyên",
             utc_now(),
         )
+        if overrides:
+            # the coordinator's date wins over the plan's wording; keep a trace of each use
+            message = f"{period.code}: hạn do điều phối đặt — " + "; ".join(overrides)
+            ledger.log("override", message, utc_now())
     files.sort(key=lambda f: f.unit)
     return SplitResult(period.code, due, files, dedupe(warnings), skipped)
 

@@ -596,6 +596,14 @@ class OfficeSession:
     def call(self, cmd: str, timeout: float | None = None, **args: Any) -> Any:
         """Send one request to the worker and return its result (the raw RPC)."""
         with self._lock:
+            if self._soffice is not None and not self.running:
+                # Say so once, instead of quietly starting afresh: open documents are lost.
+                code = self._soffice.poll()
+                logs = self._logs_then_stop()
+                raise OfficeError(
+                    f"LibreOffice (soffice) died before {cmd!r} (exit code {code}); "
+                    f"open documents are lost, the next call starts a new session\n{logs}"
+                )
             self.start()
             assert self._worker is not None and self._worker.stdin is not None
             self._next_id += 1

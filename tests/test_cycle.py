@@ -180,6 +180,30 @@ def test_update_keeps_coordinator_edits(workspace):
     assert "B.II.4" in by_unit["PKT"]
 
 
+def test_override_date_wins_and_is_recorded(workspace):
+    import datetime as dt
+
+    book = openpyxl.load_workbook(workspace / "phan-cong.xlsx")
+    sheet = book["Phân công"]
+    header = next(r for r in sheet.iter_rows(max_row=40) if any(c.value == "Mã NV" for c in r))
+    cols = {c.value: c.column for c in header if c.value}
+    for row in sheet.iter_rows(min_row=header[0].row + 1):
+        if row[cols["Mã NV"] - 1].value == "A.2":  # "Theo lộ trình chỉ đạo…": no date of its own
+            sheet.cell(row[0].row, cols["Hạn do điều phối đặt"]).value = dt.datetime(2026, 9, 20)
+    book.save(workspace / "phan-cong.xlsx")
+    split_json(workspace)
+    merged = json.loads(
+        run("merge", workspace, "--period", "2026-09", "--as-of", "2026-10-10", "--json").output
+    )
+    item = next(i for i in merged["items"] if i["task_id"] == "A.2" and i["unit"] == "PVHXH")
+    assert item["due"] == "2026-09-20"
+    assert item["flags"] == ["overdue", "not_reported"]  # no longer needs_date
+    with Ledger(workspace / "kehoach.sqlite") as ledger:
+        assert any(
+            e["kind"] == "override" and "A.2: 20/09/2026" in e["message"] for e in ledger.events()
+        )
+
+
 def test_send_to_real_smtp_server_once(workspace, tmp_path):
     from aiosmtpd.controller import Controller
 

@@ -73,8 +73,21 @@ def cycle(tmp_path_factory, office):
             )
         office.set_string(doc, SHEET, row, cols["Kết quả thực hiện"], result)
 
-    # VP: an .xlsx, renamed by the unit
+    # VP: an .xlsx, renamed by the unit; first check what LibreOffice shows the user
     doc, _, cols = open_copy("VP")
+    first = row_of(doc, "B.I")
+    status_rule = office.validation(doc, SHEET, first, cols["Tình trạng"])
+    assert status_rule["type"] == "list"
+    assert status_rule["values"] == [
+        "Chưa thực hiện",
+        "Đang thực hiện",
+        "Đã hoàn thành",
+        "Không thực hiện được",
+    ]
+    assert office.validation(doc, SHEET, first, cols["Ngày hoàn thành"])["type"] == "date"
+    for name in ("Kết quả thực hiện", "Sản phẩm đã ban hành (số, ký hiệu)", "Ngày hoàn thành"):
+        assert not office.cell_protection(doc, SHEET, first, cols[name])["locked"]
+    assert office.cell_protection(doc, SHEET, first, cols["Mã NV"])["locked"]
     answer(
         doc,
         cols,
@@ -139,6 +152,20 @@ def item(merged, task_id, unit):
     found = [i for i in merged.data["items"] if i["task_id"] == task_id and i["unit"] == unit]
     assert len(found) == 1, (task_id, unit)
     return found[0]
+
+
+def test_identity_sheet_survives_every_save(cycle, office):
+    """The hidden "_kehoach" sheet is still there (hidden) after .xlsx, .xls and .ods saves."""
+    returned = sorted((cycle["ws"] / "returned").iterdir())
+    assert len(returned) == 5
+    for path in returned:
+        doc = office.open(path)
+        try:
+            states = {s["name"]: s for s in office.sheets(doc)}
+            assert "_kehoach" in states, path.name
+            assert states["_kehoach"]["state"] in {"hidden", "veryHidden"}
+        finally:
+            office.close(doc)
 
 
 def test_every_return_identified_by_its_hidden_identity(cycle):

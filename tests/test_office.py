@@ -1,5 +1,9 @@
 """The LibreOffice test infrastructure (tests/office.py) does what other tests rely on."""
 
+# The `office` fixture is imported below so this module works on its own; test functions
+# taking it as an argument are what ruff calls a redefinition.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +21,7 @@ from tests.office import (
     OfficeError,
     OfficeSession,
     convert,
-    office,  # noqa: F401  (the fixture; harmless if conftest also loads tests.office)
+    office,  # noqa: F401  (the fixture; one shared session even if conftest loads it too)
     pdf_page_count,
     pdf_page_size,
     pdf_pages,
@@ -224,7 +228,7 @@ def test_a_dead_soffice_is_reported_then_replaced(unit_book):
         profile_dir = session._dir
         os.killpg(session._soffice.pid, signal.SIGKILL)  # our own process group
         session._soffice.wait(10)
-        with pytest.raises(OfficeError, match=r"soffice\) died during 'get'"):
+        with pytest.raises(OfficeError, match=r"soffice\) died before 'get'"):
             session.get(doc, 0, 0, 0)
         assert not profile_dir.exists(), "a dead session cleans up its profile"
         doc = session.open(unit_book)  # starts a fresh soffice

@@ -105,7 +105,9 @@ class Worker:
         try:
             return self.docs[handle]
         except KeyError:
-            raise WorkerError(f"unknown document handle {handle!r} (closed, or soffice restarted)")
+            raise WorkerError(
+                f"unknown document handle {handle!r} (closed, or soffice restarted)"
+            ) from None
 
     def load(self, path, filter_name=None, filter_options=None):
         args = {"Hidden": True, "MacroExecutionMode": 0, "UpdateDocMode": 0}
@@ -188,7 +190,9 @@ class Worker:
         try:
             sh.unprotect(password)
         except Exception as err:  # IllegalArgumentException on a wrong password
-            raise WorkerError(f"cannot unprotect sheet {sh.Name!r}: wrong password? ({err})")
+            raise WorkerError(
+                f"cannot unprotect sheet {sh.Name!r}: wrong password? ({err})"
+            ) from err
         return not sh.isProtected()
 
     def cmd_protect(self, doc, sheet, password=""):
