@@ -8,11 +8,15 @@ columns and rows, hidden rows, merged cells and .xls/.ods re-saves do not matter
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
+import os
 import re
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -25,7 +29,8 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 from kehoach_xlsx.errors import ReturnedFileError
 from kehoach_xlsx.safety import DEFAULT_LIMITS, FileCheck, Limits, inspect_file
 from kehoach_xlsx.vntext import clean_spaces, fold, nfc
-from kehoach_xlsx.workbook.identity import IDENTITY_MARK, read_identity
+from kehoach_xlsx.workbook.identity import IDENTITY_MARK, IDENTITY_SHEET, read_identity
+from kehoach_xlsx.workbook.unit import REPORT_SHEET
 
 # --- header texts (design.md "Unit workbook") ------------------------------------------------
 
@@ -202,6 +207,12 @@ class ReturnedBookError(ReturnedFileError):
 
 # --- reading ---------------------------------------------------------------------------------
 
+# Below this many files a batch is read in this process: starting workers costs more than
+# they save. python-calamine keeps the GIL while it parses, so threads never overlap the work;
+# only processes use the second core.
+PROCESS_MIN_FILES = 50
+_CHUNK = 16  # files per task sent to a worker process (amortises the pickling round trip)
+
 
 def read_returned_book(
     path: str | Path,
@@ -226,8 +237,8 @@ def read_returned_book(
     check = inspect_file(path, limits, content)
     if not check.ok or content is None:
         raise ReturnedBookError(check.code or "rejected", check.reason or "", sha)
-    sheets = _load_sheets(path, content, sha)
-    return _build_book(path, sha, check, sheets, expected_headers)
+    headers = tuple(expected_headers) if expected_headers is not None else None
+    return _read_book(path, content, sha, check, _required_keys(headers))
 
 
 def read_returned_books(
@@ -236,46 +247,119 @@ def read_returned_books(
     progress: Callable[[int, int, str], None] | None = None,
     expected_headers: Iterable[str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    processes: int | None = None,
 ) -> list[ReturnedBook | FailedFile]:
     """Read many returned files, in input order; one bad file becomes a ``FailedFile``.
 
-    python-calamine releases the GIL while parsing, so ``threads=2`` uses both cores.
-    ``progress(done, total, path)`` is called from the caller's thread as results arrive.
+    ``threads`` is how many files are read at once. python-calamine holds the GIL while it
+    parses, so for ``PROCESS_MIN_FILES`` files or more (and more than one core) the files are
+    read in that many worker processes; ``processes`` overrides the choice (0 or 1 = in this
+    process). ``progress(done, total, path)`` is called in the caller's thread as results
+    arrive. A worker that dies (a parser crash) fails only its own files.
     """
     path_list = [Path(p) for p in paths]
     headers = list(expected_headers) if expected_headers is not None else None
-
-    def one(path: Path) -> ReturnedBook | FailedFile:
-        try:
-            return read_returned_book(path, headers, limits)
-        except ReturnedBookError as err:
-            return FailedFile(str(path), err.sha256, err.code, str(err))
-        except MemoryError:
-            return FailedFile(
-                str(path), _sha256_or_none(path), "out_of_memory", f"Tệp {path.name} quá lớn."
-            )
-        except Exception as err:  # noqa: BLE001 - one hostile file must never stop the batch
-            return FailedFile(
-                str(path),
-                _sha256_or_none(path),
-                "unreadable",
-                f"Không đọc được tệp {path.name} ({type(err).__name__}: {err}).",
-            )
-
     total = len(path_list)
+    if processes is None:
+        cores = os.cpu_count() or 1
+        processes = min(threads, cores) if total >= PROCESS_MIN_FILES and cores > 1 else 0
     results: list[ReturnedBook | FailedFile] = []
-    if threads <= 1 or total <= 1:
-        for index, path in enumerate(path_list, 1):
-            results.append(one(path))
-            if progress:
-                progress(index, total, str(path))
-        return results
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        for index, result in enumerate(pool.map(one, path_list), 1):
-            results.append(result)
-            if progress:
-                progress(index, total, result.path)
+
+    def arrived(result: ReturnedBook | FailedFile) -> None:
+        results.append(result)
+        if progress:
+            progress(len(results), total, result.path)
+
+    # The results are acyclic; pausing the cycle collector while thousands of rows pile up
+    # saves it from rescanning them (about a tenth of the time), and changes nothing else.
+    with _gc_paused():
+        if processes > 1 and total > 1:
+            _read_in_processes(path_list, headers, limits, processes, arrived)
+        elif threads <= 1 or total <= 1:
+            for path in path_list:
+                arrived(_read_or_fail(path, headers, limits))
+        else:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                for result in pool.map(lambda p: _read_or_fail(p, headers, limits), path_list):
+                    arrived(result)
     return results
+
+
+def _read_or_fail(
+    path: Path, headers: list[str] | None, limits: Limits
+) -> ReturnedBook | FailedFile:
+    try:
+        return read_returned_book(path, headers, limits)
+    except ReturnedBookError as err:
+        return FailedFile(str(path), err.sha256, err.code, str(err))
+    except MemoryError:
+        return FailedFile(
+            str(path), _sha256_or_none(path), "out_of_memory", f"Tệp {path.name} quá lớn."
+        )
+    except Exception as err:  # noqa: BLE001 - one hostile file must never stop the batch
+        return FailedFile(
+            str(path),
+            _sha256_or_none(path),
+            "unreadable",
+            f"Không đọc được tệp {path.name} ({type(err).__name__}: {err}).",
+        )
+
+
+def _read_chunk(
+    paths: list[Path], headers: list[str] | None, limits: Limits
+) -> list[ReturnedBook | FailedFile]:
+    """Worker-process side: read a few files (each failure already a ``FailedFile``)."""
+    with _gc_paused():
+        return [_read_or_fail(path, headers, limits) for path in paths]
+
+
+def _read_in_processes(
+    paths: list[Path],
+    headers: list[str] | None,
+    limits: Limits,
+    processes: int,
+    arrived: Callable[[ReturnedBook | FailedFile], None],
+) -> None:
+    chunk = max(1, min(_CHUNK, len(paths) // (processes * 4) or 1))
+    chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        futures = [pool.submit(_read_chunk, part, headers, limits) for part in chunks]
+        for part, future in zip(chunks, futures, strict=True):
+            try:
+                books = future.result()
+            except BrokenProcessPool:
+                # A parser brought its worker down (python-calamine aborts on some inputs);
+                # read the remaining files one by one in fresh workers to find the culprit.
+                books = [_read_isolated(path, headers, limits) for path in part]
+            for book in books:
+                arrived(book)
+
+
+def _read_isolated(
+    path: Path, headers: list[str] | None, limits: Limits
+) -> ReturnedBook | FailedFile:
+    """Read one file in its own worker process, so a crash fails only that file."""
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(_read_chunk, [path], headers, limits).result()[0]
+    except BrokenProcessPool:
+        return FailedFile(
+            str(path),
+            _sha256_or_none(path),
+            "unreadable",
+            f"Không đọc được tệp {path.name}: trình đọc bảng tính bị dừng đột ngột khi mở tệp.",
+        )
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _sha256_or_none(path: Path) -> str | None:
@@ -301,24 +385,61 @@ class _Sheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]]
 
 
-def _load_sheets(path: Path, content: bytes, sha: str) -> list[_Sheet]:
+class _Sheets:
+    """The worksheets of one open workbook, converted to Python only when asked for.
+
+    Turning a sheet into Python lists is most of calamine's cost, so the data sheet ("Báo
+    cáo") and the identity sheet ("_kehoach") are tried by name first; the other sheets are
+    converted only when those two are missing or renamed.
+    """
+
+    def __init__(self, book: CalamineWorkbook) -> None:
+        self.book = book
+        # Chart and macro sheets hold no answers.
+        self.names = [
+            (meta.name, "Visible" not in str(meta.visible))
+            for meta in book.sheets_metadata
+            if "Work" in str(meta.typ)
+        ]
+        self.loaded: dict[str, _Sheet] = {}
+
+    def get(self, name: str, hidden: bool) -> _Sheet:
+        sheet = self.loaded.get(name)
+        if sheet is None:
+            raw = self.book.get_sheet_by_name(name)
+            # skip_empty_area=False keeps list indices equal to sheet row/column numbers.
+            grid = raw.to_python(skip_empty_area=False)
+            sheet = _Sheet(name, hidden, grid, list(raw.merged_cell_ranges or []))
+            self.loaded[name] = sheet
+        return sheet
+
+    def in_order(self, preferred: str, visible_first: bool) -> Iterator[_Sheet]:
+        """``preferred`` (by name) first, then the others in workbook order."""
+        names = sorted(self.names, key=lambda item: _sheet_key(item[0]) != _sheet_key(preferred))
+        if visible_first:
+            names = sorted(names, key=lambda item: item[1])  # stable: keeps preferred first
+        for name, hidden in names:
+            yield self.get(name, hidden)
+
+
+@lru_cache(maxsize=256)
+def _sheet_key(name: str) -> str:
+    return nfc(name).strip().casefold()
+
+
+def _read_book(
+    path: Path, content: bytes, sha: str, check: FileCheck, required: tuple[str, ...]
+) -> ReturnedBook:
     # from_filelike sniffs the format from the bytes, so a renamed .xls or .ods still opens.
     try:
-        with CalamineWorkbook.from_filelike(io.BytesIO(content)) as book:
-            sheets = []
-            for meta in book.sheets_metadata:
-                if "Work" not in str(meta.typ):
-                    continue  # chart and macro sheets hold no answers
-                sheet = book.get_sheet_by_name(meta.name)
-                sheets.append(
-                    _Sheet(
-                        name=meta.name,
-                        hidden="Visible" not in str(meta.visible),
-                        grid=sheet.to_python(skip_empty_area=False),
-                        merged=list(sheet.merged_cell_ranges or []),
-                    )
-                )
-            return sheets
+        with CalamineWorkbook.from_filelike(io.BytesIO(content)) as workbook:
+            sheets = _Sheets(workbook)
+            identity = None
+            for sheet in sheets.in_order(IDENTITY_SHEET, visible_first=False):
+                identity = parse_identity(sheet.grid)
+                if identity is not None:
+                    break
+            found = _find_data_sheet(sheets.in_order(REPORT_SHEET, visible_first=True), required)
     except PasswordError as err:
         raise ReturnedBookError(
             "encrypted",
@@ -331,14 +452,15 @@ def _load_sheets(path: Path, content: bytes, sha: str) -> list[_Sheet]:
             f"Tệp {path.name} bị hỏng, không đọc được nội dung ({err}).",
             sha,
         ) from err
+    return _build_book(path, sha, check, identity, found)
 
 
 def _build_book(
     path: Path,
     sha: str,
     check: FileCheck,
-    sheets: list[_Sheet],
-    expected_headers: Iterable[str] | None,
+    identity: dict[str, Any] | None,
+    found: tuple[_Sheet, int, dict[str, int]] | None,
 ) -> ReturnedBook:
     warnings = [ReturnWarning(c.code, c.message, str(path)) for c in check.warnings]
     if check.formula_cells:
@@ -349,16 +471,9 @@ def _build_book(
                 str(path),
             )
         )
-    identity = None
-    for sheet in sheets:
-        identity = parse_identity(sheet.grid)
-        if identity is not None:
-            break
     if identity is None and check.workbook_id:
         # The hidden sheet was deleted but the defined name survived.
         identity = {"workbook_id": check.workbook_id, "tasks": [], "partial": True}
-    required = [_header_key(h) for h in (expected_headers or ("Mã NV", "Tình trạng"))]
-    found = _find_data_sheet(sheets, required)
     book = ReturnedBook(
         path=str(path),
         sha256=sha,
@@ -411,16 +526,20 @@ def parse_identity(grid: Grid) -> dict[str, Any] | None:
             split = index + 1
             break
     tasks: list[dict[str, Any]] = []
+    fast = _fast_text
     for row in grid[split:]:
-        cells = [_fast_text(v) for v in row[:4]] + ["", "", "", ""]
-        if not cells[0]:
+        width = len(row)
+        if not width:
             continue
-        number = cells[3]
+        task_id = fast(row[0])
+        if not task_id:
+            continue
+        number = fast(row[3]) if width > 3 else ""
         tasks.append(
             {
-                "task_id": cells[0],
-                "fingerprint": cells[1],
-                "role": cells[2],
+                "task_id": task_id,
+                "fingerprint": fast(row[1]) if width > 1 else "",
+                "role": fast(row[2]) if width > 2 else "",
                 "row": int(number) if number.isdigit() else None,
             }
         )
@@ -473,21 +592,59 @@ def _match_header(text: str) -> str | None:
     return None
 
 
-def _find_data_sheet(sheets: list[_Sheet], required: list[str]) -> tuple[_Sheet, int, dict] | None:
-    """The first (visible first) sheet with a row holding every required header."""
-    ordered = sorted(sheets, key=lambda s: s.hidden)
-    for sheet in ordered:
+@lru_cache(maxsize=64)
+def _required_keys(expected_headers: tuple[str, ...] | None) -> tuple[str, ...]:
+    return tuple(_header_key(h) for h in (expected_headers or ("Mã NV", "Tình trạng")))
+
+
+class _HeaderCell(NamedTuple):
+    keys: tuple[str, ...]  # the folded text, and without its "(…)" part
+    field: str | None  # the FIELD_HEADERS name it spells, if any
+
+
+# Header-block and header-row texts repeat in every returned copy of a plan, so what a cell
+# text means as a header is remembered (bounded: the cache is dropped when it grows large).
+_HEADER_CELLS: dict[str, _HeaderCell] = {}
+_HEADER_CELLS_MAX = 4096
+_LONG_CELL = 200  # texts this long are task titles or notes, not headers: not remembered
+
+
+def _header_cell(text: str) -> _HeaderCell:
+    cell = _HEADER_CELLS.get(text)
+    if cell is None:
+        key = _header_key(text)
+        bare = _strip_parenthetical(key)
+        cell = _HeaderCell((key, bare) if bare != key else (key,), _match_header(text))
+        if len(text) < _LONG_CELL:
+            if len(_HEADER_CELLS) >= _HEADER_CELLS_MAX:
+                _HEADER_CELLS.clear()
+            _HEADER_CELLS[text] = cell
+    return cell
+
+
+def _find_data_sheet(
+    sheets: Iterable[_Sheet], required: tuple[str, ...] | list[str]
+) -> tuple[_Sheet, int, dict[str, int]] | None:
+    """The first sheet (as ordered by the caller) with a row holding every required header."""
+    wanted = [(r, _SYNONYM_INDEX.get(r)) for r in required]
+    for sheet in sheets:
         for index, raw in enumerate(sheet.grid[:200]):  # the header block is short
-            texts = [_text(c) for c in raw]
-            keys = {_header_key(t) for t in texts if t}
-            keys |= {_strip_parenthetical(k) for k in keys}
-            fields = {_match_header(t) for t in texts if t} - {None}
-            if all(r in keys or _SYNONYM_INDEX.get(r) in fields for r in required):
+            cells: list[tuple[int, _HeaderCell]] = []
+            for col, value in enumerate(raw):
+                if value == "" or value is None:
+                    continue
+                text = value if type(value) is str else _text(value)
+                if text:
+                    cells.append((col, _header_cell(text)))
+            if not cells:
+                continue
+            keys = {k for _, cell in cells for k in cell.keys}
+            fields = {cell.field for _, cell in cells}
+            if all(r in keys or (f is not None and f in fields) for r, f in wanted):
                 columns: dict[str, int] = {}
-                for col, text in enumerate(texts):
-                    name = _match_header(text) if text else None
-                    if name and name not in columns:
-                        columns[name] = col
+                for col, cell in cells:
+                    if cell.field and cell.field not in columns:
+                        columns[cell.field] = col
                 if "task_id" in columns:
                     return sheet, index, columns
     return None
@@ -502,6 +659,30 @@ _UNIT_LABELS = (
     "co quan",
     "co quan bao cao",
 )
+_UNIT_LABEL_SET = frozenset(_UNIT_LABELS)
+_FIELD_SPLIT = re.compile(r"\s{2,}|\n|\t")
+_UNIT_CELLS: dict[str, tuple[str | None, ...]] = {}
+
+
+def _unit_in_cell(text: str) -> tuple[str | None, ...]:
+    """The unit labels in one cell, in order: the name after "Đơn vị: …", or None for a
+    bare label (its value is then in a later cell). Empty for most cells.
+
+    Cached: the header block's texts are the same in every copy, except the unit's line.
+    """
+    found = _UNIT_CELLS.get(text)
+    if found is not None:
+        return found
+    labels: list[str | None] = []
+    for part in _FIELD_SPLIT.split(nfc(text)):
+        head, sep, tail = part.partition(":")
+        if _header_key(head) in _UNIT_LABEL_SET:
+            labels.append(clean_spaces(tail) if sep and tail.strip() else None)
+    found = tuple(labels)
+    if len(_UNIT_CELLS) >= _HEADER_CELLS_MAX:
+        _UNIT_CELLS.clear()
+    _UNIT_CELLS[text] = found
+    return found
 
 
 def _header_unit_name(block: Grid) -> str | None:
@@ -512,17 +693,15 @@ def _header_unit_name(block: Grid) -> str | None:
     value cell.
     """
     for raw in block:
-        cells = ["" if v is None else nfc(str(v)) for v in raw]
+        cells = ["" if v is None else (v if type(v) is str else str(v)) for v in raw]
         for col, cell_value in enumerate(cells):
-            for part in re.split(r"\s{2,}|\n|\t", cell_value):
-                head, sep, tail = part.partition(":")
-                if _header_key(head) not in _UNIT_LABELS:
-                    continue
-                if sep and tail.strip():
-                    return clean_spaces(tail)
-                for later in cells[col + 1 :]:
-                    if later.strip():
-                        return clean_spaces(later)
+            labels = _unit_in_cell(cell_value) if cell_value else ()
+            for name in labels:
+                if name is not None:
+                    return name
+                later = next((c for c in cells[col + 1 :] if c.strip()), None)
+                if later is not None:
+                    return clean_spaces(nfc(later))
     return None
 
 
@@ -562,6 +741,8 @@ def _cell_name(row: int, col: int) -> str:
 
 # --- rows ------------------------------------------------------------------------------------
 
+_FORMULA_MARKS = frozenset("=+-@")
+
 
 def _read_rows(
     sheet: _Sheet,
@@ -571,40 +752,40 @@ def _read_rows(
     book: ReturnedBook,
     identity: dict[str, Any] | None,
 ) -> list[ReturnedRow]:
-    # This loop runs for every row of every returned file; it avoids per-cell function calls
-    # for the common case (a plain string or an empty cell).
+    # This loop runs for every row of every returned file (100,000 rows for a ward's month);
+    # it keeps per-row work to plain-string fast paths and calls helpers only for the rare
+    # cases (a date, a formula-looking text, an odd status).
     year = _reference_year(identity)
-    width = len(sheet.grid[header_row]) if header_row < len(sheet.grid) else 0
+    grid = sheet.grid
+    width = len(grid[header_row]) if header_row < len(grid) else 0
     missing = width  # index of a virtual empty cell for absent columns
-
-    def col(name: str) -> int:
-        return columns.get(name, missing)
-
-    c_id, c_title, c_status = col("task_id"), col("title"), col("status")
-    c_completed, c_result, c_docs, c_issues = (
-        col("completed"),
-        col("result"),
-        col("documents"),
-        col("issues"),
-    )
-    locked = [(FIELD_HEADERS[name], col(name)) for name in LOCKED_FIELDS]
+    get = columns.get
+    c_id, c_title, c_status = get("task_id", missing), get("title", missing), get("status", missing)
+    c_completed, c_result = get("completed", missing), get("result", missing)
+    c_docs, c_issues = get("documents", missing), get("issues", missing)
+    locked = [(FIELD_HEADERS[name], get(name, missing)) for name in LOCKED_FIELDS]
+    (l_title, c_l_title), (l_role, c_role), (l_out, c_out), (l_due, c_due) = locked
+    padding = [""] * (width + 1)
+    fast = _fast_text
+    name = sheet.name
     rows: list[ReturnedRow] = []
-    for index in range(header_row + 1, len(sheet.grid)):
-        raw = sheet.grid[index]
+    append = rows.append
+    for index in range(header_row + 1, len(grid)):
+        raw = grid[index]
         if len(raw) <= width:
-            raw = [*raw, *([""] * (width + 1 - len(raw)))]
-        task_id = _fast_text(raw[c_id]) or None
-        status_raw = _fast_text(raw[c_status])
+            raw = raw + padding[: width + 1 - len(raw)]
+        task_id = fast(raw[c_id]) or None
+        status_raw = fast(raw[c_status])
         completed_cell = raw[c_completed]
-        result = _fast_text(raw[c_result])
-        documents = _fast_text(raw[c_docs])
-        issues = _fast_text(raw[c_issues])
-        completed_raw = _text(completed_cell) if completed_cell != "" else ""
+        result = fast(raw[c_result])
+        documents = fast(raw[c_docs])
+        issues = fast(raw[c_issues])
+        completed_raw = "" if completed_cell == "" else _text(completed_cell)
         has_answer = bool(status_raw or completed_raw or result or documents or issues)
         if task_id is None:
             # Without a task id, a row counts only if it looks like an added task (a title or
             # a status); a lone text under the table is a note or the signature block.
-            if not (has_answer and (status_raw or _fast_text(raw[c_title]))):
+            if not (has_answer and (status_raw or fast(raw[c_title]))):
                 continue
         problems: list[Problem] = []
         if task_id is None:
@@ -625,7 +806,10 @@ def _read_rows(
                 )
         completed = None
         if completed_raw:
-            completed = _completed_date(completed_cell, date1904, year)
+            if type(completed_cell) is datetime:
+                completed = completed_cell.date()
+            else:
+                completed = _completed_date(completed_cell, date1904, year)
             if completed is None:
                 problems.append(
                     Problem(
@@ -633,30 +817,36 @@ def _read_rows(
                         f"Ngày hoàn thành “{completed_raw}” không đọc được là ngày.",
                     )
                 )
-        for name, text in (
-            ("status", status_raw),
-            ("completed", completed_raw if isinstance(completed_cell, str) else ""),
-            ("result", result),
-            ("documents", documents),
-            ("issues", issues),
-        ):
-            if text and (text[0] in "=+-@" or "|" in text) and looks_like_formula(text):
-                problem = Problem(
-                    "formula_in_answer",
-                    f"Cột “{FIELD_HEADERS[name]}” có nội dung giống công thức "
-                    f"(“{clean_spaces(text)[:60]}”); giữ nguyên dạng chữ, không tính.",
-                )
-                problems.append(problem)
-                book.warnings.append(
-                    ReturnWarning(problem.code, problem.message, book.path, sheet.name, index + 1)
-                )
-        assigned = {}
-        for label, c in locked:
-            value = raw[c]
-            assigned[label] = _normalize("NFC", value) if type(value) is str else _text(value)
-        rows.append(
+        if has_answer:
+            typed_date = completed_raw if type(completed_cell) is str else ""
+            for field_name, text in (
+                ("status", status_raw),
+                ("completed", typed_date),
+                ("result", result),
+                ("documents", documents),
+                ("issues", issues),
+            ):
+                if text and (text[0] in _FORMULA_MARKS or "|" in text) and looks_like_formula(text):
+                    problem = Problem(
+                        "formula_in_answer",
+                        f"Cột “{FIELD_HEADERS[field_name]}” có nội dung giống công thức "
+                        f"(“{clean_spaces(text)[:60]}”); giữ nguyên dạng chữ, không tính.",
+                    )
+                    problems.append(problem)
+                    book.warnings.append(
+                        ReturnWarning(problem.code, problem.message, book.path, name, index + 1)
+                    )
+        # Locked texts are kept exactly as found (NFC only) so the merge can recompute the
+        # fingerprint of what we wrote and notice an edit.
+        assigned = {
+            l_title: _display(raw[c_l_title]),
+            l_role: _display(raw[c_role]),
+            l_out: _display(raw[c_out]),
+            l_due: _display(raw[c_due]),
+        }
+        append(
             ReturnedRow(
-                sheet.name,
+                name,
                 index + 1,
                 task_id,
                 assigned,
@@ -740,8 +930,8 @@ def _text(value: Cell) -> str:
 def _display(value: Cell) -> str:
     # Locked texts are kept exactly as found (NFC only) so the merge can recompute the
     # fingerprint of what we wrote and notice an edit.
-    if isinstance(value, str):
-        return nfc(value)
+    if type(value) is str:
+        return value if value.isascii() else _normalize("NFC", value)
     return _text(value)
 
 

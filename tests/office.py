@@ -345,17 +345,21 @@ def text_to_html(
         "<!DOCTYPE html>",
         '<html><head><meta charset="utf-8"><title>kehoach</title></head><body>',
     ]
+    header: list[str] | None = None  # the appendix's header row: first row of the first table
+    to_split = split_table_after
     for kind, content in _text_blocks(text):
         if kind == "p":
             # Cell and paragraph text is escaped: seeds hold literal "<p>" fragments.
             parts.append(f"<p>{html.escape(content)}</p>")
             continue
         rows = content
+        header = header or rows[0]
         width = max(len(r) for r in rows)
-        if split_table_after is not None and 0 < split_table_after < len(rows):
-            first, second = rows[:split_table_after], rows[split_table_after:]
-            if repeat_header:
-                second = [rows[0], *second]
+        if to_split is not None and 0 < to_split < len(rows):
+            first, second = rows[:to_split], rows[to_split:]
+            to_split = None  # one table is split, the first one long enough
+            if repeat_header and rows[0] == header:
+                second = [header, *second]  # Word's "repeat header row" on the next page
             parts.append(_html_table(first, width, merge_group_rows))
             # What a Word file shows when a table was split across pages: two tables with
             # an empty paragraph between them.
@@ -380,8 +384,9 @@ def text_to_docx_with_tables(
 
     Lines without a TAB become paragraphs; runs of TAB-separated lines become real Word
     tables (blank lines inside a run are dropped), cell text kept exactly. Variants:
-    ``split_table_after=N`` splits each table after its N-th row into two tables ("split
-    across pages"; ``repeat_header`` repeats the first row on top of the second part),
+    ``split_table_after=N`` splits the first table longer than N rows in two after its
+    N-th row ("split across pages"; with ``repeat_header`` the second part starts with the
+    header row again when the table has one, i.e. starts with the first table's first row),
     ``merge_group_rows`` merges "A | NHIỆM VỤ CHUNG" group rows across the columns.
     Goes through LibreOffice Writer (HTML import, "MS Word 2007 XML" export); with an
     ``office`` session it reuses the running soffice instead of starting one.

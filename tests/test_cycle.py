@@ -57,6 +57,19 @@ def fill(path: Path, target: Path, answers: dict[str, tuple]) -> Path:
     return target
 
 
+def set_emails(ws: Path, emails: dict[str, str]) -> None:
+    """Type e-mail addresses into the "Đơn vị" sheet of phan-cong.xlsx, as the coordinator."""
+    book = openpyxl.load_workbook(ws / "phan-cong.xlsx")
+    sheet = book["Đơn vị"]
+    header = next(r for r in sheet.iter_rows(max_row=20) if any(c.value == "Mã" for c in r))
+    cols = {c.value: c.column for c in header if c.value}
+    for row in sheet.iter_rows(min_row=header[0].row + 1):
+        code = row[cols["Mã"] - 1].value
+        if code in emails:
+            sheet.cell(row[0].row, cols["Email"]).value = emails[code]
+    book.save(ws / "phan-cong.xlsx")
+
+
 def test_init_refuses_to_overwrite_and_split_contract(workspace):
     again = run("init", workspace, "--plan", seed("002"), ok=False)
     assert again.exit_code != 0 and "--update" in again.output
@@ -216,15 +229,7 @@ def test_send_to_real_smtp_server_once(workspace, tmp_path):
             return "250 OK"
 
     split_json(workspace)
-    book = openpyxl.load_workbook(workspace / "phan-cong.xlsx")
-    sheet = book["Đơn vị"]
-    header = next(r for r in sheet.iter_rows(max_row=20) if any(c.value == "Mã" for c in r))
-    cols = {c.value: c.column for c in header if c.value}
-    for row in sheet.iter_rows(min_row=header[0].row + 1):
-        code = row[cols["Mã"] - 1].value
-        if code in {"VP", "CA"}:
-            sheet.cell(row[0].row, cols["Email"]).value = f"{code.lower()}@phuong.test"
-    book.save(workspace / "phan-cong.xlsx")
+    set_emails(workspace, {"VP": "vp@phuong.test", "CA": "ca@phuong.test"})
     handler = Store()
     from tests.test_mail import free_port
 

@@ -14,7 +14,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from kehoach_xlsx.mail import OutgoingMail, build_message
-from tests.test_cycle import fill, run, split_json
+from tests.test_cycle import fill, run, set_emails, split_json
 from tests.test_mail import free_port
 from tests.test_mailbox import PASSWORD, USER, dovecot, imap  # noqa: F401
 
@@ -86,18 +86,6 @@ class Store:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((list(envelope.rcpt_tos), envelope.content))
         return "250 OK"
-
-
-def set_emails(ws, emails):
-    book = openpyxl.load_workbook(ws / "phan-cong.xlsx")
-    sheet = book["Đơn vị"]
-    header = next(r for r in sheet.iter_rows(max_row=20) if any(c.value == "Mã" for c in r))
-    cols = {c.value: c.column for c in header if c.value}
-    for row in sheet.iter_rows(min_row=header[0].row + 1):
-        code = row[cols["Mã"] - 1].value
-        if code in emails:
-            sheet.cell(row[0].row, cols["Email"]).value = emails[code]
-    book.save(ws / "phan-cong.xlsx")
 
 
 def test_month_twice_sends_each_reminder_once(workspace, tmp_path):

@@ -74,20 +74,9 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
 
 # Labels of the prose form: "- Cơ quan chủ trì: …", "a) Cơ quan thực hiện: …".
 LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "lead": (
-        "co quan chu tri",
-        "don vi chu tri",
-        "co quan don vi chu tri",
-        "chu tri",
-        "don vi thuc hien",
-        "co quan thuc hien",
-        "co quan tham muu thuc hien",
-        "don vi bo phan thuc hien",
-        "bo phan thuc hien",
-        "co quan chu tri tham muu",
-        "co quan tham muu",
-        "don vi tham muu",
-    ),
+    # a bare "Đơn vị:" line is too common in prose to mean the lead unit
+    "lead": tuple(n for n in COLUMN_SYNONYMS["lead"] if n not in {"don vi", "trach nhiem thuc hien"})
+    + ("co quan tham muu",),
     "coordinate": COLUMN_SYNONYMS["coordinate"],
     "outputs": COLUMN_SYNONYMS["outputs"],
     "deadline": COLUMN_SYNONYMS["deadline"],

@@ -25,6 +25,7 @@ from kehoach_xlsx.workbook.styles import (
     write_header_block,
     write_text,
 )
+from kehoach_xlsx.workbook.unit import ROLE_LABELS
 
 FLAG_LABELS: dict[str, str] = {
     "overdue": "Quá hạn",
@@ -57,7 +58,6 @@ STATUS_COLOURS = {
     "invalid": "#ED7D31",
     "not_reported": "#C00000",
 }
-ROLE_LABELS = {"lead": "Chủ trì", "coordinate": "Phối hợp"}
 FIELD_LABELS = {
     "status": "Tình trạng",
     "completed": "Ngày hoàn thành",

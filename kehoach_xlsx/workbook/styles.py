@@ -19,6 +19,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -445,12 +446,7 @@ def rows_height(cells: Sequence[tuple[str, float]], size: int = FONT_SIZE) -> fl
 
 
 def _cell_name(row: int, col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
+    return xl_rowcol_to_cell(row, col)
 
 
 def format_date(value: date | None) -> str:
