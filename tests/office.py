@@ -8,7 +8,8 @@ Three layers, cheapest first:
   would have, with real Word tables.
 - ``OfficeSession`` (the session-scoped ``office`` fixture): ONE soffice plus one
   ``/usr/bin/python3 tests/uno_worker.py`` subprocess answering JSON lines, so opening,
-  typing into and re-saving a workbook costs milliseconds after a 2-3 s start.
+  typing into and re-saving a workbook costs milliseconds after a 1.5-2 s start.
+  ``office.convert`` does what ``convert`` does in about 0.1 s: prefer it in batches.
 - ``pdf_pages`` / ``pdf_page_size`` / ``pdf_to_png``: poppler, to look at printed output.
 
 Use in a test module (after ``pytest_plugins = ["tests.office"]`` in tests/conftest.py)::

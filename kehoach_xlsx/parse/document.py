@@ -103,8 +103,17 @@ class DocumentParser:
     # ---- main loop -----------------------------------------------------------------------
     def parse(self) -> Document:
         index = 0
+        sheet = self.blocks[0].sheet if self.blocks else None
         while index < len(self.blocks):
             block = self.blocks[index]
+            if block.sheet != sheet:
+                # each sheet of a workbook is a part of its own (an instructions sheet is not
+                # the continuation of the appendix on the sheet before it)
+                sheet = block.sheet
+                self.stack = [self.root]
+                self.open_label = None
+                if self.mode not in {"header"}:
+                    self.mode = "body"
             if block.is_blank:
                 self.used.add(index)
                 index += 1
@@ -395,6 +404,8 @@ class DocumentParser:
         index = self.second_header_row(start + 1, columns, state)
         while index < len(self.blocks):
             block = self.blocks[index]
+            if block.sheet != self.blocks[start].sheet:
+                break  # a table ends with its sheet
             if block.is_blank:
                 index += 1
                 continue
@@ -524,7 +535,8 @@ class DocumentParser:
 
         number_text = one_line(cell("number")) if "number" in columns else ""
         title = one_line(cell_title(cells, columns))
-        used_columns = {columns[k] for k in ("number", *FIELDS) if k in columns}
+        used_columns = {columns[k] for k in ("number", "id", *FIELDS) if k in columns}
+        explicit_id = one_line(cell("id")) if "id" in columns else ""
         used_columns.add(title_column(columns))
         extras = [
             f"{state.headers[i]}: {one_line(cells[i])}" if state.headers[i] else one_line(cells[i])
@@ -540,7 +552,19 @@ class DocumentParser:
             # something that is not a number in the TT column: keep it with the title
             title = f"{number_text} {title}".strip()
         kind = row_kind(number) if number else None
+        if fold(title).startswith("(vi du)"):
+            # the template's example rows: left in by mistake, they must not become tasks
+            self.boilerplate.append(title)
+            self.warn(
+                "example_row", f"Dòng ví dụ của mẫu, không tính là nhiệm vụ: “{title[:80]}”.", block
+            )
+            return
 
+        if number is None and title and title.isupper() and not any(values.values()):
+            # a group heading typed without a number ("PHỤ LỤC …", "NHIỆM VỤ CHUNG")
+            self.finish_pending(state)
+            self.new_row_node(block, None, "group", title, values, state)
+            return
         if number is None:
             looks_new = (
                 title
@@ -580,6 +604,7 @@ class DocumentParser:
         self.finish_pending(state)
         node = self.new_row_node(block, number, kind or "task", title, values, state)
         node.body.extend((block.line, extra) for extra in extras)
+        node.explicit_id = explicit_id or None
 
     def new_row_node(self, block, number, kind, title, values, state: _TableState) -> Node:
         level = {"group": 1, "roman": 2, "task": 3}.get(kind, 3)
@@ -628,7 +653,19 @@ class DocumentParser:
             self.meta.issuer = self.guess_issuer()
         sections: list[Section] = []
         tasks: list[Task] = []
+        self.deferred_no_lead: list[tuple[Node, Node, str]] = []
+        self.zones_with_tasks: set[int] = set()
         self.classify(self.root, None, sections, tasks)
+        for zone, child, heading in self.deferred_no_lead:
+            # an item without a lead is worth a doubt only where its part of the plan does
+            # assign tasks; numbered guidance elsewhere (an instructions sheet) is just text
+            if id(zone) in self.zones_with_tasks:
+                self.warn(
+                    "no_lead",
+                    f"Mục “{heading[:100]}” trông như nhiệm vụ nhưng không ghi cơ quan chủ trì; "
+                    "đã giữ làm nội dung của mục trên. Nếu là nhiệm vụ, hãy ghi đơn vị chủ trì.",
+                    line=child.line,
+                )
         return Document(
             file=self.file,
             meta=self.meta,
@@ -678,6 +715,7 @@ class DocumentParser:
             )
             if is_task:
                 tasks.append(self.make_task(child, child_id, section_id))
+                self.zones_with_tasks.add(id(zone_root(child)))
                 emitted_task = True
                 if child.children:
                     below = self.classify_into_task(child, child_id, sections, tasks)
@@ -717,12 +755,7 @@ class DocumentParser:
             else:
                 self.meta.grounds.extend(line for line in lines if line)
             if child.in_task_zone and child.kind not in {"root"}:
-                self.warn(
-                    "no_lead",
-                    f"Mục “{heading[:100]}” trông như nhiệm vụ nhưng không ghi cơ quan chủ trì; "
-                    "đã giữ làm nội dung của mục trên. Nếu là nhiệm vụ, hãy ghi đơn vị chủ trì.",
-                    line=child.line,
-                )
+                self.deferred_no_lead.append((zone_root(child), child, heading))
         return emitted_task
 
     def classify_into_task(self, node: Node, node_id: str, sections, tasks) -> bool:
@@ -767,6 +800,8 @@ class DocumentParser:
             )
 
     def node_id(self, node: Node) -> str:
+        if node.explicit_id:
+            return node.explicit_id
         if node.kind == "appendix":
             return node.id_prefix or ("PL" if self.appendix_count <= 1 else f"PL-{node.line}")
         path = node_path(node)
@@ -803,6 +838,14 @@ class _TableState:
     headers: list[str] = field(default_factory=list)
     last: Node | None = None
     pending: Node | None = None
+
+
+def zone_root(node: Node) -> Node:
+    """The top-level heading (or appendix) a node belongs to."""
+    current = node
+    while current.parent is not None and current.parent.kind not in {"root", "appendix"}:
+        current = current.parent
+    return current
 
 
 def _date_or_none(day, month, year):

@@ -40,6 +40,7 @@ class Node:
     title_open: bool = True  # prose: the next lowercase line may continue the title
     declared_count: int | None = None
     lead_label_seen: bool = False
+    explicit_id: str | None = None  # "Mã NV" typed in our own workbooks
 
     def add_child(self, node: Node) -> None:
         node.parent = self

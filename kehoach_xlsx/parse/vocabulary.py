@@ -12,7 +12,8 @@ from kehoach_xlsx.vntext import fold
 
 # Field -> header texts met in real appendices (folded, "/" and extra spaces removed).
 COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "number": ("tt", "stt", "so tt", "so thu tu", "ma nv"),
+    "number": ("tt", "stt", "so tt", "so thu tu"),
+    "id": ("ma nv", "ma nhiem vu"),
     "title": (
         "nhiem vu",
         "noi dung",
@@ -75,7 +76,9 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
 # Labels of the prose form: "- Cơ quan chủ trì: …", "a) Cơ quan thực hiện: …".
 LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
     # a bare "Đơn vị:" line is too common in prose to mean the lead unit
-    "lead": tuple(n for n in COLUMN_SYNONYMS["lead"] if n not in {"don vi", "trach nhiem thuc hien"})
+    "lead": tuple(
+        n for n in COLUMN_SYNONYMS["lead"] if n not in {"don vi", "trach nhiem thuc hien"}
+    )
     + ("co quan tham muu",),
     "coordinate": COLUMN_SYNONYMS["coordinate"],
     "outputs": COLUMN_SYNONYMS["outputs"],
