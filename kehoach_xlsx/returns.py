@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -129,9 +129,12 @@ class ReturnWarning:
     row: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ReturnedRow:
-    """One task row of a returned workbook, with the answers as typed and as understood."""
+    """One task row of a returned workbook, with the answers as typed and as understood.
+
+    Slotted: a month's merge holds 100,000 of them, and worker processes pickle them back.
+    """
 
     sheet: str
     row: int  # 1-based sheet row
@@ -152,6 +155,13 @@ class ReturnedRow:
         data["completed"] = self.completed.isoformat() if self.completed else None
         data["problems"] = [{"code": p.code, "message": p.message} for p in self.problems]
         return data
+
+    def __reduce__(self) -> tuple[type[ReturnedRow], tuple[Any, ...]]:
+        # Rebuilt from its field values: half the pickle size and time of the default.
+        return ReturnedRow, tuple(getattr(self, name) for name in _ROW_FIELDS)
+
+
+_ROW_FIELDS = tuple(f.name for f in fields(ReturnedRow))
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pytest
 
 from kehoach_xlsx import read_plan
 from tests.conftest import seed
-from tests.office import convert, text_to_docx_with_tables
+from tests.office import text_to_docx_with_tables
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +28,8 @@ def expected():
 
 
 @pytest.mark.parametrize("prefix", SEEDS)
-def test_xlsx_from_calc(prefix, expected, tmp_path):
-    xlsx = convert(seed(prefix), "xlsx", tmp_path)
+def test_xlsx_from_calc(prefix, expected, tmp_path, office):
+    xlsx = office.convert(seed(prefix), "xlsx", tmp_path)
     assert content(read_plan(xlsx)) == expected[prefix]
 
 
@@ -52,10 +52,10 @@ def test_docx_table_split_across_pages_with_merged_group_rows(expected, tmp_path
 
 
 @pytest.mark.parametrize("prefix", ("002", "003"))
-def test_docx_from_writer_text_and_old_doc(prefix, expected, tmp_path):
-    docx = convert(seed(prefix), "docx", tmp_path)
+def test_docx_from_writer_text_and_old_doc(prefix, expected, tmp_path, office):
+    docx = office.convert(seed(prefix), "docx", tmp_path)
     assert content(read_plan(docx)) == expected[prefix]
-    doc = convert(docx, "doc", tmp_path / "doc")
+    doc = office.convert(docx, "doc", tmp_path / "doc")
     assert content(read_plan(doc)) == expected[prefix]  # .doc goes through LibreOffice
 
 
@@ -99,3 +99,11 @@ def test_plan_typed_into_the_blank_template(tmp_path):
     ]
     assert plan.tasks[1].outputs == ["Kế hoạch", "báo cáo"]
     assert sum(1 for w in plan.warnings if w.code == "example_row") == 3
+
+
+@pytest.mark.parametrize(("prefix", "count"), [("001", 34), ("003", 5)])
+def test_pdf_of_a_prose_plan(prefix, count, tmp_path, office):
+    pdf = office.convert(seed(prefix), "pdf", tmp_path)
+    plan = read_plan(pdf)
+    assert len(plan.tasks) == count
+    assert plan.warnings[0].code == "pdf_input"  # the user is told tables may lose columns
