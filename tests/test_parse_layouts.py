@@ -107,3 +107,22 @@ def test_xlsx_merged_cells_and_other_column_order(tmp_path):
     assert plan.tasks[1].deadline_text == "Tháng 4/2027"
     assert plan.tasks[2].title == '=HYPERLINK("http://x")'  # kept as text, never evaluated
     assert [w.code for w in plan.warnings if w.code == "no_lead"] == []
+
+
+def test_legacy_tcvn3_text_file_is_converted(tmp_path):
+    from kehoach_xlsx.legacy import from_unicode
+
+    text = "\n".join(
+        [
+            "II. NHIỆM VỤ",
+            "1. Rà soát văn bản quy phạm pháp luật",
+            "- Cơ quan chủ trì: Văn phòng HĐND và UBND",
+            "- Thời gian thực hiện: Quý IV năm 2026",
+        ]
+    )
+    path = tmp_path / "cu.txt"
+    path.write_bytes(from_unicode(text, "tcvn3").encode("latin-1"))
+    plan = read_plan(path)
+    assert [w.code for w in plan.warnings] == ["legacy_encoding"]
+    assert plan.tasks[0].title == "Rà soát văn bản quy phạm pháp luật"
+    assert plan.tasks[0].deadline_text == "Quý IV năm 2026"

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kehoach_xlsx.errors import InputFileError, PlanFormatError
+from kehoach_xlsx.legacy import detect_legacy, to_unicode
 from kehoach_xlsx.model import PlanWarning
 from kehoach_xlsx.parse.blocks import Block
 
@@ -95,6 +96,20 @@ def decode_text(data: bytes, path: Path, warnings: list[PlanWarning]) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    legacy_text = data.decode("latin-1")
+    legacy = detect_legacy(legacy_text)
+    if legacy is not None:
+        # an old document typed with TCVN3 (.VnTime) or VNI fonts
+        warnings.append(
+            PlanWarning(
+                "legacy_encoding",
+                f"Tệp dùng bảng mã cũ {legacy.upper()}; đã chuyển sang Unicode. Hãy kiểm tra dấu "
+                "tiếng Việt (chữ hoa có dấu của TCVN3 có thể thành chữ thường).",
+                path.name,
+                None,
+            )
+        )
+        return to_unicode(legacy_text, legacy)
     text = data.decode("cp1258", errors="replace")
     bad = text.count("\ufffd")
     if bad > len(text) // 20:
