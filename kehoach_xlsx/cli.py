@@ -34,7 +34,9 @@ class KehoachGroup(click.Group):
 
 
 @click.group(cls=KehoachGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kehoach", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, prog_name="kehoach", message="%(prog)s %(version)s", help="Hiện phiên bản rồi thoát."
+)
 @click.option(
     "--debug", is_flag=True, help="Hiện traceback đầy đủ khi có lỗi (cho lập trình viên)."
 )
@@ -59,6 +61,33 @@ for _name in COMMAND_MODULES:
         continue
     for _command in getattr(_module, "COMMANDS", ()):
         main.add_command(_command)
+
+
+def _show_help(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit()
+
+
+def _vietnamese_help(command: click.Command) -> None:
+    """Replace click's English "Show this message and exit." on every command."""
+    command.params = [p for p in command.params if p.name != "help"]
+    command.add_help_option = False
+    command.params.append(
+        click.Option(
+            ["-h", "--help"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_show_help,
+            help="Hiện hướng dẫn này rồi thoát.",
+        )
+    )
+    for sub in getattr(command, "commands", {}).values():
+        _vietnamese_help(sub)
+
+
+_vietnamese_help(main)
 
 
 def run() -> None:
