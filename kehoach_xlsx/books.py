@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from kehoach_xlsx.commands.common import atomic_write_bytes
 from kehoach_xlsx.deadlines import (
     Period,
     due_in_period,
@@ -123,9 +124,8 @@ def init_workspace(
 
         write_registry(registry, root / REGISTRY_FILE)
     plan_dict = plan.to_dict()
-    (root / "plan.json").write_text(
-        json.dumps(plan_dict, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
-    )
+    text = json.dumps(plan_dict, ensure_ascii=False, indent=1, default=str)
+    atomic_write_bytes(root / "plan.json", text.encode("utf-8"))
     for source in plan_files:
         source = Path(source)
         shutil.copy2(source, workspace.safe_child("ke-hoach", source.name))
