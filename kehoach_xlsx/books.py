@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from kehoach_xlsx.commands.common import atomic_write_bytes
 from kehoach_xlsx.deadlines import (
     Period,
     due_in_period,
@@ -20,6 +19,7 @@ from kehoach_xlsx.deadlines import (
     parse_period,
 )
 from kehoach_xlsx.errors import WorkspaceError
+from kehoach_xlsx.fileio import atomic_write_bytes
 from kehoach_xlsx.ledger import BookRecord
 from kehoach_xlsx.model import Plan, PlanWarning, Task, Unit
 from kehoach_xlsx.parse import read_plan

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import click
@@ -14,16 +11,3 @@ import click
 def echo_json(data: Any) -> None:
     """Print JSON the same way every time (sorted by our own key order, UTF-8, no ASCII escapes)."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a file so that a crash never leaves half a file where a good one was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from kehoach_xlsx.commands.common import atomic_write_bytes
+from kehoach_xlsx.fileio import atomic_write_bytes
 from kehoach_xlsx.model import Plan
 
 HEADERS = (
