@@ -14,6 +14,7 @@ from typing import Any
 
 from kehoach_xlsx.errors import WorkspaceError
 from kehoach_xlsx.ledger import BookRecord, Ledger, Receipt
+from kehoach_xlsx.parse import split_outputs
 from kehoach_xlsx.returns import (
     FailedFile,
     ReturnedBook,
@@ -255,7 +256,7 @@ class _Builder:
             "status": status,
             "due": due.isoformat() if due else None,
             "completed": completed.isoformat() if completed else None,
-            "outputs": documents,
+            "outputs": split_outputs(documents or ""),
             "flags": sorted_flags(flags),
         }
         self.items.append(item)
@@ -331,7 +332,7 @@ class _Builder:
                 "status": row.status if row.status in STATUSES else "not_reported",
                 "due": None,
                 "completed": row.completed.isoformat() if row.completed else None,
-                "outputs": row.documents,
+                "outputs": split_outputs(row.documents or ""),
                 "flags": ["unknown_row"],
             }
         )

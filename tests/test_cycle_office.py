@@ -184,7 +184,7 @@ def test_exact_flags(cycle):
         "2026-10-02",
         ["completed_late"],
     )
-    assert "45/QĐ-UBND" in vp_b1["outputs"]
+    assert vp_b1["outputs"] == ["Quyết định số 45/QĐ-UBND ngày 02/10/2026"]
     assert item(merged, "B.II.5", "VP")["flags"] == ["missing_output"]
     assert item(merged, "A.1", "VP")["status"] == "in_progress"
     pkt = item(merged, "B.III.11", "PKT")
