@@ -126,3 +126,39 @@ def test_legacy_tcvn3_text_file_is_converted(tmp_path):
     assert [w.code for w in plan.warnings] == ["legacy_encoding"]
     assert plan.tasks[0].title == "Rà soát văn bản quy phạm pháp luật"
     assert plan.tasks[0].deadline_text == "Quý IV năm 2026"
+
+
+def test_assignment_in_parentheses_on_items_and_bullets(tmp_path):
+    text = "\n".join(
+        [
+            "II. NHIỆM VỤ TRỌNG TÂM (gồm 03 nhiệm vụ)",
+            "1. Tổ chức hội nghị quán triệt Kế hoạch (Chủ trì: Văn phòng HĐND và UBND; "
+            "thời gian: Quý III/2026).",
+            "2. Đẩy mạnh tuyên truyền pháp luật:",
+            "- Tuyên truyền trên hệ thống truyền thanh (Đơn vị chủ trì: Trung tâm Dịch vụ sự "
+            "nghiệp công; phối hợp: Phòng Văn hóa - Xã hội; thời gian: thường xuyên)",
+            "- Tổ chức Ngày Pháp luật (Chủ trì: Phòng Văn hóa - Xã hội; thời gian: tháng 11/2026)",
+            "Các đơn vị báo cáo kết quả về Văn phòng.",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "ngoac.txt", text))
+    assert [(t.id, t.title, t.lead, t.deadline_text) for t in plan.tasks] == [
+        (
+            "II.1",
+            "Tổ chức hội nghị quán triệt Kế hoạch",
+            ["Văn phòng HĐND và UBND"],
+            "Quý III/2026",
+        ),
+        (
+            "II.2.(1)",
+            "Tuyên truyền trên hệ thống truyền thanh",
+            ["Trung tâm Dịch vụ sự nghiệp công"],
+            "thường xuyên",
+        ),
+        ("II.2.(2)", "Tổ chức Ngày Pháp luật", ["Phòng Văn hóa - Xã hội"], "tháng 11/2026"),
+    ]
+    assert plan.tasks[1].coordinate == ["Phòng Văn hóa - Xã hội"]
+    section = next(s for s in plan.sections if s.id == "II.2")
+    assert "Các đơn vị báo cáo kết quả về Văn phòng." in section.text
+    assert next(s for s in plan.sections if s.id == "II").declared_count == 3
+    assert not [w for w in plan.warnings if w.code in {"count_mismatch", "no_lead", "unused_text"}]

@@ -32,6 +32,7 @@ from kehoach_xlsx.parse.vocabulary import (
     is_task_zone_title,
     match_label,
     split_inline_labels,
+    split_parenthetical_labels,
 )
 from kehoach_xlsx.vntext import fold
 
@@ -262,6 +263,10 @@ class DocumentParser:
         if item and not (self.top.title_open and self._continues_title(text, item)):
             self.add_item(block, *item)
             return
+        if is_bullet(text) and "(" in text and self.bullet_task(block, text):
+            return
+        if self.top.kind == "bullet":
+            self.stack.pop()  # a bullet task ends at the next line that is not its own
         node = self.top
         if self.open_label and self.open_label[0] is node:
             _, field_name = self.open_label
@@ -365,9 +370,48 @@ class DocumentParser:
         count = DECLARED_COUNT.search(title)
         if count:
             node.declared_count = int(count.group(1))
+        self.take_parenthetical(node)
         parent.add_child(node)
         self.stack.append(node)
         self.open_label = None
+
+    def take_parenthetical(self, node: Node) -> None:
+        """Assignment written after the item: "… (Chủ trì: Văn phòng; phối hợp: …)"."""
+        title, pairs = split_parenthetical_labels(node.title)
+        if not pairs:
+            return
+        node.title = title
+        for field_name, value in pairs:
+            node.fields[field_name].append(value)
+            if field_name == "lead":
+                node.lead_label_seen = True
+        node.title_open = False
+
+    def bullet_task(self, block: Block, text: str) -> bool:
+        """A bullet that carries its own assignment in parentheses is a task of its own."""
+        _, pairs = split_parenthetical_labels(text)
+        if not any(field_name == "lead" for field_name, _ in pairs):
+            return False
+        parent = self.top
+        if parent.kind == "bullet":
+            self.stack.pop()
+            parent = self.top
+        index = sum(1 for c in parent.children if c.kind == "bullet") + 1
+        node = Node(
+            kind="bullet",
+            number=f"({index})",
+            title=re.sub(r"^[-–—+•*▪·]\s*", "", text),
+            line=block.line,
+            file=self.file,
+            level=9,
+            sheet=block.sheet,
+        )
+        node.in_task_zone = self.zone_for(parent, node)
+        self.take_parenthetical(node)
+        parent.add_child(node)
+        self.stack.append(node)
+        self.open_label = None
+        return True
 
     def zone_for(self, parent: Node | None, node: Node | None) -> bool:
         """Is this item inside the part of the plan that lists tasks?"""

@@ -216,4 +216,21 @@ def is_excluded_zone_title(title: str) -> bool:
     return any(word in folded for word in NON_TASK_ZONE_WORDS)
 
 
-DECLARED_COUNT = re.compile(r"\(\s*(\d{1,3})\s*nhi[eệ]m\s*v[uụ]\s*\)", re.IGNORECASE)
+DECLARED_COUNT = re.compile(r"\(\s*(?:g[ồo]m\s*)?(\d{1,3})\s*nhi[eệ]m\s*v[uụ]\s*\)", re.IGNORECASE)
+
+
+_TRAILING_GROUP = re.compile(r"\(([^()]{4,400})\)\s*[.;,]?\s*$")
+
+
+def split_parenthetical_labels(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """ "Tổ chức hội nghị (Chủ trì: Văn phòng; thời gian: Quý IV)" -> title and label values."""
+    match = _TRAILING_GROUP.search(text)
+    if not match:
+        return text, []
+    inner = match.group(1).strip()
+    first = match_label(inner)
+    if not first or not first[2]:
+        return text, []
+    pieces = split_inline_labels(first[1])
+    pairs = [(field or first[0], value) for field, value in pieces]
+    return text[: match.start()].rstrip(" -–:"), pairs
