@@ -162,3 +162,53 @@ def test_assignment_in_parentheses_on_items_and_bullets(tmp_path):
     assert "Các đơn vị báo cáo kết quả về Văn phòng." in section.text
     assert next(s for s in plan.sections if s.id == "II").declared_count == 3
     assert not [w for w in plan.warnings if w.code in {"count_mismatch", "no_lead", "unused_text"}]
+
+
+def test_docx_header_table_of_a_real_plan(tmp_path):
+    """Word plans print issuer | motto and number | place-date in a borderless table."""
+    document = docx.Document()
+    header = document.add_table(rows=2, cols=2)
+    header.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nPHƯỜNG AN BIÊN\n-------"
+    header.cell(
+        0, 1
+    ).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n---------------"
+    header.cell(1, 0).text = "Số: 143/KH-UBND"
+    header.cell(1, 1).text = "An Biên, ngày 20 tháng 4 năm 2026"
+    for text in (
+        "KẾ HOẠCH",
+        "Triển khai công tác phổ biến, giáo dục pháp luật năm 2026",
+        "I. NHIỆM VỤ",
+        "1. Tổ chức hội nghị phổ biến pháp luật",
+        "- Cơ quan chủ trì: Văn phòng HĐND và UBND",
+    ):
+        document.add_paragraph(text)
+    path = tmp_path / "ke-hoach.docx"
+    document.save(path)
+    plan = read_plan(path)
+    meta = plan.meta
+    assert meta.issuer == "ỦY BAN NHÂN DÂN PHƯỜNG AN BIÊN"
+    assert (meta.number, meta.place, meta.date.isoformat()) == (
+        "143/KH-UBND",
+        "An Biên",
+        "2026-04-20",
+    )
+    assert meta.title == "Triển khai công tác phổ biến, giáo dục pháp luật năm 2026"
+    assert [t.id for t in plan.tasks] == ["I.1"]
+    assert not plan.warnings
+
+
+def test_number_and_date_on_one_line(tmp_path):
+    text = "\n".join(
+        [
+            "ỦY BAN NHÂN DÂN             CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Số: 69 /KH-UBND        P. Nguyễn Đại Năng, ngày 27 tháng 10 năm 2025",
+            "KẾ HOẠCH",
+            "Xây dựng mô hình tổ dân phố văn hóa",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "mot-dong.txt", text))
+    assert plan.meta.number == "69/KH-UBND"
+    assert plan.meta.issuer == "ỦY BAN NHÂN DÂN"
+    assert plan.meta.date.isoformat() == "2025-10-27"
+    assert plan.meta.place == "P. Nguyễn Đại Năng"
+    assert plan.meta.title == "Xây dựng mô hình tổ dân phố văn hóa"

@@ -125,7 +125,22 @@ class DocumentParser:
                     index = self.parse_table(index, fields)
                     continue
             self.used.add(index)
-            self.handle_line(block)
+            if (
+                block.cells is None
+                and self.mode == "header"
+                and re.search(r"\S {3,}\S", block.text)
+            ):
+                # a layout conversion (pdftotext) keeps the two header columns on one line
+                for piece in re.split(r" {3,}", block.text.strip()):
+                    self.handle_line(Block(block.line, piece, None, piece, block.sheet))
+            elif block.cells is not None and self.mode == "header":
+                # the header of a Word plan is a borderless table: issuer | motto, number | date
+                for cell in block.cells:
+                    for line in cell.split("\n"):
+                        if line.strip():
+                            self.handle_line(Block(block.line, line, None, line, block.sheet))
+            else:
+                self.handle_line(block)
             index += 1
         for index, block in enumerate(self.blocks):
             if index not in self.used and not block.is_blank:
@@ -170,10 +185,18 @@ class DocumentParser:
         if M.is_motto(text):
             self.boilerplate.append(text)
             return True
+        if M.is_rule_line(text):
+            self.boilerplate.append(text)
+            return True
         number = M.NUMBER_LINE.match(text)
-        if number and len(text) < 80:
+        if number and len(text) < 160:
             self.boilerplate.append(text)
             self.meta.number = M.parse_number(number.group("value"))
+            token = M.NUMBER_TOKEN.match(number.group("value"))
+            rest = number.group("value")[token.end() :] if token else number.group("value")
+            place_date = M.find_place_date(rest)
+            if place_date:
+                self.meta.place, self.meta.date = place_date
             self.is_body = True
             return True
         place_date = M.parse_place_date(text)
@@ -181,7 +204,10 @@ class DocumentParser:
             self.boilerplate.append(text)
             self.meta.place, self.meta.date = place_date
             return True
-        if M.is_issuer_line(text) and not self.title_lines and not self.expect_title:
+        issuer_part = M.is_issuer_line(text) or (
+            self.meta.issuer and M.is_issuer_continuation(text)
+        )
+        if issuer_part and not self.title_lines and not self.expect_title:
             self.meta.issuer = f"{self.meta.issuer} {text}".strip() if self.meta.issuer else text
             return True
         if M.is_title_word(text):

@@ -43,12 +43,52 @@ SIGNATURE_ROLES = (
 GROUND_STARTS = ("thuc hien", "can cu", "theo ", "nham ")
 
 
+NUMBER_TOKEN = re.compile(r"^\s*(?P<serial>[0-9]*)\s*/\s*(?P<kind>[^\s,;|]+)")
+
+
 def parse_number(value: str) -> str | None:
-    """ "143/KH-UBND" -> "143/KH-UBND"; "69 /KH-UBND" -> "69/KH-UBND"; "/KH-UBND" (draft) -> None."""
-    compact = re.sub(r"\s+", "", value)
-    if not compact or compact.startswith("/") or not re.match(r"^[0-9]", compact):
+    """ "143/KH-UBND" -> "143/KH-UBND"; "69 /KH-UBND" -> "69/KH-UBND"; "/KH-UBND" (draft) -> None.
+
+    Anything after the number (a place and date printed on the same line) is ignored here.
+    """
+    match = NUMBER_TOKEN.match(value)
+    if not match or not match.group("serial"):
         return None
-    return compact.rstrip(".")
+    return f"{match.group('serial')}/{match.group('kind')}".rstrip(".")
+
+
+PLACE_DATE_INSIDE = re.compile(
+    r"(?P<place>[A-ZĐÀ-Ỹ](?:(?!\s{2})[^,|\t]){1,60}),\s*ng[àa]y\s*\d{0,2}\s*th[áa]ng\s*\d{0,2}\s*n[ăa]m\s*\d{4}",
+    re.IGNORECASE,
+)
+
+
+def find_place_date(text: str) -> tuple[str, date | None] | None:
+    """A place-and-date phrase anywhere in a line ("Số: 12/KH-UBND   An Biên, ngày …")."""
+    match = PLACE_DATE_INSIDE.search(text)
+    return parse_place_date(match.group(0)) if match else None
+
+
+ISSUER_CONTINUATION = (
+    "phuong ",
+    "xa ",
+    "thi tran ",
+    "quan ",
+    "huyen ",
+    "thi xa ",
+    "thanh pho ",
+    "tinh ",
+)
+
+
+def is_issuer_continuation(text: str) -> bool:
+    """ "PHƯỜNG AN BIÊN" printed under "ỦY BAN NHÂN DÂN"."""
+    return text.isupper() and fold(text).startswith(ISSUER_CONTINUATION) and len(text) < 80
+
+
+def is_rule_line(text: str) -> bool:
+    """The short horizontal rules under the issuer and the motto ("-------", "___")."""
+    return bool(re.fullmatch(r"[-_=–—.*\s]{3,}", text))
 
 
 def parse_place_date(text: str) -> tuple[str, date | None] | None:
