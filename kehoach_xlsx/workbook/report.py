@@ -17,10 +17,12 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from kehoach_xlsx.workbook.styles import (
+    FONT_SIZE,
     Formats,
     atomic_workbook,
     format_date,
     setup_page,
+    text_lines,
     write_date,
     write_header_block,
     write_text,
@@ -206,6 +208,8 @@ def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
         _not_reported_sheet(sheets["Chưa báo cáo"], fmt, report)
         _changes_sheet(sheets["So với kỳ trước"], fmt, report)
         _log_sheet(sheets["Nhật ký"], fmt, extra, report)
+        for sheet in sheets.values():
+            _fit_rows(sheet)
         sheets["Tổng hợp"].activate()
 
 
@@ -222,8 +226,28 @@ class _Extra:
 # --- shared layout ---------------------------------------------------------------------------
 
 
-def _top(sheet: Worksheet, fmt: Formats, report: ReportData, title: str, last_col: int) -> int:
-    """Letterhead, titles and the period line; returns the first free row."""
+def _top(
+    sheet: Worksheet,
+    fmt: Formats,
+    report: ReportData,
+    title: str,
+    last_col: int,
+    columns: list[tuple[str, float]] | None = None,
+) -> int:
+    """Letterhead, titles and the period line; returns the first free row.
+
+    With the sheet's columns known first, the issuer block gets enough width for
+    "ỦY BAN NHÂN DÂN PHƯỜNG …" and the title rows get the right height.
+    """
+    split_col = None
+    if columns:
+        _set_widths(sheet, columns)
+        total = 0.0
+        for col, (_, width) in enumerate(columns[:-1]):
+            total += width
+            if total >= 40:
+                split_col = col
+                break
     plan_line = report.plan_title
     if report.plan_number:
         plan_line = f"{plan_line} (Kế hoạch số {report.plan_number})".strip()
@@ -233,10 +257,37 @@ def _top(sheet: Worksheet, fmt: Formats, report: ReportData, title: str, last_co
         report.issuer,
         [title, plan_line],
         last_col=last_col,
+        split_col=split_col,
         info_lines=[
             f"Kỳ báo cáo: {report.period}     Số liệu đến ngày: {format_date(report.as_of)}"
         ],
     )
+
+
+def _wrapped(sheet: Worksheet, row: int, col: int, text: str, cell_format: Any) -> None:
+    """Write a wrapped cell and remember how many lines it needs in its column.
+
+    LibreOffice does not grow rows for wrapped text when it opens an XlsxWriter file, so a
+    long task title would print over the rows below; write_report sizes the rows at the end.
+    """
+    write_text(sheet, row, col, text, cell_format)
+    width = sheet.__dict__.get("_kh_widths", {}).get(col)
+    if width and text:
+        needed = sheet.__dict__.setdefault("_kh_lines", {})
+        needed[row] = max(needed.get(row, 1), text_lines(text, width))
+
+
+def _fit_rows(sheet: Worksheet) -> None:
+    for row, lines in sheet.__dict__.get("_kh_lines", {}).items():
+        if lines > 1:
+            sheet.set_row(row, round(lines * FONT_SIZE * 1.18 + 4, 1))
+
+
+def _set_widths(sheet: Worksheet, columns: list[tuple[str, float]]) -> None:
+    widths = sheet.__dict__.setdefault("_kh_widths", {})
+    for col, (_, width) in enumerate(columns):
+        sheet.set_column(col, col, width)
+        widths[col] = width
 
 
 def _table(
@@ -247,8 +298,8 @@ def _table(
     *,
     print_setup: bool = True,
 ) -> None:
-    for col, (text, width) in enumerate(columns):
-        sheet.set_column(col, col, width)
+    _set_widths(sheet, columns)
+    for col, (text, _width) in enumerate(columns):
         write_text(sheet, header_row, col, text, fmt.header)
     sheet.set_row(header_row, 36)
     if print_setup:
@@ -278,7 +329,7 @@ def _summary_sheet(workbook: Any, sheet: Worksheet, fmt: Formats, report: Report
     columns += [(STATUS_LABELS[s], 12) for s in STATUS_ORDER]
     columns += [("Quá hạn", 9), ("Thiếu sản phẩm", 10), ("Đã gửi tệp", 9)]
     last_col = len(columns) - 1
-    row = _top(sheet, fmt, report, "BÁO CÁO TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ", last_col)
+    row = _top(sheet, fmt, report, "BÁO CÁO TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ", last_col, columns)
 
     # Summary numbers first: what the chairman reads.
     summary = dict(report.summary) or _default_summary(report)
@@ -309,7 +360,7 @@ def _summary_sheet(workbook: Any, sheet: Worksheet, fmt: Formats, report: Report
         row = header_row + index
         counts = by_unit.get(unit.unit, Counter())
         write_text(sheet, row, 0, str(index), fmt.cell_center)
-        write_text(sheet, row, 1, unit.unit_name or unit.unit, fmt.cell_wrap)
+        _wrapped(sheet, row, 1, unit.unit_name or unit.unit, fmt.cell_wrap)
         sheet.write_number(row, 2, unit.expected or counts["_total"], fmt.cell_center)
         for offset, status in enumerate(STATUS_ORDER):
             sheet.write_number(row, 3 + offset, counts[status], fmt.cell_center)
@@ -384,7 +435,9 @@ DETAIL_COLUMNS = [
 
 def _detail_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData) -> None:
     last_col = len(DETAIL_COLUMNS) - 1
-    header_row = _top(sheet, fmt, report, "CHI TIẾT KẾT QUẢ THỰC HIỆN THEO ĐƠN VỊ", last_col)
+    header_row = _top(
+        sheet, fmt, report, "CHI TIẾT KẾT QUẢ THỰC HIỆN THEO ĐƠN VỊ", last_col, DETAIL_COLUMNS
+    )
     _table(sheet, fmt, header_row, DETAIL_COLUMNS)
     row = header_row
     for index, item in enumerate(report.items, start=1):
@@ -397,9 +450,7 @@ def _detail_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportD
             ROLE_LABELS.get(item.role, item.role),
         ]
         for col, value in enumerate(values):
-            write_text(
-                sheet, row, col, value, fmt.cell_center if col in (0, 1, 4) else fmt.cell_wrap
-            )
+            _wrapped(sheet, row, col, value, fmt.cell_center if col in (0, 1, 4) else fmt.cell_wrap)
         _due(sheet, row, 5, item.due, fmt)
         write_text(sheet, row, 6, STATUS_LABELS.get(item.status, item.status), fmt.cell_center)
         if item.completed:
@@ -414,7 +465,7 @@ def _detail_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportD
             (12, flag_labels(item.flags)),
             (13, "\n".join(item.messages)),
         ):
-            write_text(sheet, row, col, value, fmt.cell_wrap)
+            _wrapped(sheet, row, col, value, fmt.cell_wrap)
     if report.items:
         sheet.autofilter(header_row, 0, row, last_col)
         # Overdue rows stand out on screen and on paper; the test reads the flags column text.
@@ -448,7 +499,7 @@ def _overdue_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
         ("Tình trạng", 15),
         ("Ghi chú", 36),
     ]
-    header_row = _top(sheet, fmt, report, "CÁC NHIỆM VỤ QUÁ HẠN", len(columns) - 1)
+    header_row = _top(sheet, fmt, report, "CÁC NHIỆM VỤ QUÁ HẠN", len(columns) - 1, columns)
     _table(sheet, fmt, header_row, columns)
     items = [i for i in report.items if "overdue" in i.flags]
     items.sort(key=lambda i: (i.due if isinstance(i.due, date) else date.max, i.task_id, i.unit))
@@ -457,8 +508,8 @@ def _overdue_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
         row += 1
         write_text(sheet, row, 0, str(index), fmt.cell_center)
         write_text(sheet, row, 1, item.task_id, fmt.cell_center)
-        write_text(sheet, row, 2, item.title, fmt.cell_wrap)
-        write_text(sheet, row, 3, _unit_label(item), fmt.cell_wrap)
+        _wrapped(sheet, row, 2, item.title, fmt.cell_wrap)
+        _wrapped(sheet, row, 3, _unit_label(item), fmt.cell_wrap)
         write_text(sheet, row, 4, ROLE_LABELS.get(item.role, item.role), fmt.cell_center)
         _due(sheet, row, 5, item.due, fmt)
         if isinstance(item.due, date):
@@ -466,7 +517,7 @@ def _overdue_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
         else:
             write_text(sheet, row, 6, "", fmt.cell)
         write_text(sheet, row, 7, STATUS_LABELS.get(item.status, item.status), fmt.cell_center)
-        write_text(sheet, row, 8, "\n".join(item.messages), fmt.cell_wrap)
+        _wrapped(sheet, row, 8, "\n".join(item.messages), fmt.cell_wrap)
     if not items:
         _empty_note(sheet, fmt, header_row + 1, "Không có nhiệm vụ quá hạn.")
 
@@ -481,7 +532,9 @@ def _missing_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
         ("Sản phẩm đã ban hành (số, ký hiệu)", 30),
         ("Ghi chú", 34),
     ]
-    header_row = _top(sheet, fmt, report, "CÁC NHIỆM VỤ CHƯA CÓ ĐỦ SẢN PHẨM", len(columns) - 1)
+    header_row = _top(
+        sheet, fmt, report, "CÁC NHIỆM VỤ CHƯA CÓ ĐỦ SẢN PHẨM", len(columns) - 1, columns
+    )
     _table(sheet, fmt, header_row, columns)
     items = [i for i in report.items if "missing_output" in i.flags]
     row = header_row
@@ -496,7 +549,7 @@ def _missing_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
             (5, item.documents),
             (6, "\n".join(item.messages)),
         ):
-            write_text(sheet, row, col, value, fmt.cell_wrap)
+            _wrapped(sheet, row, col, value, fmt.cell_wrap)
     if not items:
         _empty_note(sheet, fmt, header_row + 1, "Không có nhiệm vụ thiếu sản phẩm.")
 
@@ -521,7 +574,7 @@ def _not_reported_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> N
         ("Mã NV chủ trì chưa báo cáo", 30),
         ("Mã NV phối hợp chưa báo cáo", 30),
     ]
-    header_row = _top(sheet, fmt, report, "ĐƠN VỊ CHƯA BÁO CÁO", len(columns) - 1)
+    header_row = _top(sheet, fmt, report, "ĐƠN VỊ CHƯA BÁO CÁO", len(columns) - 1, columns)
     _table(sheet, fmt, header_row, columns)
     owed: dict[str, dict[str, list[str]]] = {}
     names: dict[str, str] = {}
@@ -542,7 +595,7 @@ def _not_reported_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> N
         status = statuses.get(unit)
         lead, coordinate = roles.get("lead", []), roles.get("coordinate", [])
         write_text(sheet, row, 0, str(index), fmt.cell_center)
-        write_text(sheet, row, 1, names[unit], fmt.cell_wrap)
+        _wrapped(sheet, row, 1, names[unit], fmt.cell_wrap)
         write_text(sheet, row, 2, "Có" if status and status.returned else "Chưa", fmt.cell_center)
         if status and isinstance(status.received, date):  # datetime is a date too
             write_date(sheet, row, 3, status.received, fmt.date)
@@ -551,8 +604,8 @@ def _not_reported_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> N
         sheet.write_number(row, 4, len(lead), fmt.cell_center)
         sheet.write_number(row, 5, len(coordinate), fmt.cell_center)
         sheet.write_number(row, 6, len(lead) + len(coordinate), fmt.cell_center)
-        write_text(sheet, row, 7, ", ".join(lead), fmt.cell_wrap)
-        write_text(sheet, row, 8, ", ".join(coordinate), fmt.cell_wrap)
+        _wrapped(sheet, row, 7, ", ".join(lead), fmt.cell_wrap)
+        _wrapped(sheet, row, 8, ", ".join(coordinate), fmt.cell_wrap)
     if not ordered:
         _empty_note(sheet, fmt, header_row + 1, "Tất cả đơn vị đã báo cáo đủ.")
 
@@ -569,17 +622,17 @@ def _changes_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
         ("Kỳ trước", 40),
         ("Kỳ này", 40),
     ]
-    header_row = _top(sheet, fmt, report, "THAY ĐỔI SO VỚI KỲ TRƯỚC", len(columns) - 1)
+    header_row = _top(sheet, fmt, report, "THAY ĐỔI SO VỚI KỲ TRƯỚC", len(columns) - 1, columns)
     _table(sheet, fmt, header_row, columns)
     row = header_row
     for index, change in enumerate(report.changes, start=1):
         row += 1
         write_text(sheet, row, 0, str(index), fmt.cell_center)
         write_text(sheet, row, 1, change.task_id, fmt.cell_center)
-        write_text(sheet, row, 2, change.unit, fmt.cell_wrap)
-        write_text(sheet, row, 3, FIELD_LABELS.get(change.field, change.field), fmt.cell_wrap)
-        write_text(sheet, row, 4, _label(change.field, change.before), fmt.cell_wrap)
-        write_text(sheet, row, 5, _label(change.field, change.after), fmt.cell_wrap)
+        _wrapped(sheet, row, 2, change.unit, fmt.cell_wrap)
+        _wrapped(sheet, row, 3, FIELD_LABELS.get(change.field, change.field), fmt.cell_wrap)
+        _wrapped(sheet, row, 4, _label(change.field, change.before), fmt.cell_wrap)
+        _wrapped(sheet, row, 5, _label(change.field, change.after), fmt.cell_wrap)
     if not report.changes:
         _empty_note(sheet, fmt, header_row + 1, "Không có thay đổi (hoặc chưa có kỳ trước).")
 
@@ -592,7 +645,7 @@ def _label(field_name: str, value: str) -> str:
 
 def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData) -> None:
     columns = [("STT", 5), ("Tệp", 34), ("Trang", 14), ("Dòng", 7), ("Mã", 18), ("Nội dung", 60)]
-    header_row = _top(sheet, fmt, report, "NHẬT KÝ ĐỌC TỆP", len(columns) - 1)
+    header_row = _top(sheet, fmt, report, "NHẬT KÝ ĐỌC TỆP", len(columns) - 1, columns)
     write_text(sheet, header_row, 0, "1. Các tệp đã đọc", extra.heading)
     files_header = header_row + 1
     file_columns = [
@@ -608,10 +661,10 @@ def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData
     for index, item in enumerate(report.files, start=1):
         row += 1
         write_text(sheet, row, 0, str(index), fmt.cell_center)
-        write_text(sheet, row, 1, os.path.basename(item.path), fmt.cell_wrap)
-        write_text(sheet, row, 2, item.identified_as, fmt.cell_wrap)
-        write_text(sheet, row, 3, item.sha256[:16], fmt.cell_wrap)
-        write_text(sheet, row, 4, "\n".join(item.warnings), fmt.cell_wrap)
+        _wrapped(sheet, row, 1, os.path.basename(item.path), fmt.cell_wrap)
+        _wrapped(sheet, row, 2, item.identified_as, fmt.cell_wrap)
+        _wrapped(sheet, row, 3, item.sha256[:16], fmt.cell_wrap)
+        _wrapped(sheet, row, 4, "\n".join(item.warnings), fmt.cell_wrap)
     row += 2
     write_text(sheet, row, 0, "2. Cảnh báo khi đọc", extra.heading)
     log_header = row + 1
@@ -621,12 +674,12 @@ def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData
     for index, entry in enumerate(report.log, start=1):
         row += 1
         write_text(sheet, row, 0, str(index), fmt.cell_center)
-        write_text(sheet, row, 1, os.path.basename(entry.file), fmt.cell_wrap)
-        write_text(sheet, row, 2, entry.sheet or "", fmt.cell_wrap)
+        _wrapped(sheet, row, 1, os.path.basename(entry.file), fmt.cell_wrap)
+        _wrapped(sheet, row, 2, entry.sheet or "", fmt.cell_wrap)
         if entry.row is not None:
             sheet.write_number(row, 3, entry.row, fmt.cell_center)
         else:
             write_text(sheet, row, 3, "", fmt.cell)
-        write_text(sheet, row, 4, entry.code, fmt.cell_wrap)
-        write_text(sheet, row, 5, entry.message, fmt.cell_wrap)
+        _wrapped(sheet, row, 4, entry.code, fmt.cell_wrap)
+        _wrapped(sheet, row, 5, entry.message, fmt.cell_wrap)
     sheet.freeze_panes(files_header + 1, 0)
