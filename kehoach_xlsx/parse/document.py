@@ -503,7 +503,7 @@ class DocumentParser:
                 index += 1
                 continue
             cells = block.cells
-            if [fold(one_line(c)) for c in cells] == header_key:
+            if len(cells) == len(header_key) and [fold(one_line(c)) for c in cells] == header_key:
                 self.used.add(index)  # the header repeated on the next page
                 index += 1
                 continue

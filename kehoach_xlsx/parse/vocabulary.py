@@ -95,6 +95,8 @@ def header_key(text: str) -> str:
 
 def column_field(text: str) -> str | None:
     """Which field a header cell names, or None."""
+    if len(text) > 80:
+        return None  # a header cell is a few words; long cells are content
     key = header_key(text)
     if not key:
         return None
