@@ -4,13 +4,16 @@ Generates N returned unit workbooks (docs/design.md layout, 50 task rows, answer
 "_kehoach" identity sheet) once into a cache folder, then times in one run:
 
 1. a bare serial read: ``CalamineWorkbook.from_path`` + ``to_python()`` of every sheet;
-2. ``read_returned_books(threads=1)`` (safety checks, sha256, header search, parsing);
-3. ``read_returned_books(threads=2)``.
+2. ``read_returned_books(threads=1)`` (safety checks, sha256, header search, parsing), in
+   this process;
+3. ``read_returned_books(threads=2)``: two worker processes (python-calamine holds the GIL,
+   so threads cannot overlap; see returns.PROCESS_MIN_FILES).
 
-Targets: (2) ≤ 1.3 × (1); (3) ≤ 0.8 × (1) on two cores. Peak memory is ru_maxrss.
+Targets: (2) ≤ 1.3 × (1); (3) ≤ 0.8 × (1) on two cores. Peak memory is ru_maxrss of this
+process (the results live here) and of the worker processes.
 Results go to the "Đọc tệp trả về" section of docs/benchmarks.md (other sections kept).
 
-    .venv/bin/python benchmarks/bench_merge_read.py [-n 2000] [--no-write]
+    .venv/bin/python benchmarks/bench_merge_read.py [-n 2000] [--repeat 3] [--no-write]
 """
 
 from __future__ import annotations
@@ -145,8 +148,8 @@ def check(results: list, count: int, rows: int) -> None:
     assert sum(len(r.rows) for r in results) == count * rows
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def timed(label: str, func) -> tuple[float, object]:
@@ -162,29 +165,49 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=2000, help="số tệp (mặc định 2000)")
     parser.add_argument("--rows", type=int, default=50, help="số dòng nhiệm vụ mỗi tệp")
     parser.add_argument("--no-write", action="store_true", help="không ghi docs/benchmarks.md")
+    parser.add_argument("--repeat", type=int, default=1, help="số lần đo, lấy lần nhanh nhất")
     args = parser.parse_args()
 
     paths = ensure_books(args.n, args.rows)
     for path in paths:  # warm the page cache so every contender reads from memory
         path.read_bytes()
     start_mb = peak_mb()
-    bare, _ = timed("calamine trần, tuần tự", lambda: bare_read(paths))
-    one, results = timed("read_returned_books(threads=1)", lambda: read_returned_books(paths, 1))
-    check(results, args.n, args.rows)
-    del results  # let each run start from the same heap (the GC walks live objects)
-    gc.collect()
-    two, results = timed("read_returned_books(threads=2)", lambda: read_returned_books(paths, 2))
-    check(results, args.n, args.rows)
-    del results
+    # On a shared machine one run can be 30 % off: --repeat N interleaves the three
+    # contenders N times and keeps each one's best time.
+    best: dict[str, float] = {}
+    for _ in range(args.repeat):
+        elapsed, _ = timed("calamine trần, tuần tự", lambda: bare_read(paths))
+        best["bare"] = min(best.get("bare", elapsed), elapsed)
+        for threads in (1, 2):
+            label = f"read_returned_books(threads={threads})"
+            elapsed, results = timed(label, lambda t=threads: read_returned_books(paths, t))
+            check(results, args.n, args.rows)
+            del results  # let each run start from the same heap (the GC walks live objects)
+            gc.collect()
+            best[label] = min(best.get(label, elapsed), elapsed)
+    bare, one, two = best.values()
     ratio1, ratio2 = one / bare, two / bare
     verdict1 = "đạt" if ratio1 <= 1.3 else "CHƯA ĐẠT"
     verdict2 = "đạt" if ratio2 <= 0.8 else "CHƯA ĐẠT"
     print(f"tỉ lệ 1 luồng / trần: {ratio1:.2f} (mục tiêu ≤ 1.3: {verdict1})")
     print(f"tỉ lệ 2 luồng / trần: {ratio2:.2f} (mục tiêu ≤ 0.8: {verdict2})")
-    print(f"bộ nhớ đỉnh: {peak_mb():.1f} MB (trước khi đọc: {start_mb:.1f} MB)")
+    print(
+        f"bộ nhớ đỉnh: {peak_mb():.1f} MB (trước khi đọc: {start_mb:.1f} MB); "
+        f"tiến trình đọc: {peak_mb(resource.RUSAGE_CHILDREN):.1f} MB"
+    )
     if not args.no_write:
         write_section(
-            args.n, args.rows, bare, one, two, ratio1, ratio2, verdict1, verdict2, start_mb
+            args.n,
+            args.rows,
+            bare,
+            one,
+            two,
+            ratio1,
+            ratio2,
+            verdict1,
+            verdict2,
+            start_mb,
+            args.repeat,
         )
 
 
@@ -199,6 +222,7 @@ def write_section(
     verdict1: str,
     verdict2: str,
     start_mb: float,
+    repeat: int,
 ) -> None:
     import python_calamine
 
@@ -209,25 +233,50 @@ def write_section(
         version = dist_version("python-calamine")
     body = f"""{SECTION}
 
-`benchmarks/bench_merge_read.py -n {n}`: {n} returned unit workbooks × {rows} task rows
+`benchmarks/bench_merge_read.py -n {n} --repeat {repeat}` (best of {repeat}, interleaved): {n}
+returned unit workbooks × {rows} task rows
 (docs/design.md layout with the "_kehoach" sheet, answers filled), read from the OS page
 cache. Machine: {platform.machine()}, {os.cpu_count()} cores, Python
 {platform.python_version()}, python-calamine {version}; measured {date.today().isoformat()}
-with load average {os.getloadavg()[0]:.2f} before the run (other work on a 2-core machine
-takes the second core from the threads=2 run).
+with load average {os.getloadavg()[0]:.2f} at the end of the run (other work on a 2-core
+machine takes the second core from the threads=2 run).
 
 | run | time | ratio | target |
 |---|---|---|---|
 | bare python-calamine, serial (open, `to_python()` every sheet) | {bare:.2f} s | 1.00 | |
-| `read_returned_books(threads=1)` | {one:.2f} s | **{ratio1:.2f}** | ≤ 1.3 ({verdict1}) |
-| `read_returned_books(threads=2)` | {two:.2f} s | **{ratio2:.2f}** | ≤ 0.8 ({verdict2}) |
+| `read_returned_books(threads=1)` (this process) | {one:.2f} s | **{ratio1:.2f}** | ≤ 1.3 ({verdict1}) |
+| `read_returned_books(threads=2)` (2 worker processes) | {two:.2f} s | **{ratio2:.2f}** | ≤ 0.8 ({verdict2}) |
 
-Peak memory of the whole run (ru_maxrss): {peak_mb():.0f} MB ({start_mb:.0f} MB before reading;
-each run's {n} results are kept until it ends).
+Peak memory (ru_maxrss): this process {peak_mb():.0f} MB ({start_mb:.0f} MB before reading;
+each run's {n} results are kept until it ends), each worker process
+{peak_mb(resource.RUSAGE_CHILDREN):.0f} MB at most (forked from this process, so this counts
+pages they share with it).
 What the extra time buys: the safety check (zip directory, inflating every worksheet to
 bound its real size and its row/column references, DOCTYPE/ENTITY checks), SHA-256, finding
 the header row by text, the identity sheet and understanding every answer cell in Python.
 (đạt = met, CHƯA ĐẠT = not met.)
+
+What it took: python-calamine keeps the GIL while it parses (threads never overlapped), so
+`threads=2` now reads in two worker processes (from 50 files; chunks of 16 files pickled
+back; a worker that crashes fails only its own file). Texts every copy repeats (task ids,
+locked columns, fingerprints, statuses) are shared with `sys.intern`: a book pickles in a
+third of the bytes and 2,000 books' results take 120 MB instead of 230 MB. Per file: the
+zip directory is read with `struct` instead of `zipfile`; worksheet references are screened
+with one `bytes.translate` and two substring searches inside `<sheetData>` (a regex runs
+only if they see a value starting with three letters or a long number); parts no reader
+opens (docProps, theme) are not inflated; only the "Báo cáo" and "_kehoach" sheets are
+converted (the others only when those are missing or renamed); header and unit-line texts
+are cached; dates are formatted without `strftime`; the cycle collector is paused during a
+batch. Before the rework, on the same machine and files: threads=1 2.3–2.9 ×, threads=2
+2.5–3.1 ×, 233 MB; after it, over five runs on 2026-11-23 with another job using about one
+core: threads=1 2.0–2.3 ×, threads=2 1.3–1.7 × (1.2–1.5 × on the real three-sheet books of
+bench_merge.py, whose guide sheet the bare read converts and we skip). Load-independent
+(callgrind, instructions per file): bare 8.6 M, before 15.2 M, after 13.9 M, of which
+python-calamine 7.7 M — the targets are not reached because
+for these small files the remaining Python work (the safety scan, SHA-256, turning 100 rows
+into objects, about 4.7 M instructions) costs more than half of calamine's own parse, and
+Python runs at a lower instruction rate. Not tried: moving the row loop or the safety scan
+to compiled code (a new dependency).
 """
     target = ROOT / "docs" / "benchmarks.md"
     text = target.read_text(encoding="utf-8") if target.exists() else "# Đo hiệu năng\n"

@@ -37,7 +37,9 @@ def main() -> None:
         ours = best_of(args.repeat, lambda p=path: read_plan(p))
         ratios.append(ours / bare)
         tasks = len(read_plan(path).tasks)
-        print(f"{path.name:<28}{bare * 1000:>12.2f}{ours * 1000:>16.1f}{ours / bare:>8.0f}  {tasks}")
+        print(
+            f"{path.name:<28}{bare * 1000:>12.2f}{ours * 1000:>16.1f}{ours / bare:>8.0f}  {tasks}"
+        )
     print(f"median ratio {statistics.median(ratios):.0f}x; plan 002 target: well under 1 s")
 
 

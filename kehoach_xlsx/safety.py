@@ -193,11 +193,11 @@ _ODS_ROW = b"<table:table-row"
 _WORKBOOK_ID = re.compile(
     rb'<definedName\b[^>]*\bname="kehoach_workbook_id"[^>]*>\s*=?\s*(?:&quot;|")?([0-9A-Za-z]{8,64})'
 )
-# A cell or row reference ` r="XFD1048576"`: pre-filters that only match far-away references
-# (three letters = column AAA or beyond; a row number with as many digits as the limit), so
-# a normal sheet costs one quick pass and only suspects are measured exactly.
-_FAR_COLUMN = re.compile(rb' r="[A-Z][A-Z][A-Z]')
-_REF = re.compile(rb' r="([A-Z]{0,4})(\d{1,10})"')
+# A cell or row reference `r="XFD1048576"` (see _SheetScan for the cheap layers before it).
+# Any case, either quote, spaces around "=": python-calamine accepts all of them. A match
+# preceded by a name character is another attribute ("xmlns:r", "attr"): see _is_r_attribute.
+_REF = re.compile(rb"""r\s*+=\s*+["']([A-Za-z]*+)(\d*+)""")
+_NAME_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_:.-")
 _PROLOG_BYTES = 1024
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 # Parts python-calamine never opens (nor do we): docProps/*, the theme, custom XML.
@@ -514,7 +514,23 @@ def _read_workbook_xml(data: bytes, check: FileCheck) -> None:
 
 @lru_cache(maxsize=8)
 def _suspect_pattern(digits: int) -> re.Pattern[bytes]:
-    return re.compile(rb' r="(?:[A-Z]{3}|[A-Z]{0,2}+\d{%d})' % digits)
+    # Starts with a literal "r" (a fast scan); a lookbehind for the name boundary would make
+    # the regex engine try every position, twenty times slower.
+    return re.compile(rb"""r\s*+=\s*+["'](?:[A-Za-z]{3}|[A-Za-z]{0,2}+\d{%d})""" % digits)
+
+
+def _is_r_attribute(data: bytes, match: re.Match[bytes]) -> bool:
+    """True when the matched "r=" is the attribute r itself, not the end of "xmlns:r"."""
+    start = match.start()
+    return start == 0 or data[start - 1] not in _NAME_BYTES
+
+
+# Every digit becomes "0", every letter "A" and ' becomes ": then a reference value starting
+# with three letters, or a long number, is a plain substring search (a third of a regex).
+_CHAR_CLASSES = bytes.maketrans(
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'",
+    b"0" * 10 + b"A" * 52 + b'"',
+)
 
 
 class _SheetScan:
@@ -526,14 +542,17 @@ class _SheetScan:
         self.rows = 0
         self.first = True
         digits = len(str(limits.max_rows))
-        # One quick pass (the pattern starts with a literal) finds any reference that might be
-        # too far: a 3-letter column (AAA = 703 and beyond) or a row number with as many digits
-        # as the limit. Only then is every reference measured.
-        # (Possessive letters: no backtracking into them, a third faster on every cell.)
+        # Cheap layers first, each letting through a superset of what the next must see: no
+        # attribute value starting with three letters and no run of `digits` digits in the
+        # cell data (one translate, two substring searches), else no `r` reference with a
+        # three-letter column (AAA = 703 and beyond) or a row number as long as the limit
+        # (one regex pass); only a sheet failing both has every reference measured.
+        self.long_number = b"0" * digits
         self.suspect = _suspect_pattern(digits)
 
     def feed(self, data: bytes, check: FileCheck) -> None:
         limits = self.limits
+        start = 0
         if self.first:
             self.first = False
             dim = _DIMENSION.search(data)
@@ -542,18 +561,33 @@ class _SheetScan:
                 right = _column_number(dim.group(3) or dim.group(1) or b"A")
                 if bottom > limits.max_rows or right > limits.max_columns:
                     _raise_size(self.path, bottom, right, limits)
-        # A row without attributes takes the next line number; count those.
-        if b"<row>" in data:
-            self.rows += data.count(b"<row>")
-            if self.rows > limits.max_rows:
-                _raise_size(self.path, self.rows, 0, limits)
-        if limits.max_columns < 703 or self.suspect.search(data) is not None:
-            for letters, number in _REF.findall(data):
-                row, col = int(number), _column_number(letters) if letters else 0
+            # python-calamine reads cells inside <sheetData> only; the head before it holds
+            # namespace URLs and Excel's GUIDs, which would wake the slower layers for nothing.
+            # (A hostile cell outside <sheetData> is ignored by the reader: tested.)
+            start = max(data.find(b"<sheetData"), 0)
+        # A row without a number takes the next one: count every row element (a bound).
+        self.rows += data.count(b"<row")
+        if self.rows > limits.max_rows:
+            _raise_size(self.path, self.rows, 0, limits)
+        if limits.max_columns < 703 or self._maybe_far(data, start):
+            for match in _REF.finditer(data):
+                if not _is_r_attribute(data, match):
+                    continue
+                letters, number = match.groups()
+                row, col = int(number or 0), _column_number(letters) if letters else 0
                 if row > limits.max_rows or col > limits.max_columns:
                     _raise_size(self.path, row, col, limits)
-        if _FORMULA.search(data) is not None:  # a regex search beats `in` for "<f" here
+        if b"<f" in data:
             check.formula_cells += len(_FORMULA.findall(data))
+
+    def _maybe_far(self, data: bytes, start: int) -> bool:
+        # Up to the last </sheetData> only: page setup after it says "landscape" and such.
+        end = data.rfind(b"</sheetData>")
+        region = data[start:end] if end >= 0 else data[start:] if start else data
+        classes = region.translate(_CHAR_CLASSES)
+        if b'"AAA' not in classes and self.long_number not in classes:
+            return False
+        return any(_is_r_attribute(data, m) for m in self.suspect.finditer(data))
 
 
 def _raise_size(path: Path, rows: int, columns: int, limits: Limits) -> None:

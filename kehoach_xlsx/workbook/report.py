@@ -191,8 +191,11 @@ def flag_labels(flags: list[str]) -> str:
 def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
     """Write the report workbook atomically (temp file + rename), print-ready on A4 landscape."""
     created = datetime(report.as_of.year, report.as_of.month, report.as_of.day)
+    # constant_memory: a report for 2,000 units has millions of cells; rows are written in
+    # order and flushed, so every row is sized (_end_row) before the next one starts
     with atomic_workbook(
         path,
+        {"constant_memory": True},
         title=f"Báo cáo tổng hợp kỳ {report.period}",
         subject=report.plan_title,
         author="kehoach_xlsx",
@@ -209,7 +212,8 @@ def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
         _changes_sheet(sheets["So với kỳ trước"], fmt, report)
         _log_sheet(sheets["Nhật ký"], fmt, extra, report)
         for sheet in sheets.values():
-            _fit_rows(sheet)
+            for row in list(sheet.__dict__.get("_kh_lines", {})):
+                _end_row(sheet, row)  # the last row of each sheet is still open
         sheets["Tổng hợp"].activate()
 
 
@@ -277,10 +281,11 @@ def _wrapped(sheet: Worksheet, row: int, col: int, text: str, cell_format: Any) 
         needed[row] = max(needed.get(row, 1), text_lines(text, width))
 
 
-def _fit_rows(sheet: Worksheet) -> None:
-    for row, lines in sheet.__dict__.get("_kh_lines", {}).items():
-        if lines > 1:
-            sheet.set_row(row, round(lines * FONT_SIZE * 1.18 + 4, 1))
+def _end_row(sheet: Worksheet, row: int) -> None:
+    """Size a finished row for its wrapped text (before the next row: constant-memory mode)."""
+    lines = sheet.__dict__.get("_kh_lines", {}).pop(row, 1)
+    if lines > 1:
+        sheet.set_row(row, round(lines * FONT_SIZE * 1.18 + 4, 1))
 
 
 def _set_widths(sheet: Worksheet, columns: list[tuple[str, float]]) -> None:
@@ -358,6 +363,7 @@ def _summary_sheet(workbook: Any, sheet: Worksheet, fmt: Formats, report: Report
     first_data = header_row + 1
     for index, unit in enumerate(units, start=1):
         row = header_row + index
+        _end_row(sheet, row - 1)
         counts = by_unit.get(unit.unit, Counter())
         write_text(sheet, row, 0, str(index), fmt.cell_center)
         _wrapped(sheet, row, 1, unit.unit_name or unit.unit, fmt.cell_wrap)
@@ -442,6 +448,7 @@ def _detail_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportD
     row = header_row
     for index, item in enumerate(report.items, start=1):
         row += 1
+        _end_row(sheet, row - 1)
         values = [
             str(index),
             item.task_id,
@@ -506,6 +513,7 @@ def _overdue_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
     row = header_row
     for index, item in enumerate(items, start=1):
         row += 1
+        _end_row(sheet, row - 1)
         write_text(sheet, row, 0, str(index), fmt.cell_center)
         write_text(sheet, row, 1, item.task_id, fmt.cell_center)
         _wrapped(sheet, row, 2, item.title, fmt.cell_wrap)
@@ -540,6 +548,7 @@ def _missing_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
     row = header_row
     for index, item in enumerate(items, start=1):
         row += 1
+        _end_row(sheet, row - 1)
         write_text(sheet, row, 0, str(index), fmt.cell_center)
         write_text(sheet, row, 1, item.task_id, fmt.cell_center)
         for col, value in (
@@ -592,6 +601,7 @@ def _not_reported_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> N
     row = header_row
     for index, (unit, roles) in enumerate(ordered, start=1):
         row += 1
+        _end_row(sheet, row - 1)
         status = statuses.get(unit)
         lead, coordinate = roles.get("lead", []), roles.get("coordinate", [])
         write_text(sheet, row, 0, str(index), fmt.cell_center)
@@ -627,6 +637,7 @@ def _changes_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
     row = header_row
     for index, change in enumerate(report.changes, start=1):
         row += 1
+        _end_row(sheet, row - 1)
         write_text(sheet, row, 0, str(index), fmt.cell_center)
         write_text(sheet, row, 1, change.task_id, fmt.cell_center)
         _wrapped(sheet, row, 2, change.unit, fmt.cell_wrap)
@@ -660,6 +671,7 @@ def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData
     row = files_header
     for index, item in enumerate(report.files, start=1):
         row += 1
+        _end_row(sheet, row - 1)
         write_text(sheet, row, 0, str(index), fmt.cell_center)
         _wrapped(sheet, row, 1, os.path.basename(item.path), fmt.cell_wrap)
         _wrapped(sheet, row, 2, item.identified_as, fmt.cell_wrap)
@@ -673,6 +685,7 @@ def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData
     row = log_header
     for index, entry in enumerate(report.log, start=1):
         row += 1
+        _end_row(sheet, row - 1)
         write_text(sheet, row, 0, str(index), fmt.cell_center)
         _wrapped(sheet, row, 1, os.path.basename(entry.file), fmt.cell_wrap)
         _wrapped(sheet, row, 2, entry.sheet or "", fmt.cell_wrap)

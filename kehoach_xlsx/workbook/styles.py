@@ -192,7 +192,9 @@ class Formats:
 
 
 @contextmanager
-def atomic_workbook(path: str | os.PathLike[str], **properties: Any) -> Iterator[Workbook]:
+def atomic_workbook(
+    path: str | os.PathLike[str], options: dict[str, Any] | None = None, **properties: Any
+) -> Iterator[Workbook]:
     """Yield a Workbook written to a temp file beside `path`, renamed over it on success.
 
     A crash or an error mid-way leaves the old file (if any) untouched and no half file behind.
@@ -203,7 +205,7 @@ def atomic_workbook(path: str | os.PathLike[str], **properties: Any) -> Iterator
     if not folder.is_dir():
         raise WorkbookWriteError(f"Không có thư mục {folder} để ghi tệp {target.name}.")
     temp = folder / f".~{target.stem}.{secrets.token_hex(4)}.xlsx"
-    workbook = xlsxwriter.Workbook(str(temp), WORKBOOK_OPTIONS)
+    workbook = xlsxwriter.Workbook(str(temp), {**WORKBOOK_OPTIONS, **(options or {})})
     if properties:
         workbook.set_properties(properties)
     try:
