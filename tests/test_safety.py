@@ -206,6 +206,31 @@ def test_far_away_cell_without_dimension_rejected(tmp_path: Path) -> None:
     assert (check.ok, check.code) == (False, "sheet_too_large")
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<row r="900000"><c r="xfd900000"><v>1</v></c></row>',  # lower case
+        b"<row r='900000'><c r='XFD900000'><v>1</v></c></row>",  # single quotes
+        b'<row r = "900000"><c r = "XFD900000"><v>1</v></c></row>',  # spaces around =
+        b'<row r="2"><c r="AAAAA2"><v>1</v></c></row>',  # a five-letter column
+        b'<x:row r="900000"><x:c x:r="XFD900000"><x:v>1</x:v></x:c></x:row>',  # prefixed
+    ],
+)
+def test_far_away_reference_in_any_spelling_rejected(tmp_path: Path, cell: bytes) -> None:
+    """A single far cell makes python-calamine allocate the whole grid (it aborts the process)."""
+    src = make_xlsx(tmp_path / "base.xlsx")
+    with zipfile.ZipFile(src) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    hostile = sheet.replace(b'<dimension ref="A1:D2"/>', b"").replace(
+        b"</sheetData>", cell + b"</sheetData>"
+    )
+    path = rewrite_zip(src, tmp_path / "far.xlsx", {"xl/worksheets/sheet1.xml": hostile}, {})
+    check = inspect_file(path)
+    assert (check.ok, check.code) == (False, "sheet_too_large")
+    result = read_returned_books([path], threads=1)[0]
+    assert isinstance(result, FailedFile) and result.code == "sheet_too_large"
+
+
 def test_path_traversal_rejected(tmp_path: Path) -> None:
     src = make_xlsx(tmp_path / "base.xlsx")
     path = rewrite_zip(src, tmp_path / "evil.xlsx", {}, {"../../etc/evil.xml": b"<x/>"})
