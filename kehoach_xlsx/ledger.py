@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -297,5 +298,13 @@ class Ledger:
 def _book(row: sqlite3.Row) -> BookRecord:
     data = dict(row)
     data.pop("active", None)
-    data["rows"] = json.loads(data["rows"])
+    # 2,000 unit books repeat the same task titles and outputs: share one copy of each text
+    data["rows"] = json.loads(data["rows"], object_hook=_intern_values)
     return BookRecord(**data)
+
+
+def _intern_values(obj: dict[str, Any]) -> dict[str, Any]:
+    return {
+        sys.intern(key): sys.intern(value) if isinstance(value, str) else value
+        for key, value in obj.items()
+    }

@@ -195,7 +195,7 @@ def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
     # order and flushed, so every row is sized (_end_row) before the next one starts
     with atomic_workbook(
         path,
-        {"constant_memory": True},
+        {"constant_memory": True, "in_memory": False},  # in_memory would cancel constant_memory
         title=f"Báo cáo tổng hợp kỳ {report.period}",
         subject=report.plan_title,
         author="kehoach_xlsx",
