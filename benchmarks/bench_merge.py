@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import resource
 import shutil
 import sys
@@ -35,6 +34,9 @@ from python_calamine import CalamineWorkbook
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _docs import write_section as save_docs_section  # noqa: E402
 
 from kehoach_xlsx.books import init_workspace, split_period  # noqa: E402
 from kehoach_xlsx.collect import collect_files  # noqa: E402
@@ -264,21 +266,18 @@ Building the workspace once (cached): {step_text}.
 
 Where merge + report go (cProfile of one `merge_period`, 2,000 units × 50 tasks): about
 four fifths of the time is `workbook/report.py` writing the report (2.3 million cells over
-seven sheets through XlsxWriter, which keeps every cell in memory until `close()`); the
-rest splits between reading the returns (under a tenth; their results take about 70 MB),
-`merge.py` building the 100,000 items (about a tenth) and the ledger. The 600 MB target needs the report written in
-XlsxWriter's `constant_memory` mode (rows in order) or with fewer cells per item, and
-leaner items in `merge.py`: those modules are not part of this change. `collect_files`
-costs about 26 ms per file (one `read_returned_book` each, plus ledger and copies).
+seven sheets, 100,000 "Chi tiết" rows); the rest splits between reading the returns (under a
+tenth), `merge.py` building the 100,000 items (about a tenth) and the ledger. Before the
+report was switched to XlsxWriter's `constant_memory` mode (rows written in order, each row
+sized before the next starts) the peak was 1,005 MB; with it, and with the ledger sharing
+the task texts that 2,000 books repeat, 380 MB. `collect_files` costs about 26 ms per file
+(one `read_returned_book` each, plus ledger and copies).
+
+Targets for reading (≤ 1.3 × bare single-threaded, ≤ 0.8 × with both cores): not met, see
+"Đọc tệp trả về" (best runs 2.0 × and 1.1–1.3 ×). The whole `merge_period` including
+writing a 2.3-million-cell report is about 17 × a bare read; no target was set for it.
 """
-    target = ROOT / "docs" / "benchmarks.md"
-    text = target.read_text(encoding="utf-8") if target.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: body + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + body
-    target.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    target = save_docs_section(SECTION, body)
     print(f"Đã ghi mục “Tổng hợp (merge)” vào {target}")
 
 

@@ -22,7 +22,6 @@ import argparse
 import gc
 import os
 import platform
-import re
 import resource
 import sys
 import tempfile
@@ -36,6 +35,9 @@ from python_calamine import CalamineWorkbook
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _docs import write_section as save_docs_section  # noqa: E402
 
 from kehoach_xlsx.returns import FailedFile, read_returned_books  # noqa: E402
 
@@ -278,14 +280,7 @@ into objects, about 4.7 M instructions) costs more than half of calamine's own p
 Python runs at a lower instruction rate. Not tried: moving the row loop or the safety scan
 to compiled code (a new dependency).
 """
-    target = ROOT / "docs" / "benchmarks.md"
-    text = target.read_text(encoding="utf-8") if target.exists() else "# Đo hiệu năng\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: body + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + body
-    target.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    target = save_docs_section(SECTION, body)
     print(f"Đã ghi mục “Đọc tệp trả về” vào {target}")
 
 

@@ -24,3 +24,47 @@ def seed(prefix: str) -> Path:
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS
+
+
+class SmtpStore:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def loopback_smtp():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; yields (store, port)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    store = SmtpStore()
+    controller = Controller(store, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield store, port
+    finally:
+        controller.stop()
+
+
+def smtp_args(port: int) -> list[str]:
+    """CLI options that send through the loopback server without TLS."""
+    return [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--security",
+        "none",
+        "--sender",
+        "vanphong@phuong.test",
+    ]

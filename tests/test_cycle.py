@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from kehoach_xlsx.cli import main
 from kehoach_xlsx.ledger import Ledger
-from tests.conftest import seed
+from tests.conftest import seed, smtp_args
 
 
 def run(*args, ok=True):
@@ -217,50 +217,18 @@ def test_override_date_wins_and_is_recorded(workspace):
         )
 
 
-def test_send_to_real_smtp_server_once(workspace, tmp_path):
-    from aiosmtpd.controller import Controller
-
-    class Store:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append((envelope.rcpt_tos, envelope.content))
-            return "250 OK"
-
+def test_send_to_real_smtp_server_once(workspace, loopback_smtp):
+    store, port = loopback_smtp
     split_json(workspace)
     set_emails(workspace, {"VP": "vp@phuong.test", "CA": "ca@phuong.test"})
-    handler = Store()
-    from tests.test_mail import free_port
-
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        args = [
-            "send",
-            workspace,
-            "--period",
-            "2026-09",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            port,
-            "--security",
-            "none",
-            "--sender",
-            "vanphong@phuong.test",
-            "--json",
-        ]
-        first = json.loads(run(*args).output)
-        assert sorted(d["unit"] for d in first["deliveries"]) == ["CA", "VP"]
-        assert "PKT" in first["no_address"]
-        second = json.loads(run(*args).output)
-        assert second["deliveries"] == [] and sorted(second["already_sent"]) == ["CA", "VP"]
-    finally:
-        controller.stop()
-    assert len(handler.messages) == 2
-    rcpts, content = next(m for m in handler.messages if m[0] == ["vp@phuong.test"])
+    args = ["send", workspace, "--period", "2026-09", *smtp_args(port), "--json"]
+    first = json.loads(run(*args).output)
+    assert sorted(d["unit"] for d in first["deliveries"]) == ["CA", "VP"]
+    assert "PKT" in first["no_address"]
+    second = json.loads(run(*args).output)
+    assert second["deliveries"] == [] and sorted(second["already_sent"]) == ["CA", "VP"]
+    assert len(store.messages) == 2
+    rcpts, content = next(m for m in store.messages if m[0] == ["vp@phuong.test"])
     message = email.message_from_bytes(content, policy=policy.default)
     assert "Văn phòng HĐND và UBND" in message.get_body(("plain",)).get_content()
     attachment = next(message.iter_attachments())

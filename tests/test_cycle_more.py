@@ -14,8 +14,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from kehoach_xlsx.mail import OutgoingMail, build_message
+from tests.conftest import smtp_args
 from tests.test_cycle import fill, run, set_emails, split_json
-from tests.test_mail import free_port
 from tests.test_mailbox import PASSWORD, USER, dovecot, imap  # noqa: F401
 
 
@@ -79,52 +79,22 @@ def test_return_without_hidden_sheet_is_identified_by_content(workspace, tmp_pat
     assert item["status"] == "in_progress"
 
 
-class Store:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
-def test_month_twice_sends_each_reminder_once(workspace, tmp_path):
-    from aiosmtpd.controller import Controller
-
+def test_month_twice_sends_each_reminder_once(workspace, loopback_smtp):
+    store, port = loopback_smtp
     split_json(workspace)
     set_emails(workspace, {"VP": "vp@phuong.test", "MTTQ": "mttq@phuong.test"})
     settings = (workspace / "kehoach.toml").read_text(encoding="utf-8")
     settings = settings.replace("report_to = []", 'report_to = ["chutich@phuong.test"]')
     (workspace / "kehoach.toml").write_text(settings, encoding="utf-8")
-    handler = Store()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    args = [
-        "month",
-        workspace,
-        "--as-of",
-        "2026-10-10",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        port,
-        "--security",
-        "none",
-        "--sender",
-        "vanphong@phuong.test",
-    ]
-    try:
-        first = run(*args, ok=False)
-        second = run(*args, ok=False)
-    finally:
-        controller.stop()
+    args = ["month", workspace, "--as-of", "2026-10-10", *smtp_args(port)]
+    first = run(*args, ok=False)
+    second = run(*args, ok=False)
     assert first.exit_code == 10 and second.exit_code == 10
     assert "Kỳ 2026-09" in first.output and "chưa báo cáo" in first.output
-    recipients = sorted(r for rcpts, _ in handler.messages for r in rcpts)
+    recipients = sorted(r for rcpts, _ in store.messages for r in rcpts)
     # one reminder per late unit with an address, one report to the chairman; nothing twice
     assert recipients == ["chutich@phuong.test", "mttq@phuong.test", "vp@phuong.test"]
-    reminder = next(c for r, c in handler.messages if r == ["mttq@phuong.test"])
+    reminder = next(c for r, c in store.messages if r == ["mttq@phuong.test"])
     message = email.message_from_bytes(reminder, policy=policy.default)
     body = message.get_body(("plain",)).get_content()
     assert "B.I" in body and "chưa báo cáo" in body
