@@ -12,7 +12,7 @@ import os
 import shutil
 import stat
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -186,12 +186,13 @@ def collect_files(
 def receive_one(
     workspace: Workspace, ledger: Ledger, path: Path, source: str, registry: Registry | None
 ) -> CollectedFile:
+    """Receive one file: skip, recognise a duplicate, or store it and record a receipt."""
     name = path.name
     if path.is_symlink() or not path.is_file():
         return CollectedFile(
             name, None, "skipped", message="Không phải tệp thường (liên kết/thiết bị); bỏ qua."
         )
-    if name.startswith(("~$", ".~lock")) or name.startswith("."):
+    if name.startswith(("~$", ".~lock", ".")):
         return CollectedFile(
             name, None, "skipped", message="Tệp tạm của Excel/LibreOffice; bỏ qua."
         )
@@ -209,55 +210,43 @@ def receive_one(
             existing.identified_by,
             f"Đã nhận tệp này trước đó ({existing.original_name}).",
         )
-    stored_name = (
-        f"{(sha or 'x' * 12)[:12]}_{slugify(path.stem, 40)}{suffix if suffix.isascii() else ''}"
+    receipt = Receipt(
+        sha256=sha or f"nosha-{ledger.next_receipt_seq()}",
+        stored_path="",
+        original_name=name,
+        size=size,
+        received=utc_now(),
+        source=source,
+        kind=None,
+        plan_id=None,
+        unit=None,
+        period=None,
+        workbook_id=None,
+        identified_by=None,
+        state="rejected",
+        message="",
+        seq=ledger.next_receipt_seq(),
     )
-    received = utc_now()
-    seq = ledger.next_receipt_seq()
     if size > MAX_FILE_BYTES or sha is None:
         return record(
-            ledger,
-            path,
-            sha,
-            None,
-            received,
-            source,
-            seq,
-            "rejected",
-            f"Tệp quá lớn ({size // (1024 * 1024)} MB); không nhận.",
+            ledger, receipt, message=f"Tệp quá lớn ({size // (1024 * 1024)} MB); không nhận."
         )
+    stored_name = f"{sha[:12]}_{slugify(path.stem, 40)}{suffix if suffix.isascii() else ''}"
     stored = store_copy(path, workspace.returned_dir, stored_name)
-    relative = str(stored.relative_to(workspace.root))
+    receipt = replace(receipt, stored_path=str(stored.relative_to(workspace.root)))
     if suffix not in ACCEPTED_SUFFIXES:
-        return record(
-            ledger,
-            path,
-            sha,
-            relative,
-            received,
-            source,
-            seq,
-            "rejected",
-            f"Không phải tệp bảng tính (đuôi {suffix or 'không có'}); đã lưu nhưng không đọc.",
-        )
+        message = f"Không phải tệp bảng tính (đuôi {suffix or 'không có'}); đã lưu nhưng không đọc."
+        return record(ledger, receipt, message=message)
     try:
         book = read_returned_book(stored)
     except ReturnedBookError as err:
-        return record(
-            ledger, path, sha, relative, received, source, seq, "rejected", str(err), kind=err.code
-        )
+        return record(ledger, receipt, message=str(err), kind=err.code)
     unit, period, workbook_id, identified_by, message = identify(book, workspace, ledger, registry)
-    state = "accepted" if unit and period else "rejected"
     collected = record(
         ledger,
-        path,
-        sha,
-        relative,
-        received,
-        source,
-        seq,
-        state,
-        message,
+        receipt,
+        state="accepted" if unit and period else "rejected",
+        message=message,
         kind=book.kind,
         plan_id=(book.identity or {}).get("plan_id"),
         unit=unit,
@@ -265,48 +254,25 @@ def receive_one(
         workbook_id=workbook_id,
         identified_by=identified_by,
     )
-    if state == "accepted":
-        supersede_older(ledger, unit, period, sha, received)
+    if collected.state == "accepted":
+        supersede_older(ledger, unit, period, sha, receipt.received)
     return collected
 
 
-def record(
-    ledger,
-    path,
-    sha,
-    stored,
-    received,
-    source,
-    seq,
-    state,
-    message,
-    kind=None,
-    plan_id=None,
-    unit=None,
-    period=None,
-    workbook_id=None,
-    identified_by=None,
-) -> CollectedFile:
-    ledger.add_receipt(
-        Receipt(
-            sha256=sha or f"nosha-{seq}",
-            stored_path=stored or "",
-            original_name=path.name,
-            size=path.stat().st_size,
-            received=received,
-            source=source,
-            kind=kind,
-            plan_id=plan_id,
-            unit=unit,
-            period=period,
-            workbook_id=workbook_id,
-            identified_by=identified_by,
-            state=state,
-            message=message,
-            seq=seq,
-        )
+def record(ledger: Ledger, receipt: Receipt, **changes: Any) -> CollectedFile:
+    """Write the receipt (with what we learnt about the file) and describe it to the caller."""
+    receipt = replace(receipt, **changes)
+    ledger.add_receipt(receipt)
+    return CollectedFile(
+        receipt.original_name,
+        None if receipt.sha256.startswith("nosha-") else receipt.sha256,
+        receipt.state,
+        receipt.unit,
+        receipt.period,
+        receipt.stored_path or None,
+        receipt.identified_by,
+        receipt.message,
     )
-    return CollectedFile(path.name, sha, state, unit, period, stored, identified_by, message)
 
 
 def supersede_older(ledger: Ledger, unit: str, period: str, newest_sha: str, time: str) -> None:
