@@ -212,3 +212,15 @@ def test_number_and_date_on_one_line(tmp_path):
     assert plan.meta.date.isoformat() == "2025-10-27"
     assert plan.meta.place == "P. Nguyễn Đại Năng"
     assert plan.meta.title == "Xây dựng mô hình tổ dân phố văn hóa"
+
+
+def test_roles_marked_inside_one_unit_cell(tmp_path):
+    text = "\n".join(
+        [
+            "TT\tNội dung\tĐơn vị thực hiện\tThời gian",
+            "1\tTuần tra bảo vệ an ninh\tCông an xã (chủ trì); Ban Chỉ huy Quân sự (phối hợp)\tThường xuyên",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "vai-tro.txt", text))
+    task = plan.tasks[0]
+    assert task.lead == ["Công an xã"] and task.coordinate == ["Ban Chỉ huy Quân sự"]

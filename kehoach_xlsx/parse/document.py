@@ -881,13 +881,17 @@ class DocumentParser:
         return ".".join(path) if path else f"L{node.line}"
 
     def make_task(self, node: Node, task_id: str, section_id: str | None) -> Task:
+        lead, coordinate = sort_roles(
+            split_units("\n".join(node.fields["lead"])),
+            split_units("\n".join(node.fields["coordinate"])),
+        )
         return Task(
             id=task_id,
             number=node.number,
             section=section_id,
             title=clean_title(node.title),
-            lead=split_units("\n".join(node.fields["lead"])),
-            coordinate=split_units("\n".join(node.fields["coordinate"])),
+            lead=lead,
+            coordinate=coordinate,
             outputs=split_outputs("\n".join(node.fields["outputs"])),
             deadline_text=one_line("; ".join(v for v in node.fields["deadline"] if v.strip())),
             source=Source(self.file, node.line, node.sheet),
@@ -1084,6 +1088,27 @@ def _split_list(text: str) -> list[str]:
                 if value:
                     items.append(value)
     return items
+
+
+_ROLE_MARK = re.compile(
+    r"\s*\((chủ trì|chủ trì thực hiện|phối hợp|phối hợp thực hiện)\)\s*$", re.IGNORECASE
+)
+
+
+def sort_roles(lead: list[str], coordinate: list[str]) -> tuple[list[str], list[str]]:
+    """One "Đơn vị thực hiện" cell listing "Phòng A (chủ trì); Công an (phối hợp)"."""
+    if not any(_ROLE_MARK.search(unit) for unit in lead + coordinate):
+        return lead, coordinate
+    leads: list[str] = []
+    partners: list[str] = []
+    for unit, default in [(u, leads) for u in lead] + [(u, partners) for u in coordinate]:
+        match = _ROLE_MARK.search(unit)
+        if not match:
+            default.append(unit)
+            continue
+        name = unit[: match.start()].strip()
+        (leads if "chủ trì" in match.group(1).lower() else partners).append(name)
+    return leads, partners
 
 
 def split_sentences(text: str) -> list[str]:
