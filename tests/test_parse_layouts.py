@@ -224,3 +224,20 @@ def test_roles_marked_inside_one_unit_cell(tmp_path):
     plan = read_plan(write(tmp_path, "vai-tro.txt", text))
     task = plan.tasks[0]
     assert task.lead == ["Công an xã"] and task.coordinate == ["Ban Chỉ huy Quân sự"]
+
+
+def test_table_without_a_number_column(tmp_path):
+    text = "\n".join(
+        [
+            "Nội dung công việc\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian",
+            "Ban hành kế hoạch tuyên truyền\tVăn phòng HĐND và UBND\tCông an xã\tQuý I/2027",
+            "Tổ chức hội nghị\tPhòng Văn hóa - Xã hội\t\tQuý II/2027",
+            "và sơ kết 6 tháng\t\t\t",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "khong-tt.txt", text))
+    assert [(t.number, t.title) for t in plan.tasks] == [
+        ("1", "Ban hành kế hoạch tuyên truyền"),
+        ("2", "Tổ chức hội nghị và sơ kết 6 tháng"),
+    ]
+    assert not [w for w in plan.warnings if w.code == "missing_number"]

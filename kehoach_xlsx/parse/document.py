@@ -605,6 +605,15 @@ class DocumentParser:
 
         number_text = one_line(cell("number")) if "number" in columns else ""
         title = one_line(cell_title(cells, columns))
+        if (
+            "number" not in columns
+            and title
+            and not starts_lowercase(title)
+            and (any(cell(name) for name in FIELDS) or state.last is None)
+        ):
+            # a table without a TT column: every row that starts a sentence is a task
+            state.auto_number += 1
+            number_text = str(state.auto_number)
         used_columns = {columns[k] for k in ("number", "id", *FIELDS) if k in columns}
         explicit_id = one_line(cell("id")) if "id" in columns else ""
         used_columns.add(title_column(columns))
@@ -910,6 +919,7 @@ class _TableState:
     parent: Node
     stack: list[Node]
     headers: list[str] = field(default_factory=list)
+    auto_number: int = 0
     last: Node | None = None
     pending: Node | None = None
 
