@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 
 import click
@@ -14,8 +15,58 @@ from kehoach_xlsx.errors import KehoachError
 COMMAND_MODULES = ("parse", "units", "deadline", "workspace", "returns", "mail")
 
 
+# click's own usage errors are English; officials read these instead (exit code stays 2).
+USAGE_TRANSLATIONS = (
+    (r"Missing argument '([^']+?)\.*'\.?", r"Thiếu tham số \1."),
+    (r"Missing option '([^']+)'\.?", r"Thiếu tùy chọn \1."),
+    (r"No such option: (.+)", r"Không có tùy chọn \1."),
+    (r"No such command '([^']+)'\.?", r"Không có lệnh \1."),
+    (r"Got unexpected extra arguments? \((.+)\)", r"Thừa tham số: \1."),
+    (r"Option '([^']+)' requires an argument\.?", r"Tùy chọn \1 cần một giá trị."),
+    (
+        r"'([^']+)' does not match the formats? '%Y-%m-%d'\.?",
+        r"“\1” không phải ngày dạng YYYY-MM-DD.",
+    ),
+    (r"File '([^']+)' does not exist\.?", r"Không có tệp \1."),
+    (r"Directory '([^']+)' does not exist\.?", r"Không có thư mục \1."),
+    (r"Path '([^']+)' does not exist\.?", r"Không có đường dẫn \1."),
+    (r"'([^']+)' is not a valid integer\.?", r"“\1” không phải số nguyên."),
+    (r"'([^']+)' is not a valid float\.?", r"“\1” không phải số."),
+    (r"'([^']+)' is not one of (.+)\.", r"“\1” không thuộc các giá trị \2."),
+    (r"Invalid value for (.+?): ", r"Giá trị không hợp lệ cho \1: "),
+)
+
+
+def translate_usage(message: str) -> str:
+    for pattern, replacement in USAGE_TRANSLATIONS:
+        message = re.sub(pattern, replacement, message)
+    return message
+
+
 class KehoachGroup(click.Group):
     """Turns KehoachError into a Vietnamese message and an exit code instead of a traceback."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.UsageError as err:
+            if err.ctx is not None:
+                usage = err.ctx.get_usage().replace("Usage:", "Cách dùng:")
+                click.echo(usage, err=True)
+                click.echo(f"Xem hướng dẫn: {err.ctx.command_path} --help", err=True)
+            click.echo(f"Lỗi: {translate_usage(err.format_message())}", err=True)
+            sys.exit(err.exit_code)
+        except click.ClickException as err:
+            click.echo(f"Lỗi: {translate_usage(err.format_message())}", err=True)
+            sys.exit(err.exit_code)
+        except click.Abort:
+            click.echo("Đã dừng.", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -35,7 +86,10 @@ class KehoachGroup(click.Group):
 
 @click.group(cls=KehoachGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
-    __version__, prog_name="kehoach", message="%(prog)s %(version)s", help="Hiện phiên bản rồi thoát."
+    __version__,
+    prog_name="kehoach",
+    message="%(prog)s %(version)s",
+    help="Hiện phiên bản rồi thoát.",
 )
 @click.option(
     "--debug", is_flag=True, help="Hiện traceback đầy đủ khi có lỗi (cho lập trình viên)."

@@ -262,3 +262,18 @@ def test_cli_summary_and_workbook(tmp_path):
     assert "57 nhiệm vụ" in result.output and "count_mismatch" in result.output
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
     assert rows[0][0] == "Mã NV" and len(rows) == 58
+
+
+def test_usage_errors_are_vietnamese_with_exit_code_2(tmp_path):
+    runner = CliRunner()
+    missing = runner.invoke(main, ["parse"])
+    assert missing.exit_code == 2
+    assert "Thiếu tham số FILES." in missing.output and "Cách dùng: kehoach parse" in missing.output
+    bad_date = runner.invoke(
+        main, ["split", str(tmp_path), "--period", "2026-09", "--due", "30/02/2026"]
+    )
+    assert bad_date.exit_code == 2
+    assert "không phải ngày dạng YYYY-MM-DD" in bad_date.output
+    unknown = runner.invoke(main, ["frobnicate"])
+    assert unknown.exit_code == 2 and "Không có lệnh frobnicate." in unknown.output
+    assert "Traceback" not in missing.output + bad_date.output + unknown.output
