@@ -84,7 +84,9 @@ class KehoachGroup(click.Group):
             ctx.exit(130)
 
 
-@click.group(cls=KehoachGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    name="kehoach", cls=KehoachGroup, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(
     __version__,
     prog_name="kehoach",
