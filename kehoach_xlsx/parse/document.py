@@ -71,6 +71,10 @@ class DocumentParser:
         self.appendix_count = 0
         self.appendix_reference: dict | None = None
         self.has_zone_headings = any(self._is_zone_heading(b) for b in blocks if b.cells is None)
+        self.raw_by_line = {
+            b.line: b.raw for b in blocks
+        }  # Markdown emphasis lives in the raw text
+        self.current_raw = ""
 
     # ---- helpers -------------------------------------------------------------------------
     def warn(self, code: str, message: str, block: Block | None = None, line: int | None = None):
@@ -152,6 +156,7 @@ class DocumentParser:
         return self.finish()
 
     def handle_line(self, block: Block) -> None:
+        self.current_raw = block.raw
         text = one_line(block.text)
         if not text:
             return
@@ -341,7 +346,7 @@ class DocumentParser:
         return starts_lowercase(text) or self._same_emphasis(text)
 
     def _same_emphasis(self, text: str) -> bool:
-        previous = self.blocks_by_line.get(self.top.line)
+        previous = self.raw_by_line.get(self.top.line)
         current = self.current_raw
         if not previous or not current:
             return False
@@ -908,10 +913,6 @@ class DocumentParser:
             notes=list(node.notes),
         )
 
-    # set by parse_document before parsing
-    blocks_by_line: dict[int, str] = {}
-    current_raw: str = ""
-
 
 @dataclass
 class _TableState:
@@ -1136,13 +1137,4 @@ def split_sentences(text: str) -> list[str]:
 
 
 def parse_document(blocks: list[Block], file_name: str) -> Document:
-    parser = DocumentParser(blocks, file_name)
-    parser.blocks_by_line = {b.line: b.raw for b in blocks}
-    original = parser.handle_line
-
-    def tracking(block: Block) -> None:
-        parser.current_raw = block.raw
-        original(block)
-
-    parser.handle_line = tracking  # type: ignore[method-assign]
-    return parser.parse()
+    return DocumentParser(blocks, file_name).parse()
