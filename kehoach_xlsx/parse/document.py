@@ -792,11 +792,7 @@ class DocumentParser:
                     "hãy thêm vào bảng phân công.",
                     line=child.line,
                 )
-            makes_section = (
-                child.kind in {"appendix", "group", "roman"}
-                or any(c.kind != "row" or c.children for c in child.children)
-                or bool(child.children)
-            )
+            makes_section = child.kind in {"appendix", "group", "roman"} or bool(child.children)
             if is_task:
                 tasks.append(self.make_task(child, child_id, section_id))
                 self.zones_with_tasks.add(id(zone_root(child)))
