@@ -275,6 +275,12 @@ def period_of(kind: str, day: date) -> Period:
 
 _TAG_BREAK = re.compile(r"<\s*/?\s*(?:p|br|li|ul|ol|div|tr|td)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]{0,200}>")
+# "Tháng 6 và tháng 12 hằng năm": two yearly anchors, each its own part
+_TWO_ANCHORS = re.compile(
+    r"\b(tháng|quý)\s+([0-9]{1,2}|[IVX]{1,4})\s*(?:và|,)\s*(?:(?:tháng|quý)\s+)?"
+    r"([0-9]{1,2}|[IVX]{1,4})\s+(hằng|hàng)\s+năm",
+    re.IGNORECASE,
+)
 _SPLIT = re.compile(r"\n|;|(?<=[.])\s*[-+•]\s*")
 
 _RELATIVE = (
@@ -352,7 +358,8 @@ def parse_deadline(
             plan_date=plan_date,
         )
     year = default_year or (plan_date.year if plan_date else None)
-    pieces = [p for p in (_clean(x) for x in _SPLIT.split(_prepare(wording))) if p]
+    prepared = _TWO_ANCHORS.sub(r"\1 \2 \4 năm; \1 \3 \4 năm", _prepare(wording))
+    pieces = [p for p in (_clean(x) for x in _SPLIT.split(prepared)) if p]
     if len(pieces) > 1:
         parts = tuple(_parse_one(p, plan_date, year) for p in pieces)
         if sum(p.kind != "unknown" for p in parts) >= 2:

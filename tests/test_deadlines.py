@@ -569,3 +569,17 @@ def test_period_is_frozen() -> None:
     assert isinstance(period, Period)
     with pytest.raises(AttributeError):
         period.year = 2027  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("wording", "due"),
+    [
+        ("Tháng 6 và tháng 12 hằng năm", date(2026, 12, 31)),
+        ("Quý II và quý IV hàng năm", date(2026, 12, 31)),
+        ("tháng 3, 9 hằng năm", date(2026, 9, 30)),
+    ],
+)
+def test_two_yearly_anchors_in_one_phrase(wording, due):
+    schedule = parse_deadline(wording, plan_date=date(2026, 7, 1))
+    assert schedule.kind == "yearly" and len(schedule.parts) == 2
+    assert next_due(schedule, date(2026, 9, 15)) == due
