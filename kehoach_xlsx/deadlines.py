@@ -281,6 +281,26 @@ _TWO_ANCHORS = re.compile(
     r"([0-9]{1,2}|[IVX]{1,4})\s+(hằng|hàng)\s+năm",
     re.IGNORECASE,
 )
+# Loose wordings pinned to the end of the period they name (a person can still override):
+# "Quý II, III/2026" runs through quý III; "đầu năm 2027" is quý I; "giữa năm" is 30/6;
+# "tuần đầu tháng 12/2026" is 07/12/2026.
+_LOOSE_PERIODS = (
+    (
+        re.compile(
+            r"\bquý\s+([IVX]{1,4}|[1-4])\s*(?:,|và|-|–|đến)\s*(?:quý\s+)?([IVX]{1,4}|[1-4])\b(?!\s+(?:hằng|hàng))",
+            re.IGNORECASE,
+        ),
+        r"quý \2",
+    ),
+    (re.compile(r"(?<!tháng )\bđầu năm\s+(\d{4})", re.IGNORECASE), r"quý I/\1"),
+    (re.compile(r"\bgiữa năm\s+(\d{4})", re.IGNORECASE), r"trước ngày 30/6/\1"),
+    (
+        re.compile(
+            r"\btuần (?:đầu|thứ nhất)(?: của)? tháng\s+(\d{1,2})\s*/\s*(\d{4})", re.IGNORECASE
+        ),
+        r"trước ngày 07/\1/\2",
+    ),
+)
 _SPLIT = re.compile(r"\n|;|(?<=[.])\s*[-+•]\s*")
 
 _RELATIVE = (
@@ -359,12 +379,14 @@ def parse_deadline(
         )
     year = default_year or (plan_date.year if plan_date else None)
     prepared = _TWO_ANCHORS.sub(r"\1 \2 \4 năm; \1 \3 \4 năm", _prepare(wording))
+    for pattern, replacement in _LOOSE_PERIODS:
+        prepared = pattern.sub(replacement, prepared)
     pieces = [p for p in (_clean(x) for x in _SPLIT.split(prepared)) if p]
     if len(pieces) > 1:
         parts = tuple(_parse_one(p, plan_date, year) for p in pieces)
         if sum(p.kind != "unknown" for p in parts) >= 2:
             return _combine(wording, parts, plan_date)
-    whole = _clean(_prepare(wording).replace("\n", " "))
+    whole = _clean(prepared.replace("\n", " "))
     return replace(_parse_one(whole, plan_date, year), wording=wording)
 
 

@@ -583,3 +583,20 @@ def test_two_yearly_anchors_in_one_phrase(wording, due):
     schedule = parse_deadline(wording, plan_date=date(2026, 7, 1))
     assert schedule.kind == "yearly" and len(schedule.parts) == 2
     assert next_due(schedule, date(2026, 9, 15)) == due
+
+
+@pytest.mark.parametrize(
+    ("wording", "due"),
+    [
+        ("Quý II, III/2026", date(2026, 9, 30)),  # runs through the later quarter
+        ("Quý 3 - 4/2026", date(2026, 12, 31)),
+        ("Đầu năm 2027", date(2027, 3, 31)),
+        ("Giữa năm 2026", date(2026, 6, 30)),
+        ("Tuần đầu tháng 12/2026", date(2026, 12, 7)),
+        ("6 tháng đầu năm 2026", date(2026, 6, 30)),
+    ],
+)
+def test_loose_period_wordings(wording, due):
+    schedule = parse_deadline(wording, plan_date=date(2026, 7, 1))
+    assert (schedule.kind, schedule.due) == ("once", due)
+    assert schedule.wording == wording  # shown to the coordinator as written
