@@ -89,6 +89,28 @@ def test_init_refuses_to_overwrite_and_split_contract(workspace):
     assert split_json(workspace)["files"] == data["files"]
 
 
+def test_every_task_is_in_exactly_the_workbooks_of_its_units(workspace):
+    from kehoach_xlsx.books import task_from_row, workspace_registry
+    from kehoach_xlsx.units import resolve_task_units
+    from kehoach_xlsx.workbook.assign import read_assignment
+    from kehoach_xlsx.workspace import Workspace
+
+    data = split_json(workspace)
+    holders: dict[str, set[str]] = {}
+    for item in data["files"]:
+        for task_id in item["tasks"]:
+            holders.setdefault(task_id, set()).add(item["unit"])
+    ws = Workspace.open(workspace)
+    assignment = read_assignment(ws.assignment_path)
+    registry = workspace_registry(ws, assignment)
+    for row in assignment.rows:
+        if row.task_id in data["not_due"]:
+            continue
+        lead, coordinate, _ = resolve_task_units(task_from_row(row), registry)
+        assert holders.get(row.task_id, set()) == set(lead) | set(coordinate), row.task_id
+    assert len(data["files"]) == len({u for units in holders.values() for u in units})
+
+
 def test_collect_merge_flags_duplicates_and_supersede(workspace, tmp_path):
     data = split_json(workspace)
     book = workspace / next(f["path"] for f in data["files"] if f["unit"] == "VP")
