@@ -217,7 +217,12 @@ class _Builder:
         documents = result = issues = ""
         if row is None or row.blank:
             flags.add("not_reported")
-            messages.append("Đơn vị chưa gửi báo cáo." if not returned else "Dòng để trống.")
+            if not returned:
+                messages.append("Đơn vị chưa gửi báo cáo.")
+            elif row is None:
+                messages.append("Tệp trả về không có dòng của nhiệm vụ này (bị xoá?).")
+            else:
+                messages.append("Dòng để trống.")
         else:
             status = row.status if row.status in STATUSES else "not_reported"
             if row.status == "invalid" or row.problems:
