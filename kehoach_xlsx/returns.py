@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 from unicodedata import normalize as _normalize
@@ -556,18 +556,24 @@ def parse_identity(grid: Grid) -> dict[str, Any] | None:
             break
     tasks: list[dict[str, Any]] = []
     body = grid[split:]
-    if any(len(row) < 4 for row in body):
+    if body and min(map(len, body)) < 4:
         body = [row + [""] * (4 - len(row)) if len(row) < 4 else row for row in body]
-    ids, prints, roles, numbers = ([_fast_text(row[c]) for row in body] for c in range(4))
-    # The same ids, fingerprints and roles come back from every unit: share one copy.
-    share = sys.intern
-    for task_id, print_, role, number in zip(ids, prints, roles, numbers, strict=True):
+    # The same ids, fingerprints and roles come back from every unit: the text cache shares
+    # one copy (and spares cleaning them again).
+    cache = _current_text_cache()
+    clean_get = cache.clean_texts.get
+    pick = itemgetter(0, 1, 2, 3)
+    for cells in map(pick, body):
+        texts = tuple(map(clean_get, cells))
+        if None in texts:
+            texts = tuple(map(cache.clean, cells))
+        task_id, print_, role, number = texts
         if task_id:
             tasks.append(
                 {
-                    "task_id": share(task_id),
-                    "fingerprint": share(print_),
-                    "role": share(role),
+                    "task_id": task_id,
+                    "fingerprint": print_,
+                    "role": role,
                     "row": int(number) if number.isdigit() else None,
                 }
             )
@@ -781,10 +787,10 @@ def _read_rows(
     identity: dict[str, Any] | None,
 ) -> list[ReturnedRow]:
     # This loop runs for every row of every returned file (100,000 rows for a ward's month);
-    # it keeps per-row work to plain-string fast paths and calls helpers only for the rare
-    # cases (a date, a formula-looking text, an odd status). Measured with callgrind:
-    # cleaning whole columns first (comprehensions, or one NFC call on a joined column)
-    # costs more than it saves on 50-row sheets.
+    # it keeps per-row work to C-level calls (itemgetter, map over the text caches) and calls
+    # helpers only for the rare cases (a text not seen before, a date, a formula-looking
+    # text, an odd status). Measured with callgrind: cleaning whole columns first costs more
+    # than it saves on 50-row sheets.
     year = _reference_year(identity)
     grid = sheet.grid
     width = len(grid[header_row]) if header_row < len(grid) else 0
@@ -795,30 +801,37 @@ def _read_rows(
     c_docs, c_issues = get("documents", missing), get("issues", missing)
     locked = [(FIELD_HEADERS[name], get(name, missing)) for name in LOCKED_FIELDS]
     (l_title, c_l_title), (l_role, c_role), (l_out, c_out), (l_due, c_due) = locked
-    padding = [""] * (width + 1)
+    answer_cols = (c_id, c_status, c_result, c_docs, c_issues)
+    locked_cols = (c_l_title, c_role, c_out, c_due)
+    pick_answers = itemgetter(*answer_cols)
+    pick_locked = itemgetter(*locked_cols)
+    # Rows are padded only when one is too short for a column we read (a copy per row).
+    need = max((*answer_cols, *locked_cols, c_title, c_completed))
+    padding = [""] * (need + 1)
     fast = _fast_text
-    display = _display
     name = sys.intern(sheet.name)
-    # Texts every unit's copy repeats (task ids, statuses, the locked columns) are shared
-    # between books: a month's merge keeps one copy instead of 2,000, and a worker process
-    # pickles each once per batch.
-    share = sys.intern
+    # Texts every unit's copy repeats (task ids, statuses, the locked columns) come from the
+    # text caches, so they are shared between books: a month's merge keeps one copy instead
+    # of 2,000, and a worker process pickles each once per batch.
+    cache = _current_text_cache()
+    clean_get, shown_get, suspect = cache.clean_texts.get, cache.shown_texts.get, cache.suspect
     rows: list[ReturnedRow] = []
     append = rows.append
     for index in range(header_row + 1, len(grid)):
         raw = grid[index]
-        if len(raw) <= width:
-            raw = raw + padding[: width + 1 - len(raw)]
-        task_id = fast(raw[c_id]) or None
-        status_raw = fast(raw[c_status])
+        if len(raw) <= need:
+            raw = raw + padding[: need + 1 - len(raw)]
+        answers = pick_answers(raw)
+        texts = tuple(map(clean_get, answers))
+        if None in texts:
+            texts = tuple(map(cache.clean, answers))
+        task_id, status_raw, result, documents, issues = texts
         completed_cell = raw[c_completed]
-        result = fast(raw[c_result])
-        documents = fast(raw[c_docs])
-        issues = fast(raw[c_issues])
         completed_raw = "" if completed_cell == "" else _text(completed_cell)
         has_answer = bool(status_raw or completed_raw or result or documents or issues)
         problems: list[Problem] = []
-        if task_id is None:
+        if not task_id:
+            task_id = None
             # Without a task id, a row counts only if it looks like an added task (a title or
             # a status); a lone text under the table is a note or the signature block.
             if not (has_answer and (status_raw or fast(raw[c_title]))):
@@ -826,11 +839,8 @@ def _read_rows(
             problems.append(
                 Problem("unknown_row", "Dòng có nội dung trả lời nhưng không có Mã NV.")
             )
-        else:
-            task_id = share(task_id)
         status: Status | None = None
         if status_raw:
-            status_raw = share(status_raw)
             status = status_code(status_raw)
             if status is None:
                 status = "invalid"
@@ -854,8 +864,16 @@ def _read_rows(
                         f"Ngày hoàn thành “{completed_raw}” không đọc được là ngày.",
                     )
                 )
-        if has_answer:
-            typed_date = completed_raw if type(completed_cell) is str else ""
+        typed_date = completed_raw if type(completed_cell) is str else ""
+        # Cached texts were screened once for a formula mark (cache.suspect); only a row
+        # with a suspect text (or a typed date) goes through the full check.
+        if has_answer and (
+            status_raw in suspect
+            or result in suspect
+            or documents in suspect
+            or issues in suspect
+            or typed_date
+        ):
             for field_name, text in (
                 ("status", status_raw),
                 ("completed", typed_date),
@@ -873,17 +891,17 @@ def _read_rows(
                     book.warnings.append(
                         ReturnWarning(problem.code, problem.message, book.path, name, index + 1)
                     )
+        cells = pick_locked(raw)
+        shown = tuple(map(shown_get, cells))
+        if None in shown:
+            shown = tuple(map(cache.shown, cells))
+        title, role, outputs, due = shown
         append(
             ReturnedRow(
                 name,
                 index + 1,
                 task_id,
-                {
-                    l_title: share(display(raw[c_l_title])),
-                    l_role: share(display(raw[c_role])),
-                    l_out: share(display(raw[c_out])),
-                    l_due: share(display(raw[c_due])),
-                },
+                {l_title: title, l_role: role, l_out: outputs, l_due: due},
                 status_raw,
                 status,
                 completed,
@@ -896,6 +914,60 @@ def _read_rows(
             )
         )
     return rows
+
+
+class _TextCache:
+    """Cell text -> cleaned text (``_fast_text``) and -> locked-column text (``_display``).
+
+    The values are shared (interned): returned copies of one plan repeat most texts, so a
+    dict hit replaces the per-cell cleaning. Only str keys are stored (1.0, 1 and True are
+    equal dict keys but read differently); other values miss and are converted each time.
+    ``suspect`` holds every cleaned text this cache handed out that starts with a formula
+    mark or holds a "|", so a row whose texts are all outside it needs no formula check.
+    A full cache is replaced, never cleared, so a reader holding it keeps a consistent set.
+    """
+
+    __slots__ = ("clean_texts", "shown_texts", "suspect")
+
+    def __init__(self) -> None:
+        self.clean_texts: dict[str, str] = {"": ""}
+        self.shown_texts: dict[str, str] = {"": ""}
+        self.suspect: set[str] = set()
+
+    def clean(self, value: Cell) -> str:
+        """``_fast_text``, shared and remembered."""
+        if type(value) is str:
+            text = self.clean_texts.get(value)
+            if text is not None:
+                return text
+            text = sys.intern(_fast_text(value))
+            self.clean_texts[value] = text
+        else:
+            text = _fast_text(value)
+        if text and (text[0] in _FORMULA_MARKS or "|" in text):
+            self.suspect.add(text)
+        return text
+
+    def shown(self, value: Cell) -> str:
+        """``_display``, shared and remembered."""
+        if type(value) is not str:
+            return sys.intern(_display(value))
+        text = self.shown_texts.get(value)
+        if text is None:
+            text = self.shown_texts[value] = sys.intern(_display(value))
+        return text
+
+
+_TEXT_CACHE_MAX = 20_000  # entries per dict: a few MB at most
+_text_cache = _TextCache()
+
+
+def _current_text_cache() -> _TextCache:
+    global _text_cache
+    cache = _text_cache
+    if len(cache.clean_texts) > _TEXT_CACHE_MAX or len(cache.shown_texts) > _TEXT_CACHE_MAX:
+        cache = _text_cache = _TextCache()
+    return cache
 
 
 def _fast_text(value: Cell) -> str:
