@@ -107,3 +107,12 @@ def test_pdf_of_a_prose_plan(prefix, count, tmp_path, office):
     plan = read_plan(pdf)
     assert len(plan.tasks) == count
     assert plan.warnings[0].code == "pdf_input"  # the user is told tables may lose columns
+
+
+def test_html_plan_goes_through_writer(expected, tmp_path):
+    from tests.office import require_office, text_to_html
+
+    require_office()
+    page = tmp_path / "phu-luc.html"
+    page.write_text(text_to_html(seed("002").read_text(encoding="utf-8")), encoding="utf-8")
+    assert content(read_plan(page)) == expected["002"]

@@ -336,14 +336,17 @@ def convert_with_office(path: Path, target: str) -> Path:
     outdir = Path(tempfile.mkdtemp(prefix="kehoach-convert-"))
     profile = outdir / "profile"
     try:
+        # an .html plan opens in Writer/Web, which cannot save .docx: read it as a Writer text
+        html_input = path.suffix.lower() in {".html", ".htm"}
         subprocess.run(
             [
                 soffice,
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--norestore",
+                *(["--infilter=HTML (StarWriter)"] if html_input else []),
                 "--convert-to",
-                target,
+                "docx:MS Word 2007 XML" if target == "docx" else target,
                 "--outdir",
                 str(outdir),
                 str(path),
@@ -357,7 +360,7 @@ def convert_with_office(path: Path, target: str) -> Path:
         raise PlanFormatError(
             f"LibreOffice không chuyển được tệp {path.name}. Hãy mở bằng Word và lưu thành .docx."
         ) from err
-    results = [p for p in outdir.iterdir() if p.is_file()]
+    results = [p for p in outdir.iterdir() if p.is_file() and p.suffix == f".{target}"]
     if not results:
         raise PlanFormatError(
             f"LibreOffice không chuyển được tệp {path.name}. Hãy mở bằng Word và lưu thành .docx."
@@ -415,7 +418,7 @@ def load_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
         return read_docx_blocks(path, warnings)
     if suffix in SHEET_SUFFIXES:
         return read_sheet_blocks(path, warnings)
-    if suffix in {".doc", ".rtf", ".odt", ".wpd"} or kind in {"ole", "rtf"}:
+    if suffix in {".doc", ".rtf", ".odt", ".wpd", ".html", ".htm"} or kind in {"ole", "rtf"}:
         converted = convert_with_office(path, "docx")
         try:
             return read_docx_blocks(converted, warnings)
