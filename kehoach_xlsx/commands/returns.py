@@ -11,7 +11,7 @@ import click
 
 from kehoach_xlsx.books import workspace_registry
 from kehoach_xlsx.collect import collect_files
-from kehoach_xlsx.commands.common import echo_json
+from kehoach_xlsx.commands.common import echo_json, progress_bar
 from kehoach_xlsx.deadlines import parse_period
 from kehoach_xlsx.errors import MailError, WorkspaceError
 from kehoach_xlsx.merge import merge_period
@@ -26,25 +26,6 @@ STATE_LABELS = {
     "superseded": "bị thay thế",
     "skipped": "bỏ qua",
 }
-
-
-def progress_bar(label: str, quiet: bool):
-    """A terminal progress bar on stderr (nothing when --json or a single item)."""
-    state: dict = {}
-
-    def update(done: int, total: int, *_: object) -> None:
-        if quiet or total < 5:
-            return
-        if "bar" not in state:
-            state["bar"] = click.progressbar(
-                length=total, label=label, file=click.get_text_stream("stderr")
-            )
-            state["bar"].__enter__()
-        state["bar"].update(1)
-        if done >= total:
-            state["bar"].__exit__(None, None, None)
-
-    return update
 
 
 def iso_date(ctx, param, value):

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kehoach_xlsx.books import default_due, init_workspace, split_period
-from kehoach_xlsx.commands.common import echo_json
+from kehoach_xlsx.commands.common import echo_json, progress_bar
 from kehoach_xlsx.deadlines import parse_period
 from kehoach_xlsx.workbook.template import template_command
 
@@ -79,22 +79,7 @@ def split_command(directory: Path, period: str, due, force: bool, as_json: bool)
     """Tạo cho mỗi đơn vị một tệp Excel chỉ gồm các nhiệm vụ của đơn vị trong kỳ."""
     parsed = parse_period(period)
     due_date: date = due.date() if due else default_due(parsed)
-    bar_state = {}
-
-    def progress(done: int, total: int) -> None:
-        if as_json or total < 2:
-            return
-        bar = bar_state.get("bar")
-        if bar is None:
-            bar = click.progressbar(
-                length=total, label="Đang tạo tệp", file=click.get_text_stream("stderr")
-            )
-            bar.__enter__()
-            bar_state["bar"] = bar
-        bar.update(1)
-        if done == total:
-            bar.__exit__(None, None, None)
-
+    progress = progress_bar("Đang tạo tệp", as_json, minimum=2)
     result = split_period(directory, parsed.code, due_date, force=force, progress=progress)
     if as_json:
         echo_json(result.to_dict(directory))
