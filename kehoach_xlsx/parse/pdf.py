@@ -248,7 +248,7 @@ def group_lines(words: list[dict]) -> list[list[Line]]:
     for row in rows:
         row.sort(key=lambda w: w["x0"])
         size = statistics.median(w["bottom"] - w["top"] for w in row)
-        gap = max(3.0 * size, 24.0)
+        gap = max(1.8 * size, 16.0)  # justified text stretches spaces far less
         parts: list[list[dict]] = [[row[0]]]
         for word in row[1:]:
             if word["x0"] - parts[-1][-1]["x1"] > gap:
@@ -292,6 +292,8 @@ def paragraphs(
             result.append(Paragraph(lines=[parts[0]], parts=parts, right=right))
             continue
         line = parts[0]
+        if result and result[-1].parts is not None and carries_column(result[-1], line):
+            continue
         last = result[-1] if result and result[-1].parts is None else None
         above = last.lines[-1] if last is not None else None
         walled = above is not None and any(above.bottom <= top <= line.top for top, _ in walls)
@@ -300,6 +302,24 @@ def paragraphs(
         else:
             result.append(Paragraph(lines=[line], right=right))
     return result
+
+
+def carries_column(row: Paragraph, line: Line) -> bool:
+    """A line right under one column of a borderless row is that cell's next line
+    ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM" in a plan's header); join it there."""
+    assert row.parts is not None
+    if line.top - max(part.bottom for part in row.parts) > 0.6 * line.size:
+        return False
+    middle = (line.x0 + line.x1) / 2
+    for part in row.parts:
+        if part.x0 - 2.0 <= middle <= part.x1 + 2.0 and line.x1 - line.x0 <= part.x1 - part.x0 + 4:
+            others = [p for p in row.parts if p is not part]
+            if any(p.x0 < line.x1 and line.x0 < p.x1 for p in others):
+                return False
+            part.text = f"{part.text} {line.text}"
+            part.bottom = line.bottom
+            return True
+    return False
 
 
 def line_pitch(lines: list[Line]) -> float:
