@@ -239,3 +239,52 @@ def write_xlsx(path: Path) -> Path:
         row_index += 1
     workbook.close()
     return path
+
+
+PROSE_TASKS = (
+    ("Rà soát sổ hộ tịch lưu tại các tổ dân phố", "Văn phòng HĐND và UBND", "Các tổ dân phố", "Quý II/2026"),
+    ("Hướng dẫn người dân nộp hồ sơ trực tuyến", "Trung tâm Phục vụ hành chính công phường", "Đoàn Thanh niên phường", "Thường xuyên"),
+    ("Kiểm tra việc cập nhật dữ liệu dân cư", "Công an phường", "", "Tháng 10/2026"),
+)  # fmt: skip
+
+
+def prose_lines() -> list[str]:
+    """The same plan written as prose: numbered items with label lines under them."""
+    lines = [line for pair in HEADER for line in pair]
+    lines += [*TITLE, *BODY[:7]]  # up to "II. NHIỆM VỤ CỤ THỂ"
+    for number, (title, lead, coordinate, deadline) in enumerate(PROSE_TASKS, start=1):
+        lines.append(f"{number}. {title}")
+        lines.append(f"- Đơn vị chủ trì: {lead}")
+        if coordinate:
+            lines.append(f"- Đơn vị phối hợp: {coordinate}")
+        lines.append(f"- Thời gian thực hiện: {deadline}")
+    lines += list(BODY[-2:])
+    return lines
+
+
+def write_prose(path: Path) -> Path:
+    """The prose plan as .txt (one paragraph per line), .docx (paragraphs) or .xlsx (column A)."""
+    lines = prose_lines()
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        import docx
+
+        from docx.shared import Pt
+
+        document = docx.Document()
+        document.styles["Normal"].font.name = "Times New Roman"  # as Decree 30 asks
+        document.styles["Normal"].font.size = Pt(13)
+        for line in lines:
+            document.add_paragraph(line)
+        document.save(str(path))
+    elif suffix == ".xlsx":
+        import xlsxwriter
+
+        workbook = xlsxwriter.Workbook(str(path))
+        sheet = workbook.add_worksheet("Kế hoạch")
+        for row, line in enumerate(lines):
+            sheet.write_string(row, 0, line)
+        workbook.close()
+    else:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

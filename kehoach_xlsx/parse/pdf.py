@@ -25,6 +25,7 @@ MAX_PDF_BYTES = 60 * 1024 * 1024
 MAX_PAGES = 400  # a plan with its appendices is rarely over 100 pages
 MAX_PAGE_CHARS = 60_000  # a dense A4 page holds about 5,000 characters
 TIME_BUDGET_SECONDS = 180.0
+UNDECODED = re.compile(r"\(cid:\d+\)")
 RULE_THICKNESS = 2.0  # a filled rectangle thinner than this is a drawn rule, not shading
 MARGIN_BAND = 0.09  # share of the page height at top and bottom where headers/footers live
 PAGE_NUMBER = re.compile(r"^[-–—(\s]*(trang\s*)?\d{1,4}(\s*/\s*\d{1,4})?[-–—)\s]*$", re.IGNORECASE)
@@ -77,6 +78,7 @@ class Page:
     margin_lines: list[tuple[Line, str]]  # (line, "top"/"bottom") candidates for headers
     has_text: bool
     has_images: bool
+    lost_marks: int = 0  # tone marks drawn with no known letter (dropped)
 
 
 def read_pdf(path: Path, warnings: list[PlanWarning]) -> list[Block]:
@@ -102,6 +104,17 @@ def read_pdf(path: Path, warnings: list[PlanWarning]) -> list[Block]:
                 "pdf_scanned_pages",
                 f"Trang {', '.join(map(str, scanned))} của tệp PDF chỉ có ảnh (bản scan), không "
                 "đọc được chữ: các nhiệm vụ ở đó không được tính. Hãy dùng bản Word (.docx).",
+                path.name,
+                None,
+            )
+        )
+    marks = sum(page.lost_marks for page in pages)
+    if marks:
+        warnings.append(
+            PlanWarning(
+                "pdf_lost_marks",
+                f"Tệp PDF dùng phông chữ thiếu dấu tiếng Việt: {marks} dấu thanh không giải mã "
+                "được đã bị bỏ (chữ có thể thiếu dấu). Nên dùng bản Word (.docx) của kế hoạch.",
                 path.name,
                 None,
             )
@@ -169,7 +182,9 @@ def read_page(page, number: int, file_name: str) -> Page:
     has_text = any(c["text"].strip() for c in chars)
     if not has_text:
         return Page(number, [], [], False, bool(page.images))
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+    lost = {id(c) for c in lost_marks(chars)}
+    text_page = page.filter(lambda obj: id(obj) not in lost) if lost else page
+    words = text_page.extract_words(keep_blank_chars=False, use_text_flow=False)
     settings = table_settings(page)
     tables = page.find_tables(settings) if len(settings["explicit_vertical_lines"]) > 2 else []
     found = [t for t in tables if is_real_table(t)]
@@ -196,7 +211,31 @@ def read_page(page, number: int, file_name: str) -> Page:
     for table, table_words in zip(found, in_table, strict=True):
         items.extend(read_tables(table, table_words))
     items.sort(key=lambda item: item.top)
-    return Page(number, items, margin_lines, True, bool(page.images))
+    return Page(number, items, margin_lines, True, bool(page.images), len(lost))
+
+
+def lost_marks(chars: list[dict]) -> list[dict]:
+    """Zero-width marks drawn over the letter before them that decode as plain ASCII.
+
+    A font without Vietnamese letters (LibreOffice with a Calibri substitute) draws "ầ" as
+    "â" plus a separate grave accent; when the PDF's ToUnicode table leaves that accent out,
+    it decodes as a stray "K" or '"' inside the word. The mark cannot be recovered; we drop it
+    and say so, rather than keep a wrong letter.
+    """
+    lost = [char for char in chars[:1] if UNDECODED.fullmatch(char["text"])]
+    for before, char in zip(chars, chars[1:], strict=False):
+        text = char["text"]
+        if UNDECODED.fullmatch(text):  # pdfminer's "(cid:9)" for a glyph with no character
+            lost.append(char)
+        elif (
+            len(text) == 1
+            and text.isascii()
+            and not text.isspace()
+            and char["x1"] - char["x0"] < 0.05
+            and before["x0"] <= char["x0"] <= before["x1"] + 0.5
+        ):
+            lost.append(char)
+    return lost
 
 
 def table_settings(page) -> dict:
