@@ -268,7 +268,6 @@ def write_prose(path: Path) -> Path:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         import docx
-
         from docx.shared import Pt
 
         document = docx.Document()
