@@ -283,16 +283,146 @@ _KNOWN_UNITS: tuple[tuple[re.Pattern[str], str | None, tuple[str, ...]], ...] = 
         (r"^truong .", None, (G_SCHOOLS,)),
     )
 )
-_OUTSIDE = re.compile(r"\b(thanh pho|tinh|trung uong|quoc hoi)\b|^so ")
+# Administrative levels, to tell a body of the issuer's own level from one above it.
+_LEVELS = (
+    (4, re.compile(r"^(bo|tong cuc|cuc) |\b(trung uong|quoc hoi|chinh phu|thu tuong)\b")),
+    (3, re.compile(r"^so |\b(tinh|thanh pho)\b")),
+    (2, re.compile(r"\b(huyen|thi xa)\b")),
+    (1, re.compile(r"\b(phuong|xa|thi tran)\b")),
+)
+_LEVEL_WORDS = ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "phuong", "xa")
 
 
-def _builtin_phrase(key: str) -> tuple[tuple[str, ...], str] | None:
-    """Meaning of a group phrase we know without any registry, or None for a unit name."""
+def _folded_words(text: str) -> str:
+    return " ".join(re.split(r"[^\w]+", fold(clean_unit_name(text)))).strip()
+
+
+def _level(folded: str) -> int:
+    """1 ward/commune … 4 central; 0 when the name says nothing about its level."""
+    for level, pattern in _LEVELS:
+        if pattern.search(folded):
+            return level
+    return 0
+
+
+@dataclass(frozen=True)
+class _Home:
+    """The issuing body's level and place ("tỉnh", "Đồng Tháp"), folded, from the plan."""
+
+    level: int = 1
+    level_word: str = ""
+    place: str = ""
+
+    @classmethod
+    def of(cls, issuer: str | None) -> _Home:
+        text = _folded_words(issuer or "")
+        text = re.sub(r"^(uy ban nhan dan|hoi dong nhan dan|ubnd)\s+", "", text)
+        # A ward's header names its city above it ("UBND THÀNH PHỐ X / UBND PHƯỜNG Y"): the
+        # issuer is the level named last.
+        found = list(re.finditer(rf"\b({'|'.join(_LEVEL_WORDS)})\b", text))
+        if found:
+            last = found[-1]
+            place = re.split(r"\s(?:uy ban|ubnd)\b", text[last.end() :])[0].strip()
+            return cls(_level(last.group(1)) or 1, last.group(1), place)
+        return cls(_level(text) or 1)
+
+    def strip(self, key: str) -> str:
+        """ "ban quan ly khu kinh te tinh dong thap" -> "ban quan ly khu kinh te" when the plan
+        is the province's own: spellings that differ only by the issuer's place are one body."""
+        if self.level <= 1 or not self.level_word:
+            return key
+        for suffix in (f"{self.level_word} {self.place}".strip(), self.place, self.level_word):
+            if (
+                suffix
+                and key.endswith(" " + suffix)
+                and len(key.split()) - len(suffix.split()) >= 2
+            ):
+                return key[: -len(suffix) - 1]
+        return key
+
+    def is_outside(self, folded: str) -> bool:
+        return _level(folded) > self.level
+
+
+def _home_of(plan_or_names: Plan | Iterable[Plan] | Iterable[str]) -> _Home:
+    plans = [plan_or_names] if isinstance(plan_or_names, Plan) else []
+    if not plans and not isinstance(plan_or_names, str | Plan):
+        try:
+            plans = [p for p in plan_or_names if isinstance(p, Plan)]  # type: ignore[union-attr]
+        except TypeError:
+            plans = []
+    issuer = next((p.meta.issuer for p in plans if p.meta.issuer), None)
+    return _Home.of(issuer)
+
+
+# Words that only say what KIND of body is meant ("Sở, ban, ngành", "Viện", "các địa phương"):
+# a phrase made of nothing else names nobody in particular.
+_KINDS = frozenset(
+    {
+        *"so ban nganh bo vien truong cuc phong hoi doan xa phuong huyen tinh cap quan".split(),
+        *("doanh nghiep", "dia phuong", "co quan", "don vi", "to chuc", "doan the"),
+        *("thanh pho", "trung tam", "trung uong", "ban nganh", "so nganh", "bo nganh"),
+        *("chi cuc", "co so", "dia ban", "thi xa", "truong hoc", "benh vien", "ca nhan"),
+    }
+)
+_KIND_SEPARATORS = re.compile(r"\s*(?:[,;/&]|\s-\s|\bva\b|\bhoac\b)\s*")
+_KIND_FILLERS = re.compile(r"^(?:cac|nhung|moi)\s+|\s+(?:khac|co lien quan|lien quan)$")
+# The plural marker "các"/"những" before a kind inside a name ("UBND các xã, phường", "Công
+# an các huyện") stands for every body of that kind; after "và", "," or "với" it starts a
+# second name instead, split off before this test.
+_PLURAL = re.compile(r"(?:^|\s)(?:cac|nhung)\s(\w+(?:\s\w+)?)")
+_PLURAL_AFTER_JOIN = re.compile(r"(?:,|\bva|\bvoi|\bhoac)\s+(?:cac|nhung)\s")
+_RELATED = re.compile(r"\blien quan(?: khac)?(?: tren dia ban\b.*)?$")
+
+
+def names_nobody(text: str) -> bool:
+    """Does a unit cell name only kinds of bodies, not one body ("Các sở, ngành liên quan",
+    "Viện", "UBND các xã, phường", "Doanh nghiệp, Sở, ban, ngành có liên quan")?
+
+    A named body inside such a list ("Sở Tài chính và các sở, ngành liên quan") names somebody.
+    """
+    pieces = split_unit_cell(text)
+    return bool(pieces) and all(_names_nobody_alone(piece) for piece in pieces)
+
+
+def _names_nobody_alone(text: str) -> bool:
+    folded = fold(clean_unit_name(text)).replace("\n", " ")
+    folded = re.sub(r"[^\w,;/&-]+", " ", folded).strip()
+    if not folded:
+        return False
+    if _RELATED.search(folded):
+        return True
+    plural = _PLURAL.search(folded)
+    if plural and not _PLURAL_AFTER_JOIN.search(folded):
+        following = plural.group(1)
+        if following in _KINDS or following.split()[0] in _KINDS | {"thon", "ho", "nha", "lang"}:
+            return True
+    parts = [_KIND_FILLERS.sub("", p.strip()) for p in _KIND_SEPARATORS.split(folded)]
+    parts = [p for p in parts if p]
+    return bool(parts) and all(p in _KINDS for p in parts)
+
+
+def _builtin_phrase(key: str, text: str | None = None) -> tuple[tuple[str, ...], str] | None:
+    """Meaning of a group phrase we know without any registry, or None for a unit name.
+
+    With the printed text, a phrase that names nobody ("Các bộ, ngành liên quan") is a group
+    phrase with no meaning: the coordinator decides whom it means in sheet "Nhóm".
+    """
     if not key:
         return None
     for pattern, meaning, note in _BUILTIN_PHRASES:
         if pattern.search(key):
             return meaning, note
+    found = _generic_departments(key)
+    if found is not None:
+        return found
+    if text is not None and names_nobody(text):
+        return (), NOTE_RELATED
+    return None
+
+
+def _generic_departments(key: str) -> tuple[tuple[str, ...], str] | None:
+    """ "Các phòng, ban, cơ quan chuyên môn thuộc UBND" and the like: the ward's departments."""
     words = key.split()
     head: list[str] = []
     for word in words:
@@ -370,6 +500,30 @@ _CAPITAL_HEADS = (
     "doan",
     "to",
     "truong",
+    # bodies of a province or of the State, named in provincial and national plans
+    "bo",
+    "so",
+    "cuc",
+    "tong cuc",
+    "chi cuc",
+    "vien",
+    "toa an",
+    "kho bac",
+    "ngan hang",
+    "dai phat thanh",
+    "lien doan",
+    "hiep hoi",
+    "thanh tra",
+    "bao hiem xa hoi",
+    "dang uy",
+    "tinh doan",
+    "thanh doan",
+    "hoc vien",
+    "dai hoc",
+    "cong ty",
+    "tong cong ty",
+    "tap doan",
+    "benh vien",
 )
 _SENTENCE_BREAK = re.compile(r"\.\s+-?\s*\w")
 _ACRONYM_START = re.compile(r"^[A-ZĐ][A-ZĐ&\-]+\b")
@@ -630,7 +784,7 @@ class Registry:
             return self._group_resolution(cleaned, phrase.meaning, phrase.note, "cụm từ")
         if key in self._group_names:
             return self._group_resolution(cleaned, (self._group_names[key],), "", "nhóm")
-        builtin = _builtin_phrase(key)
+        builtin = _builtin_phrase(key, cleaned)
         if builtin is not None:
             meaning, note = builtin
             return self._group_resolution(cleaned, meaning, note, "cụm từ quen thuộc")
@@ -970,12 +1124,15 @@ def propose_registry(
     extra_aliases: dict[str, list[str]] = {}
     outside: set[str] = set()
     phrases: dict[str, tuple[str, tuple[str, ...], str]] = {}
+    if not isinstance(plan_or_names, Plan | str):
+        plan_or_names = list(plan_or_names)  # read twice: once for the issuer, once for names
+    home = _home_of(plan_or_names)
     for raw, task in _names_of(plan_or_names):
         for piece in split_unit_cell(raw):
-            key = unit_key(piece)
+            key = home.strip(unit_key(piece))
             if _is_noise(key):
                 continue
-            builtin = _builtin_phrase(key)
+            builtin = _builtin_phrase(key, piece)
             if builtin is not None:
                 phrases.setdefault(key, (_ASKED.sub("", piece), *builtin))
                 continue
@@ -986,10 +1143,10 @@ def propose_registry(
                 # "Lựa chọn Tổ dân phố Đông Nam làm điểm mô hình": the unit is the TDP.
                 display = f"{named_tdp.group(1)} {named_tdp.group(2).strip()}"
                 extra_aliases.setdefault(unit_key(display), []).append(piece)
-                key = unit_key(display)
+                key = home.strip(unit_key(display))
             spellings.setdefault(key, Counter())[display] += 1
             first_seen.setdefault(key, task)
-            if raw.strip().startswith("(") or _OUTSIDE.search(key):
+            if raw.strip().startswith("(") or home.is_outside(_folded_words(piece)):
                 outside.add(key)
 
     taken: set[str] = set()
