@@ -943,7 +943,12 @@ def _problem_warning(part: Resolution, task_ids: list[str], **where: Any) -> Pla
             "Nếu đúng, thêm tên này vào cột tên gọi khác của đơn vị đó."
         )
         return PlanWarning("fuzzy_unit", message, **where)
-    message = f"Chưa nhận ra đơn vị “{part.name}” (nhiệm vụ {tasks}). {part.reason}"
+    message = (
+        f"Chưa nhận ra đơn vị “{part.name}” (nhiệm vụ {tasks}). {part.reason} Cách sửa: ghi "
+        f"“{part.name}” vào cột “Tên viết tắt / tên gọi khác” của đơn vị đúng ở trang "
+        f"“{UNIT_SHEET}”, hoặc thêm một dòng cho đơn vị này, hoặc sửa ô Chủ trì/Phối hợp của "
+        "nhiệm vụ ở trang “Phân công”."
+    )
     return PlanWarning("unresolved_unit", message, **where)
 
 
@@ -984,8 +989,14 @@ class _Problem:
     where: dict[str, Any] = field(default_factory=dict)
 
 
-def _collect(plan: Plan, registry: Registry) -> tuple[dict[str, _Problem], dict[str, list[str]]]:
-    """Unknown names (with the tasks using them) and the groups the plan's phrases used."""
+def _collect(
+    plan: Plan, registry: Registry, unassigned: dict[str, _Problem] | None = None
+) -> tuple[dict[str, _Problem], dict[str, list[str]]]:
+    """Unknown names (with the tasks using them) and the groups the plan's phrases used.
+
+    With `unassigned`, also the group phrases that give a task to nobody (“các sở, ngành liên
+    quan” with an empty “Gồm”), each once with its tasks.
+    """
     problems: dict[str, _Problem] = {}
     used_groups: dict[str, list[str]] = {}
     cache: dict[str, Resolution] = {}
@@ -1000,6 +1011,14 @@ def _collect(plan: Plan, registry: Registry) -> tuple[dict[str, _Problem], dict[
                 tasks = used_groups.setdefault(group, [])
                 if task.id not in tasks:
                     tasks.append(task.id)
+            if unassigned is not None:
+                for part in resolution.parts or (resolution,):
+                    if part.kind == "group" and not part.codes and not part.groups:
+                        entry = unassigned.setdefault(
+                            part.name, _Problem(part.name, "group", "", (), [], _task_where(task))
+                        )
+                        if task.id not in entry.tasks:
+                            entry.tasks.append(task.id)
             for part in _problem_parts(resolution):
                 problem = problems.get(part.name)
                 if problem is None:
@@ -1012,8 +1031,10 @@ def _collect(plan: Plan, registry: Registry) -> tuple[dict[str, _Problem], dict[
 
 
 def check_units(plan: Plan, registry: Registry) -> list[PlanWarning]:
-    """Warnings for names the registry does not know (with tasks) and for empty groups."""
-    problems, used_groups = _collect(plan, registry)
+    """Warnings for names the registry does not know (with tasks), for empty groups and for
+    group phrases that give tasks to nobody — each once, saying where to write what."""
+    unassigned: dict[str, _Problem] = {}
+    problems, used_groups = _collect(plan, registry, unassigned)
     warnings = [
         _problem_warning(
             Resolution(p.name, (), p.kind, p.suggestions, p.reason), p.tasks, **p.where
@@ -1030,6 +1051,16 @@ def check_units(plan: Plan, registry: Registry) -> list[PlanWarning]:
                     f"các đơn vị vào sheet “{UNIT_SHEET}”, cột Nhóm ghi “{group}”.",
                 )
             )
+    for entry in unassigned.values():
+        warnings.append(
+            PlanWarning(
+                "unassigned_phrase",
+                f"Cụm từ chung “{entry.name}” (nhiệm vụ {', '.join(entry.tasks)}) không chỉ "
+                f"định đơn vị nào. Nếu muốn giao, ghi tên nhóm hoặc mã đơn vị vào cột “Gồm” "
+                f"của dòng có cụm từ này ở trang “{GROUP_SHEET}”; để trống là không giao.",
+                **entry.where,
+            )
+        )
     for task in plan.tasks:
         if not task.lead:
             continue
@@ -1329,23 +1360,43 @@ def load_registry(path: str | Path) -> Registry:
     units = _read_units(rows, header_index, columns, path.name, unit_sheet, warnings)
     phrases: list[GroupPhrase] = []
     if group_rows:
-        located = _find_header(group_rows, _PHRASE_COLUMNS, ("phrase", "meaning"))
-        if located:
-            phrases = _read_phrases(group_rows, *located, path.name, group_sheet, warnings)
-        else:
-            warnings.append(
-                PlanWarning(
-                    "registry_group_header",
-                    f"Sheet “{group_sheet}” không có dòng tiêu đề “Cụm từ trong kế hoạch” | "
-                    "“Gồm”; bỏ qua sheet này.",
-                    file=path.name,
-                    sheet=group_sheet,
-                )
-            )
+        phrases = read_phrase_rows(group_rows, path.name, group_sheet or GROUP_SHEET, warnings)
     registry = Registry(units, phrases, warnings)
     _check_loaded(registry, path.name, warnings)
     registry.warnings = warnings
     return registry
+
+
+def read_unit_rows(
+    rows: list[list[Any]], file: str, sheet: str, warnings: list[PlanWarning]
+) -> list[Unit] | None:
+    """Units of a "Đơn vị" sheet (header found anywhere in its first rows), or None when the
+    sheet has no header row with "Mã" and "Tên đầy đủ". The one reader every command uses."""
+    texts = [[_cell_text(v) for v in row] for row in rows]
+    found = _find_header(texts, _UNIT_COLUMNS, ("code", "name"))
+    if found is None:
+        return None
+    return _read_units(texts, *found, file, sheet, warnings)
+
+
+def read_phrase_rows(
+    rows: list[list[Any]], file: str, sheet: str, warnings: list[PlanWarning]
+) -> list[GroupPhrase]:
+    """Group phrases of a "Nhóm" sheet; a sheet without its header is reported and skipped."""
+    texts = [[_cell_text(v) for v in row] for row in rows]
+    located = _find_header(texts, _PHRASE_COLUMNS, ("phrase", "meaning"))
+    if located is None:
+        warnings.append(
+            PlanWarning(
+                "registry_group_header",
+                f"Sheet “{sheet}” không có dòng tiêu đề “Cụm từ trong kế hoạch” | "
+                "“Gồm”; bỏ qua sheet này.",
+                file=file,
+                sheet=sheet,
+            )
+        )
+        return []
+    return _read_phrases(texts, *located, file, sheet, warnings)
 
 
 def _read_units(
@@ -1496,22 +1547,29 @@ def write_registry(registry: Registry, path: str | Path) -> Path:
         str(path),
         {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
     )
+    fmt = registry_formats(workbook)
+    try:
+        write_unit_sheet(workbook.add_worksheet(UNIT_SHEET), fmt, registry.units)
+        write_group_sheet(workbook.add_worksheet(GROUP_SHEET), fmt, registry)
+        workbook.close()
+    except (XlsxWriterException, OSError) as err:
+        raise RegistryError(f"Không ghi được tệp “{path}”: {err}") from err
+    return path
+
+
+def registry_formats(workbook: Any) -> dict[str, Any]:
+    """The formats of the "Đơn vị" and "Nhóm" sheets, made once per workbook."""
     base = {"font_name": "Times New Roman", "font_size": 12, "valign": "top", "text_wrap": True}
-    fmt = {
+    return {
         "title": workbook.add_format({**base, "bold": True, "font_size": 14, "text_wrap": False}),
         "note": workbook.add_format({**base, "italic": True}),
         "header": workbook.add_format(
             {**base, "bold": True, "border": 1, "align": "center", "bg_color": "#DDEBF7"}
         ),
         "cell": workbook.add_format({**base, "border": 1}),
+        # typed phone numbers stay text, or "0912…" loses its leading zero
+        "text": workbook.add_format({**base, "border": 1, "num_format": "@"}),
     }
-    try:
-        _write_units_sheet(workbook, fmt, registry)
-        _write_group_sheet(workbook, fmt, registry)
-        workbook.close()
-    except (XlsxWriterException, OSError) as err:
-        raise RegistryError(f"Không ghi được tệp “{path}”: {err}") from err
-    return path
 
 
 def _put(sheet: Any, row: int, col: int, text: str, cell_format: Any) -> None:
@@ -1533,8 +1591,8 @@ def _prepare(sheet: Any, widths: Sequence[int], header_row: int, last_row: int) 
     sheet.set_footer("&CTrang &P/&N")
 
 
-def _write_units_sheet(workbook: Any, fmt: dict[str, Any], registry: Registry) -> None:
-    sheet = workbook.add_worksheet(UNIT_SHEET)
+def write_unit_sheet(sheet: Any, fmt: dict[str, Any], units: Sequence[Unit]) -> None:
+    """The "Đơn vị" sheet, in don-vi.xlsx and in phan-cong.xlsx alike (one writer)."""
     _put(sheet, 0, 0, "DANH SÁCH CƠ QUAN, ĐƠN VỊ", fmt["title"])
     sheet.merge_range(1, 0, 1, len(UNIT_HEADERS) - 1, "", fmt["note"])
     _put(
@@ -1550,7 +1608,7 @@ def _write_units_sheet(workbook: Any, fmt: dict[str, Any], registry: Registry) -
     header_row = 3
     for col, title in enumerate(UNIT_HEADERS):
         _put(sheet, header_row, col, title, fmt["header"])
-    for index, unit in enumerate(registry.units, start=header_row + 1):
+    for index, unit in enumerate(units, start=header_row + 1):
         values = (
             unit.code,
             unit.name,
@@ -1561,12 +1619,15 @@ def _write_units_sheet(workbook: Any, fmt: dict[str, Any], registry: Registry) -
             unit.phone,
         )
         for col, value in enumerate(values):
-            _put(sheet, index, col, value, fmt["cell"])
-    _prepare(sheet, (12, 42, 48, 26, 28, 22, 16), header_row, header_row + len(registry.units))
+            _put(sheet, index, col, value, fmt["text"] if col == 6 else fmt["cell"])
+    # the code column is as wide as the longest code, so no code spills over on paper
+    code_width = max([12, *(len(u.code) + 3 for u in units)])
+    _prepare(sheet, (code_width, 42, 48, 26, 28, 22, 16), header_row, header_row + len(units))
+    sheet.set_column(6, 6, 16, fmt["text"])
 
 
-def _write_group_sheet(workbook: Any, fmt: dict[str, Any], registry: Registry) -> None:
-    sheet = workbook.add_worksheet(GROUP_SHEET)
+def write_group_sheet(sheet: Any, fmt: dict[str, Any], registry: Registry) -> None:
+    """The "Nhóm" sheet: what each group phrase of the plan means."""
     _put(sheet, 0, 0, "CỤM TỪ CHỈ NHÓM ĐƠN VỊ TRONG KẾ HOẠCH", fmt["title"])
     sheet.merge_range(1, 0, 1, len(GROUP_HEADERS) - 1, "", fmt["note"])
     _put(
@@ -1588,3 +1649,54 @@ def _write_group_sheet(workbook: Any, fmt: dict[str, Any], registry: Registry) -
         for col, value in enumerate(values):
             _put(sheet, index, col, value, fmt["cell"])
     _prepare(sheet, (50, 34, 40, 34), header_row, header_row + len(registry.phrases))
+
+
+# --------------------------------------------------------------------------------------------
+# The coordinator's edits win: reconciling a new proposal with the edited registry
+# --------------------------------------------------------------------------------------------
+
+
+def deletion_marks(units: Iterable[Unit]) -> set[str]:
+    """What identifies a unit the coordinator may delete: its code and its name keys."""
+    marks: set[str] = set()
+    for unit in units:
+        marks.add(f"code:{unit.code.upper()}")
+        marks.update(f"key:{unit_key(n)}" for n in (unit.name, *unit.aliases) if unit_key(n))
+    return marks
+
+
+def reconcile_registry(
+    proposed: Registry,
+    edited_units: Sequence[Unit],
+    edited_phrases: Sequence[GroupPhrase] | None,
+    forgotten: set[str],
+) -> tuple[Registry, list[str]]:
+    """The coordinator's registry with only what is really new in the plan added after it.
+
+    A proposed unit is left out when the coordinator deleted it before (its code or a name key
+    is in `forgotten`, see `deletion_marks`), or when any of its spellings already resolves in
+    the edited registry (an alias the coordinator added points to the unit they kept).
+    Returns the registry and a Vietnamese line per unit added.
+    """
+    phrases = list(edited_phrases) if edited_phrases is not None else list(proposed.phrases)
+    edited = Registry(edited_units, phrases)
+    taken = {u.code.upper() for u in edited_units}
+    units = list(edited_units)
+    changes: list[str] = []
+    for unit in proposed.units:
+        marks = deletion_marks([unit])
+        if marks & forgotten or unit.code.upper() in taken:
+            continue
+        if any(edited._lookup(n) is not None for n in (unit.name, *unit.aliases)):
+            continue
+        units.append(unit)
+        taken.add(unit.code.upper())
+        changes.append(f"Thêm đơn vị mới trong kế hoạch: {unit.code} – {unit.name}")
+    if edited_phrases is not None:
+        known = {unit_key(p.phrase) for p in phrases}
+        for phrase in proposed.phrases:
+            if unit_key(phrase.phrase) not in known:
+                phrases.append(phrase)
+                known.add(unit_key(phrase.phrase))
+                changes.append(f"Thêm cụm từ chung vào trang “{GROUP_SHEET}”: {phrase.phrase}")
+    return Registry(units, phrases), changes
