@@ -218,6 +218,7 @@ def unit_key(text: str) -> str:
 
 NOTE_RELATED = "Cụm từ chung, không chỉ định đơn vị cụ thể; điền nhóm hoặc mã nếu muốn giao."
 NOTE_NOT_UNIT = "Không phải đơn vị báo cáo."
+NOTE_DELETED = "Điều phối viên đã xóa đơn vị này khỏi danh sách: không giao."
 _DEPT_WORDS = {"phong", "ban", "co", "quan", "don", "vi", "chuyen", "mon"}
 _QUALIFIERS = {"thuoc", "theo", "tham", "uy", "cua", "tai", "duoc", "o", "co", "lien"}
 _LABEL_KEYS = re.compile(
@@ -416,7 +417,9 @@ def _builtin_phrase(key: str, text: str | None = None) -> tuple[tuple[str, ...],
     found = _generic_departments(key)
     if found is not None:
         return found
-    if text is not None and names_nobody(text):
+    # only a single phrase: a list is split first, so its pieces keep their own meanings
+    # ("Doanh nghiệp, sở, ngành liên quan": the group Doanh nghiệp, then nobody)
+    if text is not None and len(split_unit_cell(text)) <= 1 and _names_nobody_alone(text):
         return (), NOTE_RELATED
     return None
 
@@ -803,6 +806,12 @@ class Registry:
             reason = f"{what.capitalize()} chỉ nhóm {label}: {', '.join(codes)}."
         return Resolution(name, codes, "group", reason=reason, groups=groups)
 
+    def decided(self, phrase: str) -> bool:
+        """Did the coordinator decide what this phrase means: a "Nhóm" row whose "Ghi chú"
+        is their own (not the proposal's note), e.g. "không giao" for a phrase meaning nobody?"""
+        found = self._phrases.get(unit_key(phrase))
+        return found is not None and bool(found.note) and found.note != NOTE_RELATED
+
     def suggest(self, name: str, limit: int = 3) -> tuple[tuple[str, float], ...]:
         """Registry codes whose names look like this one, best first (rapidfuzz scores)."""
         from rapidfuzz import fuzz, process
@@ -1014,8 +1023,11 @@ def _collect(
             if unassigned is not None:
                 for part in resolution.parts or (resolution,):
                     if part.kind == "group" and not part.codes and not part.groups:
-                        entry = unassigned.setdefault(
-                            part.name, _Problem(part.name, "group", "", (), [], _task_where(task))
+                        if registry.decided(part.name):
+                            continue
+                        entry = unassigned.setdefault(  # one item per phrase, any spelling
+                            unit_key(part.name),
+                            _Problem(part.name, "group", "", (), [], _task_where(task)),
                         )
                         if task.id not in entry.tasks:
                             entry.tasks.append(task.id)
@@ -1636,7 +1648,8 @@ def write_group_sheet(sheet: Any, fmt: dict[str, Any], registry: Registry) -> No
         0,
         "Cột “Gồm”: tên nhóm (như cột Nhóm ở sheet “Đơn vị”) hoặc mã đơn vị, cách nhau bằng "
         "“;”. Để trống nếu cụm từ không giao cho đơn vị nào (VD: “các cơ quan, đơn vị có liên "
-        "quan”). Cột cuối do chương trình tính, sửa cũng không có tác dụng.",
+        "quan”) và ghi “không giao” vào Ghi chú để bỏ nó khỏi trang “Cần kiểm tra”. Cột cuối "
+        "do chương trình tính, sửa cũng không có tác dụng.",
         fmt["note"],
     )
     sheet.set_row(1, 48)
@@ -1683,9 +1696,16 @@ def reconcile_registry(
     taken = {u.code.upper() for u in edited_units}
     units = list(edited_units)
     changes: list[str] = []
+    phrase_keys = {unit_key(p.phrase) for p in phrases}
     for unit in proposed.units:
         marks = deletion_marks([unit])
-        if marks & forgotten or unit.code.upper() in taken:
+        if marks & forgotten:
+            # deleted by the coordinator: the plan's name for it now means nobody, visibly so
+            if edited._lookup(unit.name) is None and unit_key(unit.name) not in phrase_keys:
+                phrases.append(GroupPhrase(unit.name, (), NOTE_DELETED))
+                phrase_keys.add(unit_key(unit.name))
+            continue
+        if unit.code.upper() in taken:
             continue
         if any(edited._lookup(n) is not None for n in (unit.name, *unit.aliases)):
             continue
@@ -1693,10 +1713,9 @@ def reconcile_registry(
         taken.add(unit.code.upper())
         changes.append(f"Thêm đơn vị mới trong kế hoạch: {unit.code} – {unit.name}")
     if edited_phrases is not None:
-        known = {unit_key(p.phrase) for p in phrases}
         for phrase in proposed.phrases:
-            if unit_key(phrase.phrase) not in known:
+            if unit_key(phrase.phrase) not in phrase_keys:
                 phrases.append(phrase)
-                known.add(unit_key(phrase.phrase))
+                phrase_keys.add(unit_key(phrase.phrase))
                 changes.append(f"Thêm cụm từ chung vào trang “{GROUP_SHEET}”: {phrase.phrase}")
     return Registry(units, phrases), changes

@@ -110,7 +110,7 @@ ASSIGN_GUIDE = (
     "tên gọi khác (viết tắt, cách viết trong kế hoạch) ngăn cách bằng dấu chấm phẩy. Không đổi Mã "
     "của đơn vị đã có. Xóa dòng của một “đơn vị” không có thật: chương trình nhớ và không thêm "
     "lại. Trang “Nhóm”: cụm từ chung của kế hoạch (“các sở, ngành liên quan”…) giao cho nhóm "
-    "hoặc mã đơn vị nào; để trống là không giao cho ai.",
+    "hoặc mã đơn vị nào; để trống là không giao (ghi “không giao” vào Ghi chú để khỏi nhắc lại).",
     "7. Trang “Cần kiểm tra”: các điểm chương trình nghi ngờ khi đọc kế hoạch (số nhiệm vụ không "
     "khớp, tên đơn vị không nhận ra, tiến độ không rõ…). Xem và sửa ở trang “Phân công”.",
     "8. Không đổi tên các trang và tiêu đề cột; có thể đổi độ rộng cột, thứ tự cột, lọc, sắp xếp.",
