@@ -373,6 +373,9 @@ _KIND_FILLERS = re.compile(r"^(?:cac|nhung|moi)\s+|\s+(?:khac|co lien quan|lien 
 # second name instead, split off before this test.
 _PLURAL = re.compile(r"(?:^|\s)(?:cac|nhung)\s(\w+(?:\s\w+)?)")
 _PLURAL_AFTER_JOIN = re.compile(r"(?:,|\bva|\bvoi|\bhoac)\s+(?:cac|nhung)\s")
+# "UBND xã, phường, đặc khu", "Công an huyện/thị xã": a body at several kinds of place.
+_PLACE_KIND = r"(?:xa|phuong|huyen|tinh|thanh pho|dac khu|thi xa|thi tran|quan)"
+_PLACE_KINDS = re.compile(rf"\b{_PLACE_KIND}\s*(?:,|/|\bva\b|\bhoac\b)\s*{_PLACE_KIND}\b")
 _RELATED = re.compile(r"\blien quan(?: khac)?(?: tren dia ban\b.*)?$")
 
 
@@ -391,12 +394,18 @@ def _names_nobody_alone(text: str) -> bool:
     folded = re.sub(r"[^\w,;/&-]+", " ", folded).strip()
     if not folded:
         return False
-    if _RELATED.search(folded):
+    if _RELATED.search(folded) or _PLACE_KINDS.search(folded):
         return True
     plural = _PLURAL.search(folded)
     if plural and not _PLURAL_AFTER_JOIN.search(folded):
         following = plural.group(1)
-        if following in _KINDS or following.split()[0] in _KINDS | {"thon", "ho", "nha", "lang"}:
+        if following in _KINDS or following.split()[0] in _KINDS | {
+            "thon",
+            "ho",
+            "nha",
+            "lang",
+            "hiep",
+        }:
             return True
     parts = [_KIND_FILLERS.sub("", p.strip()) for p in _KIND_SEPARATORS.split(folded)]
     parts = [p for p in parts if p]
@@ -527,6 +536,11 @@ _CAPITAL_HEADS = (
     "tong cong ty",
     "tap doan",
     "benh vien",
+    "dai",
+    "bao",
+    "thong tan xa",
+    "vu",
+    "chi nhanh",
 )
 _SENTENCE_BREAK = re.compile(r"\.\s+-?\s*\w")
 _ACRONYM_START = re.compile(r"^[A-ZĐ][A-ZĐ&\-]+\b")
