@@ -573,6 +573,15 @@ def _cuts(chunk: str, with_weak: bool) -> list[tuple[int, int, bool]]:
     return sorted(set(cuts))
 
 
+def _unit_acronym(text: str) -> bool:
+    """Does the text start with the acronym of a body ("UBMTTQ …"), not of a thing ("TTHC")?"""
+    found = _ACRONYM_START.match(text)
+    if found is None:
+        return False
+    word = found.group(0).split("-")[0]
+    return word in _ABBREV_CASED or fold(word) in _ABBREV
+
+
 def _split_heuristic(chunk: str) -> list[str]:
     """Cut where the next piece starts like a unit name ("…, Phòng Kinh tế", "… và các …").
 
@@ -588,6 +597,7 @@ def _split_heuristic(chunk: str) -> list[str]:
         if weak and (
             _builtin_phrase(unit_key(left)) is None
             or fold(left.split()[-1]) in {"thuoc", "cua", "tai", "o", "theo", "voi"}
+            or not _unit_acronym(chunk[cut_end:])
         ):
             continue
         if _looks_like_unit_start(chunk[cut_end:]) and left.strip():
