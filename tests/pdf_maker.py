@@ -34,6 +34,11 @@ def text_width(text: str, size: float) -> float:
 class PdfPage:
     ops: list[str] = field(default_factory=list)
     image: bool = False
+    stamps: list[tuple[float, float, str, float]] = field(default_factory=list)
+
+    def stamp(self, x: float, top: float, text: str, size: float = 12) -> None:
+        """Text drawn by a signature field's appearance, as e-signing software stamps it."""
+        self.stamps.append((x, top, text, size))
 
     def text(self, x: float, top: float, text: str, size: float = 12) -> None:
         """Write text with its top `top` points below the page's top edge."""
@@ -86,11 +91,30 @@ def write_pdf(path: Path, pages: list[PdfPage]) -> Path:
             ops.append(f"q {WIDTH - 80} 0 0 {HEIGHT - 80} 40 40 cm /Im1 Do Q")
         content = "\n".join(ops).encode("latin-1")
         stream = add(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        annots = []
+        for x, top, text, size in page.stamps:
+            width, height = text_width(text, size) + 4, size + 4
+            drawn = f"BT /F1 {size} Tf 2 3 Td ({text}) Tj ET".encode("latin-1")
+            form = add(
+                b"<< /Type /XObject /Subtype /Form /BBox [0 0 %.2f %.2f] "
+                b"/Resources << /Font << /F1 %d 0 R >> >> /Length %d >>\nstream\n"
+                % (width, height, font, len(drawn))
+                + drawn
+                + b"\nendstream"
+            )
+            y = HEIGHT - top - size - 2
+            annots.append(
+                add(
+                    b"<< /Type /Annot /Subtype /Widget /FT /Sig /F 132 /Rect [%.2f %.2f %.2f %.2f]"
+                    b" /AP << /N %d 0 R >> >>" % (x - 2, y, x - 2 + width, y + height, form)
+                )
+            )
+        refs = b" ".join(b"%d 0 R" % a for a in annots)
         kids.append(
             add(
                 b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
-                b"/Resources << /Font << /F1 %d 0 R >> /XObject << /Im1 %d 0 R >> >> >>"
-                % (tree, WIDTH, HEIGHT, stream, font, image)
+                b"/Resources << /Font << /F1 %d 0 R >> /XObject << /Im1 %d 0 R >> >> "
+                b"/Annots [%s] >>" % (tree, WIDTH, HEIGHT, stream, font, image, refs)
             )
         )
     objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % tree

@@ -134,6 +134,16 @@ def test_row_split_by_the_page_break_is_joined_back(tmp_path):
     ]
 
 
+def test_number_stamped_by_the_signing_software_is_read(tmp_path):
+    page = PdfPage()
+    page.text(70, 60, "So:")
+    page.stamp(95, 60, "196")
+    page.text(125, 60, "/KH-UBND")
+    page.text(70, 100, "KE HOACH")
+    blocks, _ = blocks_of(write_pdf(tmp_path / "ky-so.pdf", [page]))
+    assert [b.text for b in blocks] == ["So: 196 /KH-UBND", "KE HOACH"]
+
+
 def test_scanned_pdf_says_what_to_do(tmp_path):
     path = write_pdf(tmp_path / "scan.pdf", [PdfPage(image=True), PdfPage(image=True)])
     with pytest.raises(PlanFormatError) as caught:

@@ -185,6 +185,7 @@ def read_page(page, number: int, file_name: str) -> Page:
     lost = {id(c) for c in lost_marks(chars)}
     text_page = page.filter(lambda obj: id(obj) not in lost) if lost else page
     words = text_page.extract_words(keep_blank_chars=False, use_text_flow=False)
+    words += annotation_words(page)
     settings = table_settings(page)
     tables = page.find_tables(settings) if len(settings["explicit_vertical_lines"]) > 2 else []
     found = [t for t in tables if is_real_table(t)]
@@ -212,6 +213,75 @@ def read_page(page, number: int, file_name: str) -> Page:
         items.extend(read_tables(table, table_words))
     items.sort(key=lambda item: item.top)
     return Page(number, items, margin_lines, True, bool(page.images), len(lost))
+
+
+MAX_ANNOTATIONS = 50
+
+
+def annotation_words(page) -> list[dict]:
+    """Words drawn by form fields and signature stamps, as a PDF viewer shows them.
+
+    An e-signed plan often gets its number and day ("Số: 196/KH-UBND", "ngày 04") stamped
+    by the signing software into a signature field, not into the page text.
+    """
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar, LTContainer
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdftypes import resolve1
+
+    def chars_of(item):
+        if isinstance(item, LTChar):
+            yield item
+        elif isinstance(item, LTContainer):
+            for child in item:
+                yield from chars_of(child)
+
+    manager = PDFResourceManager()
+    device = PDFPageAggregator(manager)
+    interpreter = PDFPageInterpreter(manager, device)
+    words: list[dict] = []
+    for annotation in page.annots[:MAX_ANNOTATIONS]:
+        try:
+            data = annotation["data"]
+            appearance = resolve1(resolve1(data.get("AP") or {}).get("N"))
+            if not hasattr(appearance, "attrs"):
+                continue
+            rect = [float(v) for v in resolve1(data["Rect"])]
+            box = [float(v) for v in resolve1(appearance.attrs.get("BBox", [0, 0, 1, 1]))]
+            sx = (rect[2] - rect[0]) / max(box[2] - box[0], 1e-6)
+            sy = (rect[3] - rect[1]) / max(box[3] - box[1], 1e-6)
+            ctm = (sx, 0, 0, sy, rect[0] - box[0] * sx, rect[1] - box[1] * sy)
+            device.begin_page(page.page_obj, (1, 0, 0, 1, 0, 0))
+            resources = resolve1(appearance.attrs.get("Resources")) or {}
+            interpreter.init_resources(resources)
+            interpreter.render_contents(resources, [appearance], ctm=ctm)
+            device.end_page(page.page_obj)
+            chars = [c for c in chars_of(device.get_result()) if c.get_text().strip()]
+        except Exception:  # a damaged appearance stream only loses that stamp's words
+            continue
+        height = float(page.height)
+        for char in chars:
+            top, bottom = height - char.y1, height - char.y0
+            last = words[-1] if words else None
+            joins = (
+                last is not None and abs(last["top"] - top) < 1 and 0 <= char.x0 - last["x1"] < 1.5
+            )
+            if joins:
+                last["text"] += char.get_text()
+                last["x1"] = char.x1
+            else:
+                words.append(
+                    {
+                        "text": char.get_text(),
+                        "x0": char.x0,
+                        "x1": char.x1,
+                        "top": top,
+                        "bottom": bottom,
+                    }
+                )
+    for word in words:
+        word["text"] = nfc(word["text"])
+    return words
 
 
 def lost_marks(chars: list[dict]) -> list[dict]:
