@@ -11,14 +11,22 @@ message saying what to do; OCR is the user's choice, never required.
 from __future__ import annotations
 
 import re
-import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from kehoach_xlsx.errors import InputFileError, KehoachError, PlanFormatError
 from kehoach_xlsx.model import PlanWarning
 from kehoach_xlsx.parse.blocks import Block
+from kehoach_xlsx.parse.pdf_lines import Line, continues, group_lines, join_lines, line_pitch
+from kehoach_xlsx.parse.pdf_tables import (
+    Table,
+    box_of,
+    continue_table,
+    is_real_table,
+    read_tables,
+    table_settings,
+)
 from kehoach_xlsx.vntext import nfc
 
 MAX_PDF_BYTES = 60 * 1024 * 1024
@@ -26,29 +34,8 @@ MAX_PAGES = 400  # a plan with its appendices is rarely over 100 pages
 MAX_PAGE_CHARS = 60_000  # a dense A4 page holds about 5,000 characters
 TIME_BUDGET_SECONDS = 180.0
 UNDECODED = re.compile(r"\(cid:\d+\)")
-RULE_THICKNESS = 2.0  # a filled rectangle thinner than this is a drawn rule, not shading
 MARGIN_BAND = 0.09  # share of the page height at top and bottom where headers/footers live
 PAGE_NUMBER = re.compile(r"^[-–—(\s]*(trang\s*)?\d{1,4}(\s*/\s*\d{1,4})?[-–—)\s]*$", re.IGNORECASE)
-NUMBER_MARKER = re.compile(
-    r"^(?:[IVXLC]+[.)]\s|\d{1,3}[.)]\s|\d{1,3}(?:\.\d{1,3})+\.?\s|[a-zđ][)]\s|\(\d{1,3}\)\s)"
-)
-BULLET = re.compile(r"^[-+•*–]\s")
-
-
-@dataclass
-class Line:
-    """A visual line of words (or one part of it, when a wide gap splits it into columns)."""
-
-    top: float
-    bottom: float
-    x0: float
-    x1: float
-    text: str
-    first_width: float  # width of the first word: would it have fitted on the line above?
-
-    @property
-    def size(self) -> float:
-        return max(self.bottom - self.top, 1.0)
 
 
 @dataclass
@@ -60,15 +47,6 @@ class Paragraph:
     @property
     def top(self) -> float:
         return self.lines[0].top
-
-
-@dataclass
-class Table:
-    top: float
-    lefts: list[float]  # left edge of each column: tells a continued table from a new one
-    rows: list[list[str]] = field(default_factory=list)
-    merged: list[set[int]] = field(default_factory=list)
-    full_ends: list[list[bool]] = field(default_factory=list)  # cell's last line filled it
 
 
 @dataclass
@@ -308,77 +286,6 @@ def lost_marks(chars: list[dict]) -> list[dict]:
     return lost
 
 
-def table_settings(page) -> dict:
-    """Table cells from ruling lines only: drawn lines, thin rules and stroked boxes.
-
-    Word also paints shaded or highlighted text with filled rectangles; taken as rules they
-    would cut a paragraph into a false table.
-    """
-    rules = list(page.lines)
-    for rect in page.rects:
-        thin = min(rect["width"], rect["height"]) <= RULE_THICKNESS
-        if thin or rect.get("stroke"):
-            rules.append(rect)
-    return {
-        "vertical_strategy": "explicit",
-        "horizontal_strategy": "explicit",
-        "explicit_vertical_lines": rules,
-        "explicit_horizontal_lines": rules,
-    }
-
-
-def is_real_table(table) -> bool:
-    """Two columns and three cells at least: a single ruled box around a paragraph is prose
-    (one row of several columns is a table's last row before a page break)."""
-    rows = table.rows
-    columns = max(len(row.cells) for row in rows)
-    return columns >= 2 and len(rows) * columns >= 3
-
-
-def box_of(word: dict, boxes: list[tuple]) -> int | None:
-    x = (word["x0"] + word["x1"]) / 2
-    y = (word["top"] + word["bottom"]) / 2
-    for index, (x0, top, x1, bottom) in enumerate(boxes):
-        if x0 <= x <= x1 and top <= y <= bottom:
-            return index
-    return None
-
-
-def group_lines(words: list[dict]) -> list[list[Line]]:
-    """Words into visual lines top to bottom, each line split into parts at wide gaps."""
-    rows: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        middle = (word["top"] + word["bottom"]) / 2
-        if rows and rows[-1][0]["top"] <= middle <= rows[-1][0]["bottom"]:
-            rows[-1].append(word)
-        else:
-            rows.append([word])
-    result: list[list[Line]] = []
-    for row in rows:
-        row.sort(key=lambda w: w["x0"])
-        size = statistics.median(w["bottom"] - w["top"] for w in row)
-        gap = max(1.8 * size, 16.0)  # justified text stretches spaces far less
-        parts: list[list[dict]] = [[row[0]]]
-        for word in row[1:]:
-            if word["x0"] - parts[-1][-1]["x1"] > gap:
-                parts.append([word])
-            else:
-                parts[-1].append(word)
-        result.append([make_line(part) for part in parts])
-    return result
-
-
-def make_line(words: list[dict]) -> Line:
-    return Line(
-        top=min(w["top"] for w in words),
-        bottom=max(w["bottom"] for w in words),
-        x0=words[0]["x0"],
-        x1=words[-1]["x1"],
-        text=nfc(" ".join(w["text"] for w in words)),
-        first_width=words[0]["x1"] - words[0]["x0"],
-    )
-
-
 def left_margin(words: list[dict]) -> float:
     return min((w["x0"] for w in words), default=0.0)
 
@@ -429,162 +336,6 @@ def carries_column(row: Paragraph, line: Line) -> bool:
             part.bottom = line.bottom
             return True
     return False
-
-
-def line_pitch(lines: list[Line]) -> float:
-    steps = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top]
-    return statistics.median(steps) if steps else 0.0
-
-
-def continues(previous: list[Line], line: Line, right: float, pitch: float | None) -> bool:
-    """Does line carry on the paragraph whose lines are `previous` (wrapped, not a new one)?
-
-    The line above must have filled its column (the first word of this line would not have
-    fitted after it), this line must not start a list item or sit further right (a first-line
-    indent), and no extra space may separate them.
-    """
-    above = previous[-1]
-    if right - above.x1 > line.first_width + 0.3 * line.size + 2.0:
-        return False  # the line above ended early: a hard break
-    text = line.text.lstrip("*_#> ")  # a Markdown text printed as is keeps its marks
-    if NUMBER_MARKER.match(text):
-        return False
-    opener = previous[0].text.lstrip("*_#> ")
-    if BULLET.match(text) and (BULLET.match(opener) or above.text[-1:] in ".;:!?"):
-        return False  # a list goes on; a dash after a wrap ("Văn hóa - Xã hội") does not
-    hanging = len(previous) == 1 and (NUMBER_MARKER.match(opener) or BULLET.match(opener))
-    centred = abs((line.x0 + line.x1) - (above.x0 + above.x1)) < 6.0
-    if line.x0 > above.x0 + 0.4 * line.size and not (hanging or centred):
-        return False
-    if pitch and line.top - above.top > 1.4 * pitch:
-        return False
-    return abs(line.size - above.size) <= 0.25 * above.size
-
-
-def join_lines(lines: list[Line]) -> str:
-    """One paragraph's lines as one line of text; "30/CT-" + "TTg" joins without a space."""
-    text = ""
-    for line in lines:
-        if text.endswith("-") and len(text) > 1 and not text[-2].isspace():
-            text += line.text
-        else:
-            text = f"{text} {line.text}" if text else line.text
-    return text
-
-
-def read_tables(table, words: list[dict]) -> list[Table]:
-    rows = table.rows
-    width = max(len(row.cells) for row in rows)
-    grid = [list(row.cells) + [None] * (width - len(row.cells)) for row in rows]
-    return [read_grid(part, words) for part in split_grid(grid)]
-
-
-Grid = list[list[tuple | None]]
-
-
-def split_grid(grid: Grid) -> list[Grid]:
-    """Cut a grid where its column edges change and drop the columns a part never uses.
-
-    Two tables drawn one under the other with different column widths come from pdfplumber
-    as one grid over the union of their edges; each is its own table.
-    """
-    parts: list[Grid] = []
-    current: Grid = []
-    edges: set[int] = set()
-    for row in grid:
-        starts = {col for col, box in enumerate(row) if box is not None}
-        if current and not (starts <= edges or edges <= starts):
-            parts.append(current)
-            current, edges = [], set()
-        current.append(row)
-        edges |= starts
-    parts.append(current)
-    result: list[Grid] = []
-    for part in parts:
-        used = sorted({col for row in part for col, box in enumerate(row) if box is not None})
-        result.append([[row[col] for col in used] for row in part])
-    return result
-
-
-def read_grid(boxes: Grid, words: list[dict]) -> Table:
-    """Cell texts of a ruled table; a vertically merged cell repeats, a spanned one is empty."""
-    width = len(boxes[0])
-    lefts: list[float] = [0.0] * width
-    for row_boxes in boxes:
-        for col, box in enumerate(row_boxes):
-            if box is not None and not lefts[col]:
-                lefts[col] = float(box[0])
-    top = min(float(box[1]) for box in boxes[0] if box is not None)
-    result = Table(top=top, lefts=lefts)
-    texts: list[list[str]] = []
-    for r, row_boxes in enumerate(boxes):
-        cells: list[str] = []
-        full: list[bool] = []
-        merged: set[int] = set()
-        for col, box in enumerate(row_boxes):
-            if box is not None:
-                text, ends_full = cell_text(box, words)
-                cells.append(text)
-                full.append(ends_full)
-                continue
-            origin = rowspan_origin(boxes, r, col)
-            if origin is not None:
-                # a vertically merged cell means the same value on every row it spans (one
-                # lead for several tasks); the number column stays empty, as in Word files
-                cells.append(texts[origin][col] if col > 0 else "")
-            else:
-                left = next((c for c in range(col - 1, -1, -1) if row_boxes[c] is not None), None)
-                if left is not None:
-                    merged.add(left)
-                cells.append("")
-            full.append(False)
-        texts.append(cells)
-        result.rows.append(cells)
-        result.merged.append(merged)
-        result.full_ends.append(full)
-    return result
-
-
-def rowspan_origin(boxes: list[list[tuple | None]], row: int, col: int) -> int | None:
-    """The row above whose cell in this column reaches down into `row`, if any."""
-    top = next((float(b[1]) for b in boxes[row] if b is not None), None)
-    if top is None:
-        return None
-    for r in range(row - 1, -1, -1):
-        box = boxes[r][col]
-        if box is not None:
-            return r if float(box[3]) > top + 1.0 else None
-    return None
-
-
-def cell_text(box: tuple, words: list[dict]) -> tuple[str, bool]:
-    """A cell's paragraphs joined by newlines, and whether its last line filled the cell."""
-    x0, top, x1, bottom = (float(v) for v in box)
-    inside = [
-        w
-        for w in words
-        if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom
-    ]
-    if not inside:
-        return "", False
-    flat = [join_parts(parts) for parts in group_lines(inside)]
-    padding = max(min(line.x0 for line in flat) - x0, 0.0)
-    right = x1 - padding
-    groups: list[list[Line]] = []
-    for line in flat:
-        if groups and continues(groups[-1], line, right, None):
-            groups[-1].append(line)
-        else:
-            groups.append([line])
-    last = flat[-1]
-    ends_full = right - last.x1 < 0.15 * (right - x0 - padding)
-    return "\n".join(join_lines(group) for group in groups), ends_full
-
-
-def join_parts(parts: list[Line]) -> Line:
-    first, last = parts[0], parts[-1]
-    text = " ".join(part.text for part in parts)
-    return Line(first.top, max(p.bottom for p in parts), first.x0, last.x1, text, first.first_width)
 
 
 def drop_running_lines(pages: list[Page]) -> None:
@@ -662,46 +413,3 @@ def to_blocks(pages: list[Page]) -> list[Block]:
                 )
             )
     return blocks
-
-
-def continue_table(before: Table, after: Table) -> bool:
-    """Append `after` to `before` when it is the same table carried onto the next page.
-
-    Same columns (left edges within 3 pt); a header row repeated on the new page is dropped;
-    a row that Word split over the page break (empty number cell, text carrying on in
-    lower case) is joined back to the row it started in.
-    """
-    if len(before.lefts) != len(after.lefts):
-        return False
-    if any(abs(a - b) > 3.0 for a, b in zip(before.lefts, after.lefts, strict=True)):
-        return False
-    rows, merged, full = list(after.rows), list(after.merged), list(after.full_ends)
-    if rows and before.rows and rows[0] == before.rows[0]:
-        rows, merged, full = rows[1:], merged[1:], full[1:]
-    if rows and before.rows and is_split_row(before.rows[-1], before.full_ends[-1], rows[0]):
-        last = before.rows[-1]
-        for col, text in enumerate(rows[0]):
-            if text and last[col]:
-                # a cell cut by the page break is mid-sentence unless a new item starts
-                item = NUMBER_MARKER.match(text) or BULLET.match(text)
-                joiner = "\n" if item or last[col].rstrip()[-1:] in ".;:" else " "
-                last[col] = f"{last[col]}{joiner}{text}"
-            elif text:
-                last[col] = text
-        before.full_ends[-1] = full[0]
-        rows, merged, full = rows[1:], merged[1:], full[1:]
-    before.rows.extend(rows)
-    before.merged.extend(merged)
-    before.full_ends.extend(full)
-    return True
-
-
-def is_split_row(last: list[str], ends_full: list[bool], first: list[str]) -> bool:
-    """A row carried over the page break: no number of its own, and a sentence carrying on
-    (lower case) or text where the cell above ended on a full line."""
-    if not last or not first or first[0].strip():
-        return False
-    return any(
-        text.strip() and (text.strip()[0].islower() or full)
-        for text, full in zip(first[1:], ends_full[1:], strict=False)
-    )
