@@ -24,7 +24,7 @@ _ITEM = re.compile(
     r"^\s*(?:(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?|(?P<letter>[a-zđ])\)|(?P<bullet>[-+•–]))"
     r"\s+(?P<title>\S.*)$"
 )
-_ROMAN = re.compile(r"^\s*(?P<roman>[IVXL]{1,5})[.)]\s+(?P<title>\S.*)$")
+_ROMAN = re.compile(r"^\s*(?P<roman>[IVXL]{1,5})[.)](?:\s+(?P<title>\S.*))?$")
 # parts of a plan where numbered items explain, they do not assign
 _NOT_ASSIGNING = (
     "muc dich",
@@ -48,6 +48,7 @@ class Candidate:
     title: str
     section: str | None = None
     part: int = 0  # line of the part heading (I., II. …) the item is in; 0 before any
+    parent: str = ""  # the item it sits under: often the unit that leads it ("1. Sở Tư pháp")
 
     def as_task(self, task_id: str) -> Task:
         return Task(
@@ -112,6 +113,7 @@ def items_of(file_name: str, blocks: list[Block]):
     (1 < 1.1 < a) < - < +), -1 for a part heading (I., II.)."""
     explaining = False
     part = 0
+    outline: list[tuple[int, str]] = []  # (rank, title) of the items above this one
     index = 0
     while index < len(blocks):
         block = blocks[index]
@@ -124,17 +126,17 @@ def items_of(file_name: str, blocks: list[Block]):
             continue
         text = one_line(block.text).lstrip("*_# ")
         if fold(text).startswith("phu luc"):  # an appendix is a part of its own
-            explaining, part = False, block.line
+            explaining, part, outline = False, block.line, []
             yield -1, None
             continue
         roman = _ROMAN.match(text)
         if roman:
-            title = roman["title"]
+            title = roman["title"] or ""
             while index < len(blocks) and capitals(blocks[index]):
                 title = f"{title} {one_line(blocks[index].text)}"  # a heading wrapped by hand
                 index += 1
             explaining = any(word in fold(title) for word in _NOT_ASSIGNING)
-            part = block.line
+            part, outline = block.line, []
             yield -1, None
             continue
         match = _ITEM.match(text)
@@ -149,7 +151,11 @@ def items_of(file_name: str, blocks: list[Block]):
             rank = match["number"].count(".")
         else:
             rank = 5 if match["letter"] else (7 if match["bullet"] == "+" else 6)
-        item = Candidate(file_name, block.line, number, title, part=part)
+        while outline and outline[-1][0] >= rank:
+            outline.pop()
+        parent = outline[-1][1] if outline else ""
+        outline.append((rank, title))
+        item = Candidate(file_name, block.line, number, title, part=part, parent=parent)
         yield rank, None if explaining else item
 
 

@@ -52,6 +52,8 @@ def write_tasks_workbook(plan: Plan, path: Path, candidates: list[Candidate] = (
     for candidate in candidates:
         task_id = unique_id(f"L{candidate.line}", taken)
         note = f"{REVIEW_MARK}: chưa ghi đơn vị chủ trì"
+        if candidate.parent:
+            note += f"; thuộc mục “{candidate.parent[:100]}”"
         rows.append((candidate.as_task(task_id), note))
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
