@@ -170,10 +170,16 @@ def plan_sentence(meta: Mapping[str, Any] | Any) -> str:
     issuer = issuer_name(_get(meta, "issuer"))
     if issuer:
         parts.append(f"của {issuer}")
-    title = clean_line(_get(meta, "title"))
+    title = about(_get(meta, "title"))
     if title:
-        parts.append(f"về {title[:1].lower() + title[1:] if _lower_ok(title) else title}")
+        parts.append(f"về {title}")
     return " ".join(parts)
+
+
+def about(title: str | None) -> str:
+    """A title as it reads after "về": "Cải cách hành chính …" -> "cải cách hành chính …"."""
+    title = clean_line(title)
+    return title[:1].lower() + title[1:] if title and _lower_ok(title) else title
 
 
 def _lower_ok(title: str) -> bool:

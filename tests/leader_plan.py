@@ -49,7 +49,7 @@ def task_rows() -> list[str]:
             title, when, output = SHAPES[(count + index) % len(SHAPES)]
             lead = UNITS[count % len(UNITS)]
             partner = UNITS[(count + 5) % len(UNITS)]
-            lines.append(f"{index}\t{title} ({roman}.{index})\t{lead}\t{partner}\t{when}\t{output}")
+            lines.append(f"{index}\t{title}\t{lead}\t{partner}\t{when}\t{output}")
             count += 1
     return lines
 

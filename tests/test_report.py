@@ -123,8 +123,8 @@ def test_summary_counts_and_chart(report_path: Path) -> None:
     assert labels["Quá hạn"] == 2
     with zipfile.ZipFile(report_path) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) == 1
-        chart = archive.read(charts[0]).decode("utf-8")
+        assert len(charts) == 2  # the brief's and the summary's
+        chart = archive.read(charts[-1]).decode("utf-8")
     assert '<c:grouping val="stacked"/>' in chart and '<c:barDir val="bar"/>' in chart
     assert chart.count("<c:ser>") == 6
 
@@ -149,7 +149,11 @@ def test_overdue_missing_and_not_reported_sheets(report_path: Path) -> None:
 
 def test_print_setup(report_path: Path) -> None:
     wb = openpyxl.load_workbook(report_path)
-    for name in SHEETS:
+    brief = wb[SHEETS[0]]
+    assert SHEETS[0] == "Tóm tắt" and brief.page_setup.orientation == "portrait"
+    assert brief.page_setup.fitToHeight in (None, 1) and brief.page_setup.fitToWidth in (None, 1)
+    assert brief.sheet_properties.pageSetUpPr.fitToPage
+    for name in SHEETS[1:]:
         sheet = wb[name]
         assert sheet.page_setup.orientation == "landscape", name
         assert sheet.page_setup.paperSize == 9, name  # A4

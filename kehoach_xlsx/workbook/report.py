@@ -27,6 +27,7 @@ from kehoach_xlsx.workbook.styles import (
     write_header_block,
     write_text,
 )
+from kehoach_xlsx.workbook.brief import BRIEF_SHEET, write_brief_sheet
 from kehoach_xlsx.workbook.unit import ROLE_LABELS
 
 FLAG_LABELS: dict[str, str] = {
@@ -164,6 +165,7 @@ class ReportData:
     plan_number: str = ""
     plan_title: str = ""
     issuer: str = "ỦY BAN NHÂN DÂN"
+    plan_date: date | None = None
     units: list[UnitStatus] = field(default_factory=list)
     items: list[ItemRow] = field(default_factory=list)
     files: list[FileRow] = field(default_factory=list)
@@ -173,6 +175,7 @@ class ReportData:
 
 
 SHEETS = (
+    BRIEF_SHEET,
     "Tổng hợp",
     "Chi tiết",
     "Quá hạn",
@@ -204,6 +207,7 @@ def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
         fmt = Formats(workbook)
         extra = _Extra(workbook)
         sheets = {name: workbook.add_worksheet(name) for name in SHEETS}
+        write_brief_sheet(workbook, sheets[BRIEF_SHEET], fmt, report, STATUS_COLOURS)
         _summary_sheet(workbook, sheets["Tổng hợp"], fmt, report)
         _detail_sheet(sheets["Chi tiết"], fmt, extra, report)
         _overdue_sheet(sheets["Quá hạn"], fmt, report)
@@ -214,7 +218,7 @@ def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
         for sheet in sheets.values():
             for row in list(sheet.__dict__.get("_kh_lines", {})):
                 _end_row(sheet, row)  # the last row of each sheet is still open
-        sheets["Tổng hợp"].activate()
+        sheets[BRIEF_SHEET].activate()
 
 
 class _Extra:
