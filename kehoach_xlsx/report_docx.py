@@ -329,3 +329,26 @@ def draft_context(plan: dict[str, Any], period: str) -> DraftContext:
         next_tasks=upcoming,
         signer=clean_line(meta.get("signer")),
     )
+
+
+def print_leader_pdfs(report: ReportData, report_path: Path, draft_path: Path) -> dict[str, Any]:
+    """PDF copies of the brief and the draft report beside them, when LibreOffice is here.
+
+    Returns {"pdf": [paths]} or {"pdf_note": "<Vietnamese reason>"}: a missing LibreOffice
+    is not an error of the merge, whose workbook and .docx are already written.
+    """
+    import tempfile
+
+    from kehoach_xlsx.office import OfficeMissing, to_pdf
+    from kehoach_xlsx.workbook.brief import write_brief
+    from kehoach_xlsx.workbook.report import STATUS_COLOURS
+
+    folder = Path(report_path).parent
+    with tempfile.TemporaryDirectory(prefix="kehoach-tomtat-") as scratch:
+        brief = Path(scratch) / f"tom-tat_{report.period}.xlsx"
+        write_brief(brief, report, STATUS_COLOURS)
+        try:
+            written = to_pdf([brief, Path(draft_path)], folder)
+        except OfficeMissing as missing:
+            return {"pdf_note": str(missing)}
+    return {"pdf": written}

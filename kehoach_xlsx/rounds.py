@@ -28,6 +28,8 @@ from kehoach_xlsx.mail import (
 )
 from kehoach_xlsx.merge import merge_period
 from kehoach_xlsx.model import PlanMeta
+from kehoach_xlsx.report_docx import print_leader_pdfs
+from kehoach_xlsx.texts import period_text
 from kehoach_xlsx.workbook.assign import read_assignment
 from kehoach_xlsx.workbook.unit import period_label
 from kehoach_xlsx.workspace import Workspace, utc_now
@@ -271,7 +273,11 @@ def current_period(workspace: Workspace, as_of: date) -> str | None:
 
 
 def run_month(
-    root: str | Path, as_of: date, options: MailOptions, imap_password: str | None = None
+    root: str | Path,
+    as_of: date,
+    options: MailOptions,
+    imap_password: str | None = None,
+    pdf: bool = False,
 ) -> MonthResult:
     """Collect from the mailbox, merge, remind when the return date has passed, mail the report."""
     workspace = Workspace.open(root)
@@ -306,6 +312,15 @@ def run_month(
     summary = merged.data["summary"]
     steps["merge"] = summary
     steps["report"] = merged.data["report"]
+    steps["draft_report"] = merged.data["draft_report"]
+    if pdf:
+        printed = print_leader_pdfs(
+            merged.report, merged.report_path, workspace.root / merged.data["draft_report"]
+        )
+        if "pdf" in printed:
+            steps["pdf"] = [str(p.relative_to(workspace.root)) for p in printed["pdf"]]
+        else:
+            steps["pdf_note"] = printed["pdf_note"]
     with workspace.ledger() as ledger:
         books = ledger.books(period)
     return_by = min(date.fromisoformat(b.due) for b in books)
@@ -333,7 +348,7 @@ def run_month(
     late = summary["not_reported"] + summary["overdue"] + summary["missing_output"]
     needs_person = bool(late or summary.get("files_rejected") or summary.get("invalid_value"))
     line = (
-        f"Kỳ {period} ({as_of:%d/%m/%Y}): {summary['units_returned']}/{summary['units']} đơn vị đã gửi, "
+        f"Kỳ {period_text(period)} ({as_of:%d/%m/%Y}): {summary['units_returned']}/{summary['units']} đơn vị đã gửi, "
         f"quá hạn {summary['overdue']}, thiếu sản phẩm {summary['missing_output']}, "
         f"chưa báo cáo {summary['not_reported']}, tệp bị từ chối {summary.get('files_rejected', 0)}."
     )
