@@ -204,11 +204,3 @@ def _get(meta: Mapping[str, Any] | Any, key: str) -> Any:
         return meta.get(key)
     return getattr(meta, key, None)
 
-
-def tidy_text(text: str) -> str:
-    """Remove what a missing value leaves behind: "[]", "()", doubled spaces, " ," and " ."."""
-    text = re.sub(r"\[\s*\]|\(\s*(?:<i>\s*</i>)?\s*\)", "", text)
-    text = re.sub(r"[ \t]{2,}", " ", text)
-    text = re.sub(r" +([,.;:])", r"\1", text)
-    text = re.sub(r"(?m)^ +| +$", "", text)
-    return text

@@ -71,6 +71,8 @@ def show(run: MailRun, as_json: bool) -> None:
         click.echo(
             f"  Chưa có địa chỉ thư (điền cột Email ở trang “Đơn vị”): {', '.join(data['no_address'])}"
         )
+    if data.get("mail_note"):
+        click.echo(data["mail_note"])
     if data.get("letter"):
         click.echo(f"Đã ghi dự thảo văn bản đôn đốc: {data['letter']}")
 
