@@ -23,9 +23,16 @@ from docx.shared import Mm, Pt
 from kehoach_xlsx.errors import KehoachError
 from kehoach_xlsx.mail import TaskLine, format_due
 from kehoach_xlsx.model import PlanMeta
-from kehoach_xlsx.texts import clean_issuer, issuer_name, issuer_short, office_name, vn_date
+from kehoach_xlsx.texts import (
+    clean_issuer,
+    issuer_heading,
+    issuer_name,
+    issuer_short,
+    office_name,
+    vn_date,
+)
 from kehoach_xlsx.texts import plan_reference as reference_text
-from kehoach_xlsx.vntext import fold, nfc, tone_normalize
+from kehoach_xlsx.vntext import fold, nfc
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -49,11 +56,7 @@ def letter_date(place: str, day: date) -> str:
 
 def issuer_lines(issuer: str) -> list[str]:
     """Upper-case issuer heading split as printed: ["ỦY BAN NHÂN DÂN", "PHƯỜNG AN BIÊN"]."""
-    upper = " ".join(tone_normalize(clean_issuer(issuer)).split()).upper()  # "Uỷ ban" -> "ỦY BAN"
-    for short in ("UBND ", "ỦY BAN NHÂN DÂN "):
-        if upper.startswith(short):
-            return ["ỦY BAN NHÂN DÂN", upper[len(short) :].strip()]
-    return [upper]
+    return issuer_heading(issuer) or ["ỦY BAN NHÂN DÂN"]
 
 
 def plan_reference(meta: PlanMeta) -> str:

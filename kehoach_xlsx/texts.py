@@ -204,3 +204,12 @@ def _get(meta: Mapping[str, Any] | Any, key: str) -> Any:
         return meta.get(key)
     return getattr(meta, key, None)
 
+
+
+def issuer_heading(issuer: str | None) -> list[str]:
+    """Upper-case issuer heading split as printed: ["ỦY BAN NHÂN DÂN", "TỈNH HÀ LAM"]."""
+    upper = " ".join(tone_normalize(clean_issuer(issuer)).split()).upper()  # "Uỷ" -> "ỦY"
+    for short in ("UBND ", "ỦY BAN NHÂN DÂN "):
+        if upper.startswith(short):
+            return ["ỦY BAN NHÂN DÂN", upper[len(short) :].strip()]
+    return [upper] if upper else []

@@ -115,7 +115,7 @@ def test_summary_counts_and_chart(report_path: Path) -> None:
         "Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Không thực hiện được",
         "Không hợp lệ", "Chưa báo cáo",
     ]  # fmt: skip
-    pkt, ca = rows[header + 1], rows[header + 2]
+    ca, pkt = rows[header + 1], rows[header + 2]  # worst first: CA owes everything
     assert pkt[1] == "Phòng Kinh tế" and pkt[3:9] == [1, 1, 0, 0, 0, 0] and pkt[11] == "Có"
     assert ca[1] == "Công an phường" and ca[8] == 2 and ca[9] == 2 and ca[11] == "Chưa"
     labels = {r[1]: r[2] for r in rows[:header] if r[1]}

@@ -58,7 +58,7 @@ def show(run: MailRun, as_json: bool) -> None:
         click.echo(f"Đã ghi {len(data['drafts'])} thư nháp .eml:")
         for path in data["drafts"]:
             click.echo(f"  {path}")
-    else:
+    elif run.mode == "smtp":
         for delivery in data["deliveries"]:
             mark = "✓" if delivery["status"] == "ok" else "✗"
             extra = "; ".join(f"{a}: {r}" for a, r in delivery["refused"].items()) or (

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from kehoach_xlsx.texts import clean_issuer, period_text, vn_date
+from kehoach_xlsx.texts import period_text, vn_date
 from kehoach_xlsx.workbook.styles import (
     FONT,
     FONT_SIZE,
@@ -219,7 +219,7 @@ def write_brief_sheet(
     row = write_header_block(
         sheet,
         fmt,
-        clean_issuer(report.issuer) and report.issuer,
+        report.issuer,
         ["TÓM TẮT TÌNH HÌNH THỰC HIỆN KẾ HOẠCH", plan_line],
         last_col=last_col,
         split_col=2,

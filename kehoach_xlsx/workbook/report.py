@@ -9,6 +9,7 @@ trước", "Nhật ký". Text that came from a returned file is untrusted: it go
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,7 +28,8 @@ from kehoach_xlsx.workbook.styles import (
     write_header_block,
     write_text,
 )
-from kehoach_xlsx.workbook.brief import BRIEF_SHEET, write_brief_sheet
+from kehoach_xlsx.texts import period_text, vn_date
+from kehoach_xlsx.workbook.brief import BRIEF_SHEET, digest, write_brief_sheet
 from kehoach_xlsx.workbook.unit import ROLE_LABELS
 
 FLAG_LABELS: dict[str, str] = {
@@ -70,6 +72,21 @@ FIELD_LABELS = {
     "due": "Hạn",
     "title": "Nhiệm vụ",
 }
+# A returned file's state in the ledger, as the "Nhật ký" sheet shows it.
+FILE_STATE_LABELS = {
+    "accepted": "Đã nhận",
+    "duplicate": "Trùng (đã nhận trước)",
+    "rejected": "Không nhận",
+    "superseded": "Bị thay thế",
+    "skipped": "Bỏ qua",
+    "pending": "Đang chờ",
+}
+LOG_CODE_LABELS = {
+    **FLAG_LABELS,
+    "duplicate_row": "Dòng trùng",
+    "rejected": "Không nhận",
+}
+ALWAYS_SHOWN = ("units", "units_returned", "units_missing", "tasks", "items")
 SUMMARY_LABELS = {
     "units": "Số đơn vị phải báo cáo",
     "units_returned": "Số đơn vị đã gửi báo cáo",
@@ -267,7 +284,8 @@ def _top(
         last_col=last_col,
         split_col=split_col,
         info_lines=[
-            f"Kỳ báo cáo: {report.period}     Số liệu đến ngày: {format_date(report.as_of)}"
+            f"Kỳ báo cáo: {period_text(report.period, capital=True)}. "
+            f"Số liệu đến ngày: {format_date(report.as_of)}."
         ],
     )
 
@@ -342,6 +360,8 @@ def _summary_sheet(workbook: Any, sheet: Worksheet, fmt: Formats, report: Report
 
     # Summary numbers first: what the chairman reads.
     summary = dict(report.summary) or _default_summary(report)
+    # a zero counter says nothing to the reader; the main counts always show
+    summary = {k: v for k, v in summary.items() if v or k in ALWAYS_SHOWN}
     for key, value in summary.items():
         write_text(sheet, row, 1, SUMMARY_LABELS.get(key, key), fmt.cell_bold)
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -364,6 +384,8 @@ def _summary_sheet(workbook: Any, sheet: Worksheet, fmt: Formats, report: Report
         UnitStatus(u, next(i.unit_name for i in report.items if i.unit == u), 0, False)
         for u in by_unit
     ]
+    rank = {line.unit: index for index, line in enumerate(digest(report).unit_lines)}
+    units = sorted(units, key=lambda u: rank.get(u.unit, len(rank)))  # worst first
     first_data = header_row + 1
     for index, unit in enumerate(units, start=1):
         row = header_row + index
@@ -655,7 +677,15 @@ def _changes_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
 def _label(field_name: str, value: str) -> str:
     if field_name == "status":
         return STATUS_LABELS.get(value, value)
-    return value
+    return vn_date(value)  # "2026-09-20" -> "20/09/2026"; other text unchanged
+
+
+def _file_note(text: str) -> str:
+    """A file's state word or "[code] message" as the reader sees it (Vietnamese only)."""
+    if text in FILE_STATE_LABELS:
+        return FILE_STATE_LABELS[text]
+    match = re.match(r"^\[(\w+)\]\s*", text)
+    return text[match.end() :] if match else text
 
 
 def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData) -> None:
@@ -667,7 +697,7 @@ def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData
         ("STT", 5),
         ("Tệp", 34),
         ("Nhận diện là", 21),
-        ("SHA-256", 25),
+        ("Mã băm (SHA-256)", 18),
         ("Cảnh báo", 60),
     ]
     for col, (text, _) in enumerate(file_columns):
@@ -679,8 +709,8 @@ def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData
         write_text(sheet, row, 0, str(index), fmt.cell_center)
         _wrapped(sheet, row, 1, os.path.basename(item.path), fmt.cell_wrap)
         _wrapped(sheet, row, 2, item.identified_as, fmt.cell_wrap)
-        _wrapped(sheet, row, 3, item.sha256[:16], fmt.cell_wrap)
-        _wrapped(sheet, row, 4, "\n".join(item.warnings), fmt.cell_wrap)
+        write_text(sheet, row, 3, item.sha256[:12], fmt.cell_center)
+        _wrapped(sheet, row, 4, "\n".join(_file_note(w) for w in item.warnings), fmt.cell_wrap)
     row += 2
     write_text(sheet, row, 0, "2. Cảnh báo khi đọc", extra.heading)
     log_header = row + 1
@@ -697,6 +727,6 @@ def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData
             sheet.write_number(row, 3, entry.row, fmt.cell_center)
         else:
             write_text(sheet, row, 3, "", fmt.cell)
-        _wrapped(sheet, row, 4, entry.code, fmt.cell_wrap)
+        _wrapped(sheet, row, 4, LOG_CODE_LABELS.get(entry.code, entry.code), fmt.cell_wrap)
         _wrapped(sheet, row, 5, entry.message, fmt.cell_wrap)
     sheet.freeze_panes(files_header + 1, 0)

@@ -25,6 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from kehoach_xlsx.errors import KehoachError
 from kehoach_xlsx.model import PlanWarning
+from kehoach_xlsx.texts import clean_line, issuer_heading
 from kehoach_xlsx.vntext import nfc
 
 FONT = "Times New Roman"
@@ -361,9 +362,12 @@ def write_header_block(
     left_last = split_col
     right_first = split_col + 1
     if isinstance(issuer, str):
-        issuer_lines = [line.strip() for line in nfc(issuer).splitlines() if line.strip()]
+        issuer_lines = [clean_line(line) for line in nfc(issuer).splitlines()]
     else:
-        issuer_lines = [nfc(line).strip() for line in (issuer or []) if line and line.strip()]
+        issuer_lines = [clean_line(line) for line in (issuer or []) if line]
+    issuer_lines = [line for line in issuer_lines if line]  # a decorative rule leaves nothing
+    if len(issuer_lines) == 1:
+        issuer_lines = issuer_heading(issuer_lines[0])  # "ỦY BAN NHÂN DÂN" / "TỈNH HÀ LAM"
     if not issuer_lines:
         issuer_lines = ["ỦY BAN NHÂN DÂN"]
     row = first_row
