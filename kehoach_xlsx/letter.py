@@ -295,9 +295,7 @@ def _late_table(doc: Any, units: Sequence[LateUnit]) -> None:
     _set_widths(table, widths)
 
 
-def _signature(
-    doc: Any, recipients: Sequence[str], signer: str, authority: Sequence[str]
-) -> None:
+def _signature(doc: Any, recipients: Sequence[str], signer: str, authority: Sequence[str]) -> None:
     _para(doc, "")
     table = doc.add_table(rows=1, cols=2)
     _borderless(table)

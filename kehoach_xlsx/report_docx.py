@@ -267,7 +267,10 @@ def _difficulties(doc: Any, report: ReportData) -> None:
 
 def _next_period(doc: Any, report: ReportData, context: DraftContext) -> None:
     label = period_text(context.next_period) if context.next_period else "kỳ tới"
-    _heading(doc, f"IV. NHIỆM VỤ KỲ TỚI ({label.upper()})" if context.next_period else "IV. NHIỆM VỤ KỲ TỚI")
+    _heading(
+        doc,
+        f"IV. NHIỆM VỤ KỲ TỚI ({label.upper()})" if context.next_period else "IV. NHIỆM VỤ KỲ TỚI",
+    )
     unfinished = sorted({i.title for i in report.items if "overdue" in i.flags})
     if unfinished:
         _body(

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kehoach_xlsx import texts
 from kehoach_xlsx.books import workspace_registry
 from kehoach_xlsx.collect import collect_files
 from kehoach_xlsx.deadlines import parse_period
@@ -29,7 +30,6 @@ from kehoach_xlsx.mail import (
 from kehoach_xlsx.merge import merge_period
 from kehoach_xlsx.model import PlanMeta
 from kehoach_xlsx.report_docx import print_leader_pdfs
-from kehoach_xlsx import texts
 from kehoach_xlsx.texts import (
     about,
     clean_line,

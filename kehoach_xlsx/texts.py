@@ -205,7 +205,6 @@ def _get(meta: Mapping[str, Any] | Any, key: str) -> Any:
     return getattr(meta, key, None)
 
 
-
 def issuer_heading(issuer: str | None) -> list[str]:
     """Upper-case issuer heading split as printed: ["ỦY BAN NHÂN DÂN", "TỈNH HÀ LAM"]."""
     upper = " ".join(tone_normalize(clean_issuer(issuer)).split()).upper()  # "Uỷ" -> "ỦY"

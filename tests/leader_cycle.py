@@ -75,7 +75,9 @@ def make_cycle(tmp_path: Path, decision: bool = False, *, contact: str = "") -> 
     run("init", ws, "--plan", plan)
     if contact:
         settings = ws / "kehoach.toml"
-        text = settings.read_text(encoding="utf-8").replace('lien_he = ""', f'lien_he = "{contact}"')
+        text = settings.read_text(encoding="utf-8").replace(
+            'lien_he = ""', f'lien_he = "{contact}"'
+        )
         settings.write_text(text, encoding="utf-8")
     split = json.loads(run("split", ws, "--period", PERIOD, "--due", "2026-10-05", "--json").output)
     files = sorted(split["files"], key=lambda f: f["unit"])

@@ -54,7 +54,9 @@ def task_rows() -> list[str]:
     return lines
 
 
-TABLE_HEAD = "TT\tNội dung nhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\tSản phẩm"
+TABLE_HEAD = (
+    "TT\tNội dung nhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\tSản phẩm"
+)
 
 
 def plan_text() -> str:

@@ -116,9 +116,7 @@ def digest(report: ReportData) -> Digest:
     for unit in report.units:
         lines[unit.unit] = UnitLine(unit.unit, unit.unit_name or unit.unit, unit.returned)
     for item in report.items:
-        line = lines.setdefault(
-            item.unit, UnitLine(item.unit, item.unit_name or item.unit, True)
-        )
+        line = lines.setdefault(item.unit, UnitLine(item.unit, item.unit_name or item.unit, True))
         line.counts[item.status] += 1
         line.counts["_total"] += 1
         for flag in item.flags:
@@ -276,11 +274,21 @@ def write_brief_sheet(
         row += -(-height // 20) + 1  # default rows are 20 px high
     title = "CÁC NHIỆM VỤ CẦN ĐÔN ĐỐC"
     if len(data.pressing) > PRESSING:
-        title += f" (10 trong số {len(data.pressing)}; còn lại xem trang “Quá hạn”, “Thiếu sản phẩm”)"
+        title += (
+            f" (10 trong số {len(data.pressing)}; còn lại xem trang “Quá hạn”, “Thiếu sản phẩm”)"
+        )
     merge_text(sheet, row, 0, row, last_col, title, fmt.bold)
     row += 1
     if not data.pressing:
-        merge_text(sheet, row, 0, row, last_col, "Không có nhiệm vụ quá hạn hoặc thiếu sản phẩm.", fmt.plain)
+        merge_text(
+            sheet,
+            row,
+            0,
+            row,
+            last_col,
+            "Không có nhiệm vụ quá hạn hoặc thiếu sản phẩm.",
+            fmt.plain,
+        )
         row += 1
     for index, item in enumerate(data.pressing[:PRESSING], start=1):
         due = vn_date(item.due) if item.due else ""

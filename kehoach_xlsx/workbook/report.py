@@ -17,6 +17,8 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
+from kehoach_xlsx.texts import period_text, vn_date
+from kehoach_xlsx.workbook.brief import BRIEF_SHEET, digest, write_brief_sheet
 from kehoach_xlsx.workbook.styles import (
     FONT_SIZE,
     Formats,
@@ -28,8 +30,6 @@ from kehoach_xlsx.workbook.styles import (
     write_header_block,
     write_text,
 )
-from kehoach_xlsx.texts import period_text, vn_date
-from kehoach_xlsx.workbook.brief import BRIEF_SHEET, digest, write_brief_sheet
 from kehoach_xlsx.workbook.unit import ROLE_LABELS
 
 FLAG_LABELS: dict[str, str] = {

@@ -30,6 +30,7 @@ from kehoach_xlsx.workbook.styles import (
     rows_height,
     setup_page,
     write_date,
+    write_guide,
     write_header_block,
     write_text,
 )
@@ -355,15 +356,10 @@ def _add_validations(sheet: Any, first: int, last: int) -> None:
 
 
 def _write_guide(sheet: Any, fmt: Formats, contact: str) -> None:
-    sheet.set_column(0, 0, 120)
-    row = 0
-    for text, kind in GUIDE_LINES:
-        write_text(sheet, row, 0, text, fmt.title if kind == "title" else fmt.plain_wrap)
-        row += 1
-    if contact:
-        row += 1
-        write_text(sheet, row, 0, f"Liên hệ: {contact}", fmt.plain_wrap)
-    setup_page(sheet, None, 0, landscape=False)
+    lines = list(GUIDE_LINES)
+    if contact.strip():
+        lines += [("", ""), (f"Liên hệ: {contact.strip()}", "")]
+    write_guide(sheet, fmt, lines)
     sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
 
