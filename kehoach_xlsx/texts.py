@@ -15,7 +15,7 @@ from typing import Any
 from kehoach_xlsx.vntext import fold, nfc, tone_normalize
 
 # Decorative rules printed under the issuer and the motto: "--------", "___", "—————".
-RULE = re.compile(r"[-_=–—─━.*~]{3,}")
+RULE = re.compile(r"[-_=–—─━*~]{3,}|\.{5,}")
 # (folded start of the body's name, level word as written); longest first
 LEVELS = (
     ("thi tran", "thị trấn"),

@@ -123,10 +123,12 @@ def test_summary_counts_and_chart(report_path: Path) -> None:
     assert labels["Quá hạn"] == 2
     with zipfile.ZipFile(report_path) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) == 2  # the brief's and the summary's
-        chart = archive.read(charts[-1]).decode("utf-8")
+        assert len(charts) == 1  # on the brief, the printed first page
+        chart = archive.read(charts[0]).decode("utf-8")
+        drawing_rels = archive.read("xl/worksheets/_rels/sheet1.xml.rels").decode("utf-8")
+    assert "drawing" in drawing_rels  # sheet1 is "Tóm tắt"
     assert '<c:grouping val="stacked"/>' in chart and '<c:barDir val="bar"/>' in chart
-    assert chart.count("<c:ser>") == 6
+    assert chart.count("<c:ser>") == 3  # the statuses that occur: done, in progress, not reported
 
 
 def test_overdue_missing_and_not_reported_sheets(report_path: Path) -> None:

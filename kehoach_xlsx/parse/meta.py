@@ -174,7 +174,7 @@ DECISION_TITLE = re.compile(
     r"^(?:v[ềe]\s+vi[ệe]c\s+)?(?:ph[êe]\s+duy[ệe]t|ban\s+h[àa]nh)\s+(?:k[ếe]\s+ho[ạa]ch\s+)?(?P<title>.+)$",
     re.IGNORECASE,
 )
-RULE_CHARS = re.compile(r"[-_=–—─━.*~]{3,}")
+RULE_CHARS = re.compile(r"[-_=–—─━*~]{3,}|\.{5,}")
 
 
 def tidy_meta(meta: PlanMeta) -> list[PlanWarning]:

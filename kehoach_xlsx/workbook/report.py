@@ -1,6 +1,6 @@
 """The consolidated report workbook (bao-cao_<period>.xlsx) the coordinator prints and sends up.
 
-Sheets: "Tổng hợp" (counts per unit and status, a stacked bar chart, summary numbers),
+Sheets: "Tóm tắt" (the one-page brief, see brief.py), "Tổng hợp" (counts per unit and status, summary numbers),
 "Chi tiết" (every task × unit), "Quá hạn", "Thiếu sản phẩm", "Chưa báo cáo", "So với kỳ
 trước", "Nhật ký". Text that came from a returned file is untrusted: it goes through
 ``styles.write_text`` (write_string), so a returned "=cmd|' /C calc'!A0" stays text here.
@@ -386,7 +386,6 @@ def _summary_sheet(workbook: Any, sheet: Worksheet, fmt: Formats, report: Report
     ]
     rank = {line.unit: index for index, line in enumerate(digest(report).unit_lines)}
     units = sorted(units, key=lambda u: rank.get(u.unit, len(rank)))  # worst first
-    first_data = header_row + 1
     for index, unit in enumerate(units, start=1):
         row = header_row + index
         _end_row(sheet, row - 1)
@@ -400,9 +399,8 @@ def _summary_sheet(workbook: Any, sheet: Worksheet, fmt: Formats, report: Report
         sheet.write_number(row, base, counts["flag:overdue"], fmt.cell_center)
         sheet.write_number(row, base + 1, counts["flag:missing_output"], fmt.cell_center)
         write_text(sheet, row, base + 2, "Có" if unit.returned else "Chưa", fmt.cell_center)
-    last_data = header_row + len(units)
-    if units:
-        _chart(workbook, sheet, first_data, last_data, last_data + 2)
+    # the chart is on the brief ("Tóm tắt"): here it would print over the repeated header
+    # rows of a second page
 
 
 def _default_summary(report: ReportData) -> dict[str, Any]:
@@ -417,32 +415,6 @@ def _default_summary(report: ReportData) -> dict[str, Any]:
         "overdue": flags["overdue"],
         "missing_output": flags["missing_output"],
     }
-
-
-def _chart(workbook: Any, sheet: Worksheet, first: int, last: int, at_row: int) -> None:
-    """Stacked bars, one per unit, split by status (reads the table just written)."""
-    chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
-    name = sheet.get_name()
-    for offset, status in enumerate(STATUS_ORDER):
-        col = 3 + offset
-        chart.add_series(
-            {
-                "name": STATUS_LABELS[status],
-                "categories": [name, first, 1, last, 1],
-                "values": [name, first, col, last, col],
-                "fill": {"color": STATUS_COLOURS[status]},
-                "gap": 60,
-            }
-        )
-    chart.set_title(
-        {"name": "Tình trạng thực hiện theo đơn vị", "name_font": {"name": "Times New Roman"}}
-    )
-    chart.set_x_axis({"name": "Số nhiệm vụ", "num_font": {"name": "Times New Roman"}})
-    chart.set_y_axis({"reverse": True, "num_font": {"name": "Times New Roman"}})
-    chart.set_legend({"position": "bottom", "font": {"name": "Times New Roman"}})
-    height = max(320, 28 * (last - first + 1) + 140)
-    chart.set_size({"width": 900, "height": height})
-    sheet.insert_chart(at_row, 1, chart)
 
 
 # --- "Chi tiết" ------------------------------------------------------------------------------
@@ -702,6 +674,7 @@ def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData
     ]
     for col, (text, _) in enumerate(file_columns):
         write_text(sheet, files_header, col, text, fmt.header)
+    sheet.set_row(files_header, 36)
     row = files_header
     for index, item in enumerate(report.files, start=1):
         row += 1
@@ -709,7 +682,7 @@ def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData
         write_text(sheet, row, 0, str(index), fmt.cell_center)
         _wrapped(sheet, row, 1, os.path.basename(item.path), fmt.cell_wrap)
         _wrapped(sheet, row, 2, item.identified_as, fmt.cell_wrap)
-        write_text(sheet, row, 3, item.sha256[:12], fmt.cell_center)
+        write_text(sheet, row, 3, item.sha256[:10], fmt.cell)  # no wrap: a hash is one word
         _wrapped(sheet, row, 4, "\n".join(_file_note(w) for w in item.warnings), fmt.cell_wrap)
     row += 2
     write_text(sheet, row, 0, "2. Cảnh báo khi đọc", extra.heading)
