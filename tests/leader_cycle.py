@@ -25,7 +25,7 @@ SILENT = 3  # the last three units (by code) send nothing
 def run(*args, ok: bool = True):
     result = CliRunner().invoke(main, [str(a) for a in args])
     if ok:
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 0, (result.output, result.exception)
     assert "Traceback" not in result.output
     return result
 
@@ -68,11 +68,18 @@ def fill(path: Path, target: Path, start: int) -> int:
     return index
 
 
-def make_cycle(tmp_path: Path, decision: bool = False, *, contact: str = "") -> tuple[Path, dict]:
+def make_cycle(
+    tmp_path: Path,
+    decision: bool = False,
+    *,
+    contact: str = "",
+    plans: list[Path] | None = None,
+    merge_args: tuple[str, ...] = (),
+) -> tuple[Path, dict]:
     """A workspace merged for 2026-09; returns (workspace, merge JSON)."""
-    plan = write_plan(tmp_path, decision)
+    plans = plans or [write_plan(tmp_path, decision)]
     ws = tmp_path / "so"
-    run("init", ws, "--plan", plan)
+    run("init", ws, *[a for p in plans for a in ("--plan", p)])
     if contact:
         settings = ws / "kehoach.toml"
         text = settings.read_text(encoding="utf-8").replace(
@@ -86,6 +93,8 @@ def make_cycle(tmp_path: Path, decision: bool = False, *, contact: str = "") -> 
     index = 0
     for item in files[: len(files) - SILENT]:
         index = fill(ws / item["path"], filled / Path(item["path"]).name, index)
-    run("collect", ws, filled)
-    merged = json.loads(run("merge", ws, "--period", PERIOD, "--as-of", AS_OF, "--json").output)
+    run("collect", ws, filled, "--json")
+    merged = json.loads(
+        run("merge", ws, "--period", PERIOD, "--as-of", AS_OF, *merge_args, "--json").output
+    )
     return ws, merged

@@ -134,7 +134,8 @@ def digest(report: ReportData) -> Digest:
     )
     ordered = sorted(
         lines.values(),
-        key=lambda u: (-u.badness, -u.counts["flag:overdue"], u.returned, u.name),
+        # a unit that sent nothing first, then the most tasks to chase, the most overdue
+        key=lambda u: (u.returned, -u.badness, -u.counts["flag:overdue"], u.name),
     )
     return Digest(
         period=report.period,

@@ -215,9 +215,17 @@ def write_unit_book(spec: UnitBookSpec, path: str | os.PathLike[str]) -> Written
             last_col=LAST_COL,
             split_col=3,
             info_lines=[
-                f"Đơn vị báo cáo: {identity.unit_name}     "
-                f"Kỳ báo cáo: {period_label(identity.period)}     "
-                f"Hạn gửi báo cáo: {format_date(identity.due)}",
+                # one field a line (the return reader splits the cell on line breaks);
+                # a field without a value is left out rather than printed empty
+                "\n".join(
+                    f"{label}: {value}"
+                    for label, value in (
+                        ("Đơn vị báo cáo", identity.unit_name),
+                        ("Kỳ báo cáo", period_label(identity.period)),
+                        ("Hạn gửi báo cáo", format_date(identity.due)),
+                    )
+                    if value
+                ),
                 spec.contact,
             ],
         )
