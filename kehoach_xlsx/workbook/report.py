@@ -661,29 +661,28 @@ def _file_note(text: str) -> str:
 
 
 def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData) -> None:
-    columns = [("STT", 5), ("Tệp", 34), ("Trang", 14), ("Dòng", 7), ("Mã", 18), ("Nội dung", 60)]
+    # both tables share the sheet's columns, so each column's width suits both headings
+    columns = [("STT", 5), ("Tệp", 34), ("Trang", 21), ("Dòng", 12), ("Mã", 18), ("Nội dung", 60)]
     header_row = _top(sheet, fmt, report, "NHẬT KÝ ĐỌC TỆP", len(columns) - 1, columns)
     write_text(sheet, header_row, 0, "1. Các tệp đã đọc", extra.heading)
     files_header = header_row + 1
-    file_columns = [
-        ("STT", 5),
-        ("Tệp", 34),
-        ("Nhận diện là", 21),
-        ("Mã băm (SHA-256)", 18),
-        ("Cảnh báo", 60),
-    ]
-    for col, (text, _) in enumerate(file_columns):
+    file_columns = ("STT", "Tệp", "Nhận diện là", "Mã băm", "Tình trạng", "Cảnh báo")
+    for col, text in enumerate(file_columns):
         write_text(sheet, files_header, col, text, fmt.header)
     sheet.set_row(files_header, 36)
     row = files_header
     for index, item in enumerate(report.files, start=1):
         row += 1
         _end_row(sheet, row - 1)
+        state, notes = "", list(item.warnings)
+        if notes and notes[0] in FILE_STATE_LABELS:
+            state = FILE_STATE_LABELS[notes.pop(0)]
         write_text(sheet, row, 0, str(index), fmt.cell_center)
         _wrapped(sheet, row, 1, os.path.basename(item.path), fmt.cell_wrap)
         _wrapped(sheet, row, 2, item.identified_as, fmt.cell_wrap)
-        write_text(sheet, row, 3, item.sha256[:10], fmt.cell)  # no wrap: a hash is one word
-        _wrapped(sheet, row, 4, "\n".join(_file_note(w) for w in item.warnings), fmt.cell_wrap)
+        write_text(sheet, row, 3, item.sha256[:8], fmt.cell)  # no wrap: a hash is one word
+        _wrapped(sheet, row, 4, state, fmt.cell_wrap)
+        _wrapped(sheet, row, 5, "\n".join(_file_note(w) for w in notes), fmt.cell_wrap)
     row += 2
     write_text(sheet, row, 0, "2. Cảnh báo khi đọc", extra.heading)
     log_header = row + 1
