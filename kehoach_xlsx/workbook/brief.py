@@ -34,6 +34,7 @@ BRIEF_SHEET = "Tóm tắt"
 BRIEF_UNITS = 15  # more units than this: the worst 15, the rest on "Tổng hợp"
 PRESSING = 10
 PROBLEM_FLAGS = ("overdue", "not_reported", "missing_output")
+FONT_9 = {"name": FONT, "size": 9}
 
 
 @dataclass
@@ -223,7 +224,8 @@ def write_brief_sheet(
         last_col=last_col,
         split_col=2,
         info_lines=[
-            f"Kỳ báo cáo: {period_text(report.period)}. Số liệu đến ngày {vn_date(report.as_of)}."
+            f"Kỳ báo cáo: {period_text(report.period, capital=True)}. "
+            f"Số liệu đến ngày {vn_date(report.as_of)}."
         ],
     )
     text = data.headline()
@@ -269,7 +271,13 @@ def write_brief_sheet(
     if shown:
         height = max(260, 22 * len(shown) + 120)
         width = int(total_width * 7 + 5 * len(columns))  # a width unit is about 7 px
+        most = max(u.counts["_total"] for u in shown)
         chart = _chart(workbook, sheet, header_row + 1, header_row + len(shown), statuses, colours)
+        # whole tasks on the axis, about ten ticks at most: never "0,5"
+        chart.set_x_axis(
+            {"name": "Số nhiệm vụ", "num_font": FONT_9, "name_font": FONT_9, "min": 0,
+             "major_unit": max(1, -(-most // 10)), "num_format": "0"}
+        )  # fmt: skip
         chart.set_size({"width": width, "height": height})
         sheet.insert_chart(row, 0, chart, {"object_position": 3})
         row += -(-height // 20) + 1  # default rows are 20 px high
@@ -327,11 +335,10 @@ def _chart(
                 "gap": 50,
             }
         )
-    font = {"name": FONT, "size": 9}
+    font = FONT_9
     chart.set_title(
         {"name": "Tình trạng thực hiện theo đơn vị", "name_font": {"name": FONT, "size": 11}}
     )
-    chart.set_x_axis({"name": "Số nhiệm vụ", "num_font": font, "name_font": font})
     chart.set_y_axis({"reverse": True, "num_font": font})
     chart.set_legend({"position": "bottom", "font": font})
     return chart
