@@ -65,9 +65,7 @@ def visible_sheets_text(path: Path) -> str:
     parts = []
     with CalamineWorkbook.from_path(str(path)) as book:
         for meta in book.sheets_metadata:
-            if str(meta.visible).lower().endswith("visible") and "hidden" not in str(
-                meta.visible
-            ).lower():
+            if "hidden" not in str(meta.visible).lower():  # veryHidden too
                 for row in book.get_sheet_by_name(meta.name).to_python():
                     parts += [str(v) for v in row if isinstance(v, str) and v]
     return "\n".join(parts)
@@ -127,7 +125,7 @@ def test_decision_style_plan_is_read(tmp_path):
 
 
 def test_decision_without_plan_heading_takes_title_from_approval(tmp_path):
-    text = (tmp_path / "x.txt")
+    text = tmp_path / "x.txt"
     source = write_plan(tmp_path, decision=True).read_text(encoding="utf-8")
     source = source.replace("KẾ HOẠCH\nChuyển đổi số tỉnh Hà Lam năm 2026\n", "")
     text.write_text(source, encoding="utf-8")
@@ -203,7 +201,9 @@ def test_draft_report_reads_back_with_sections_numbers_and_answers(cycle):
     assert f"{summary['units_returned']}/{summary['units']} đơn vị đã gửi báo cáo" in text
     assert f"{summary['done']} đã hoàn thành" in text
     # a unit's own words, attributed to it
-    assert re.search(r"- Sở [^:\n]+: Thiếu kinh phí cho phần việc \d+; đề nghị bổ sung dự toán", text)
+    assert re.search(
+        r"- Sở [^:\n]+: Thiếu kinh phí cho phần việc \d+; đề nghị bổ sung dự toán", text
+    )
     assert "Đã hoàn thành nội dung 0, gửi báo cáo đúng hạn" in text
     assert "Văn bản đã ban hành: Số 15/BC-SNV ngày 20/9/2026." in text
     silent = sorted(u["unit_name"] for u in merged["units"] if not u["returned"])
@@ -247,8 +247,10 @@ def test_no_slips_for_a_decision_style_plan(decision_cycle, tmp_path):
     report = visible_sheets_text(ws / merged["report"])
     for name, text in (("mails", mails), ("letter", letter), ("draft", draft), ("report", report)):
         assert slips(text) == [], name
-    assert "[UBND tỉnh Hà Lam] Đề nghị báo cáo kết quả thực hiện Kế hoạch ban hành kèm theo " \
+    assert (
+        "[UBND tỉnh Hà Lam] Đề nghị báo cáo kết quả thực hiện Kế hoạch ban hành kèm theo "
         "Quyết định số 123/QĐ-UBND ngày 20/04/2026 - kỳ tháng 9/2026" in mails
+    )
     assert "Mọi vướng mắc xin liên hệ: Đ/c Trần Thị Mai, ĐT 0270 3822 000." in mails
     assert "Kế hoạch ban hành kèm theo Quyết định số 123/QĐ-UBND" in letter
     assert "Kết quả thực hiện Kế hoạch ban hành kèm theo Quyết định số 123/QĐ-UBND" in draft
