@@ -139,10 +139,14 @@ def _plan_date(plan: dict[str, Any]) -> date | None:
 
 def refresh_assignment_checks(workspace: Workspace) -> None:
     """Keep "Cần kiểm tra" of phan-cong.xlsx current after a merge; never fails the merge."""
-    from kehoach_xlsx.books import refresh_checks, workspace_registry
+    from kehoach_xlsx.books import CHECKS_STAMP, files_stamp, refresh_checks, workspace_registry
     from kehoach_xlsx.errors import KehoachError
     from kehoach_xlsx.workbook.assign import read_assignment
 
+    stamp = files_stamp(workspace.assignment_path, workspace.plan_path)
+    with workspace.ledger() as ledger:
+        if ledger.get_meta(CHECKS_STAMP) == stamp:
+            return  # neither the coordinator's workbook nor the plan changed since the last run
     try:
         assignment = read_assignment(workspace.assignment_path)
     except KehoachError:
