@@ -364,7 +364,13 @@ def run_month(
     report_to = workspace.setting("mail", "report_to", []) or []
     if report_to:
         values = common_values(workspace, period, return_by.isoformat())
-        composed = compose_mail("report", {**values, "don_vi": "Lãnh đạo UBND"}, (), workspace.root)
+        display = f"Báo cáo tổng hợp kỳ {period}.xlsx"
+        composed = compose_mail(
+            "report",
+            {**values, "don_vi": f"Lãnh đạo {values['co_quan']}".strip(), "ten_tep": display},
+            (),
+            workspace.root,
+        )
         report = OutgoingMail(
             key=f"{period}:report:{as_of.isoformat()}",
             unit="LANH-DAO",
@@ -374,7 +380,7 @@ def run_month(
             text=composed.text,
             html=composed.html,
             attachment=merged.report_path,
-            attachment_display_name=f"Báo cáo tổng hợp kỳ {period}.xlsx",
+            attachment_display_name=display,
             kind="report",
             period=period,
         )
