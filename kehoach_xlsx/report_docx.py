@@ -35,6 +35,7 @@ from kehoach_xlsx.texts import (
     about,
     clean_issuer,
     clean_line,
+    document_kind,
     issuer_name,
     period_text,
     plan_reference,
@@ -122,7 +123,8 @@ def _suffix(number: str) -> str:
 
 
 def _of(report: ReportData, body: str) -> str:
-    return f" của {body}" if body and not report.plan_number.endswith("QĐ-UBND") else ""
+    """ " của <body>" after a plan's reference; a decision's reference already says who."""
+    return f" của {body}" if body and document_kind(report.plan_number) == "Kế hoạch" else ""
 
 
 def _body(doc: Any, text: str) -> None:
