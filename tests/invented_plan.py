@@ -132,11 +132,12 @@ def write_txt(path: Path) -> Path:
     return path
 
 
-def write_docx(path: Path, *, page_break_in_table: bool = True) -> Path:
+def write_docx(path: Path, *, page_break_in_table: bool = True, landscape: bool = False) -> Path:
     """The plan as Word would have it: a borderless header table, paragraphs, a ruled table.
 
-    The appendix starts on a new page; with page_break_in_table, a row in the middle of the
-    table starts a new page (its header row repeats there, as Word prints it).
+    The appendix starts on a new page (with landscape, a new landscape section, as appendix
+    tables often are); with page_break_in_table, a row in the middle of the table starts a
+    new page (its header row repeats there, as Word prints it).
     """
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -164,7 +165,14 @@ def write_docx(path: Path, *, page_break_in_table: bool = True) -> Path:
         paragraph.paragraph_format.first_line_indent = Pt(28)
         run = paragraph.add_run(text)
         run.bold = text[:2] in {"I.", "II", "1.", "2."}
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    if landscape:
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+
+        section = document.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+    else:
+        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     for text in APPENDIX:
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -144,6 +144,21 @@ def test_number_stamped_by_the_signing_software_is_read(tmp_path):
     assert [b.text for b in blocks] == ["So: 196 /KH-UBND", "KE HOACH"]
 
 
+def test_borderless_table_keeps_its_columns_and_says_they_may_mix(tmp_path):
+    page = PdfPage()
+    rows = [
+        ("TT", "Noi dung", "Chu tri"),
+        ("1", "Ra soat so sach", "Van phong"),
+        ("2", "Tap huan", "Cong an"),
+    ]
+    for index, row in enumerate(rows):
+        for x, text in zip((70, 140, 400), row, strict=True):
+            page.text(x, 100 + 20 * index, text)
+    blocks, warnings = blocks_of(write_pdf(tmp_path / "khong-khung.pdf", [page]))
+    assert [b.cells for b in blocks] == [list(row) for row in rows]
+    assert [w.code for w in warnings] == ["pdf_input"] and "Trang 1" in warnings[0].message
+
+
 def test_scanned_pdf_says_what_to_do(tmp_path):
     path = write_pdf(tmp_path / "scan.pdf", [PdfPage(image=True), PdfPage(image=True)])
     with pytest.raises(PlanFormatError) as caught:

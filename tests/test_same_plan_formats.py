@@ -45,8 +45,10 @@ def test_prose_plan_reads_the_same_in_every_format(tmp_path, kind):
 
 
 @pytest.mark.slow
-def test_appendix_table_plan_as_pdf_reads_the_same(table_plans, tmp_path, office):
-    pdf = office.convert(table_plans["docx"], "pdf", tmp_path / "pdf")
+@pytest.mark.parametrize("landscape", [False, True])
+def test_appendix_table_plan_as_pdf_reads_the_same(table_plans, tmp_path, office, landscape):
+    docx = invented_plan.write_docx(tmp_path / "phu-luc-ngang.docx", landscape=landscape)
+    pdf = office.convert(docx, "pdf", tmp_path / "pdf")
     assert tasks(pdf) == tasks(table_plans["txt"])
 
 
