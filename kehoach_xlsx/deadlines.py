@@ -42,11 +42,19 @@ from __future__ import annotations
 import calendar
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, Literal
 
 from kehoach_xlsx import vntext
+from kehoach_xlsx.deadline_points import (
+    is_open_start,
+    next_on_or_after,
+    points,
+    range_bounds,
+    range_of,
+)
 from kehoach_xlsx.errors import DeadlineError
 from kehoach_xlsx.model import ScheduleKind
 
@@ -56,6 +64,7 @@ MAX_WORDING = 2000
 
 KIND_LABELS: dict[str, str] = {
     "once": "một lần",
+    "weekly": "hằng tuần",
     "monthly": "hằng tháng",
     "quarterly": "hằng quý",
     "half_yearly": "6 tháng một lần",
@@ -67,7 +76,7 @@ KIND_LABELS: dict[str, str] = {
     "unknown": "chưa xác định",
 }
 
-_RECURRING = ("monthly", "quarterly", "half_yearly", "yearly")
+_RECURRING = ("weekly", "monthly", "quarterly", "half_yearly", "yearly")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _ROMAN_OUT = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -99,6 +108,12 @@ class Schedule:
     offset_unit: Literal["day", "working_day", "month"] | None = None
     plan_date: date | None = None
     parts: tuple[Schedule, ...] = field(default=())
+    weekdays: tuple[int, ...] = ()  # weekly: 0 = Monday … 6 = Sunday; () = end of the week
+    # "ngày 15 tháng cuối quý": the due `day` falls in this month of the period (1 = its first;
+    # past the period's length for "tháng đầu quý sau")
+    period_month: int | None = None
+    repeat: ScheduleKind | None = None  # an open-ended span recurs so after its end
+    rule: str = ""  # which reading rule understood the wording (Vietnamese, for --explain)
 
     @property
     def needs_date(self) -> bool:
@@ -135,8 +150,12 @@ class Schedule:
             "half",
             "offset",
             "offset_unit",
+            "period_month",
+            "repeat",
+            "rule",
         ):
             data[name] = getattr(self, name)
+        data["weekdays"] = list(self.weekdays)
         data["parts"] = [p.to_dict() for p in self.parts]
         return data
 
@@ -348,9 +367,42 @@ _HALF_YEARLY = re.compile(
 _YEARLY = re.compile(
     r"\b(?:hang|moi|tung)\s*nam\b|\bdinh\s*ky\s*(?:hang\s*)?nam\b|lan\s*/\s*nam|lan\s*(?:moi|trong)\s*nam"
 )
-_CONTINUOUS = re.compile(
-    r"\bthuong\s*xuyen\b|\blien\s*tuc\b|\b(?:hang|moi)\s*(?:ngay|tuan)\b|\bhang\s*thang\s*hang\s*tuan"
+_CONTINUOUS = re.compile(r"\bthuong\s*xuyen\b|\blien\s*tuc\b|\b(?:hang|moi)\s*ngay\b")
+_WEEKLY = re.compile(
+    r"\b(?:hang|moi|tung)\s*tuan\b|\bdinh\s*ky\s*(?:hang\s*)?tuan\b|lan\s*/\s*tuan"
+    r"|\btuan\s*(?:mot|1)\s*lan\b"
 )
+_WEEKDAY = re.compile(r"\bthu\s*(hai|ba|tu|nam|sau|bay|[2-7])\b|\b(chu\s*nhat)\b")
+_WEEKDAY_NUMBER = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5}
+# A list of period names with a recurrence word: "6 tháng và hằng năm", "báo cáo quý, 6 tháng,
+# năm". A name followed by a number or a position ("tháng 6", "năm 2026", "năm sau") is a date.
+_PERIOD_NOUN = (
+    r"(?:(?:6|sau)\s*thang|thang|quy|nam)"
+    r"(?!\s*(?:\d|[iv]+\b|dau\b|cuoi\b|tiep\b|ke\b|truoc\b|nay\b|sau\b|thu\b|cua\b))"
+)
+_PERIOD_LIST = re.compile(
+    r"(?:\b(hang|moi|dinh\s*ky|dinh\s*ki|bao\s*cao|so\s*ket|tong\s*ket)\s*)?\b"
+    rf"{_PERIOD_NOUN}((?:\s*(?:,|va|hoac|/)\s*(?:hang\s*|moi\s*|tong\s*ket\s*|dinh\s*ky\s*)?"
+    rf"{_PERIOD_NOUN})+)"
+)
+# "trước ngày 15 tháng cuối quý", "ngày 10 của tháng đầu quý sau", "ngày 20 tháng cuối năm"
+_PERIOD_DAY = re.compile(
+    r"ngay\s*(\d{1,2})\s*(?:cua\s*|trong\s*)?thang\s*(cuoi|dau|giua|thu\s*(?:nhat|hai|ba|[123]))"
+    r"\s*(?:cung\s*)?(?:cua\s*)?(?:moi\s*|hang\s*|tung\s*|cac\s*)?"
+    r"(quy|nam|(?:6|sau)\s*thang|nua\s*nam|ky(?:\s*bao\s*cao)?)(\s*(?:sau|tiep\s*theo|ke\s*tiep))?"
+)
+# "trước ngày 5 của tháng sau" / "tháng tiếp theo": a monthly report due early next month
+_NEXT_MONTH_DAY = re.compile(
+    r"ngay\s*(\d{1,2})\s*(?:cua\s*)?thang\s*(?:sau|tiep\s*theo|ke\s*tiep)\b"
+)
+# "… và (các năm) tiếp theo": the work goes on after the stated point or range
+_FOLLOWED = re.compile(
+    r"\bva\s*(?:(?:cac|nhung)\s*)?(?:(nam|quy|thang|ky|giai\s*doan)\s*)?(?:tiep\s*theo|ke\s*tiep)\b"
+    r"|\b(?:cac|nhung)\s*(nam|quy|thang)\s*(?:tiep\s*theo|sau|ke\s*tiep)\b"
+)
+_UNTIL_EVENT = re.compile(r"\b(?:cho\s*)?(?:den|toi)\s*(?:khi|luc)\b")
+_AFTER_EVENT = re.compile(r"\bsau\s*khi\b")
+_LATER = re.compile(r"\btro\s*(?:di|ve\s*sau)\b")
 _EVENT = re.compile(
     r"\bkhi\s*(?:co|duoc|can)\b|\btu\s*khi\b|\btheo\s*(?:yeu\s*cau|chi\s*dao|lo\s*trinh|chuong\s*trinh"
     r"|ke\s*hoach|quy\s*dinh|huong\s*dan|tien\s*do|thoi\s*gian|van\s*ban)\b|\bdot\s*xuat\b"
@@ -359,14 +411,29 @@ _EVENT = re.compile(
 _LAW_DAY = re.compile(r"ngay\s*phap\s*luat(?:\s*(?:nuoc\s*cong\s*hoa[a-z ]*)?viet\s*nam)?")
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What the reading rules know besides the words."""
+
+    year: int | None = None  # default_year: the year of "Trong quý III" written without one
+    reference: date | None = None  # plan date, else as-of: the next "15/5" on or after it
+    law: bool = False  # the wording named Ngày Pháp luật (9/11)
+
+
 def parse_deadline(
-    text: str, plan_date: date | None = None, default_year: int | None = None
+    text: str,
+    plan_date: date | None = None,
+    default_year: int | None = None,
+    as_of: date | None = None,
 ) -> Schedule:
     """Understand a deadline phrase such as "Quý IV hằng năm" or "Thường xuyên".
 
     Never raises: wording we cannot pin down gives kind="unknown" with a Vietnamese reason, so a
-    person sets the date; it never quietly means "no deadline". `default_year` (else the plan
-    date's year) completes "Trong quý III" or "Trước ngày 15/12" written without a year.
+    person sets the date; it never quietly means "no deadline". A period or day written without
+    its year ("Trong quý III", "Trước ngày 15/5") is in `default_year` when given, else the next
+    one on or after the plan's date, else on or after `as_of`; with none of them it is unknown.
+    The same reference date turns a stated range "và tiếp theo" that is already over into the
+    recurrence that follows it.
     """
     wording = text if isinstance(text, str) else ("" if text is None else str(text))
     if len(wording) > MAX_WORDING:
@@ -376,18 +443,19 @@ def parse_deadline(
             f"Nội dung thời hạn quá dài ({len(wording)} ký tự), không phải một mốc thời gian; "
             "cần điều phối viên đặt hạn.",
             plan_date=plan_date,
+            rule=RULES["too_long"],
         )
-    year = default_year or (plan_date.year if plan_date else None)
+    ctx = _Context(default_year, plan_date or as_of)
     prepared = _TWO_ANCHORS.sub(r"\1 \2 \4 năm; \1 \3 \4 năm", _prepare(wording))
     for pattern, replacement in _LOOSE_PERIODS:
         prepared = pattern.sub(replacement, prepared)
     pieces = [p for p in (_clean(x) for x in _SPLIT.split(prepared)) if p]
     if len(pieces) > 1:
-        parts = tuple(_parse_one(p, plan_date, year) for p in pieces)
+        parts = tuple(_parse_one(p, plan_date, ctx) for p in pieces)
         if sum(p.kind != "unknown" for p in parts) >= 2:
             return _combine(wording, parts, plan_date)
     whole = _clean(prepared.replace("\n", " "))
-    return replace(_parse_one(whole, plan_date, year), wording=wording)
+    return replace(_parse_one(whole, plan_date, ctx), wording=wording)
 
 
 def _prepare(text: str) -> str:
@@ -431,41 +499,120 @@ def _fmt(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _parse_one(piece: str, plan_date: date | None, year: int | None) -> Schedule:
-    """One phrase without parts (already cleaned): the detectors in order of precedence."""
+# Which rule read a wording, said to the coordinator by `kehoach deadline --explain`.
+RULES: dict[str, str] = {
+    "empty": "ô trống",
+    "too_long": "nội dung quá dài",
+    "relative": "hạn tính từ một mốc (“… ngày kể từ …”)",
+    "wait": "chờ một sự kiện (“sau khi …”, “đến khi …”)",
+    "period_day": "một ngày trong kỳ (“ngày 15 tháng cuối quý”)",
+    "step": "bước đầu có hạn, sau đó lặp lại theo kỳ",
+    "open_start": "chỉ có mốc bắt đầu (“Từ …”, “… trở đi”)",
+    "range": "khoảng giữa hai mốc (“Quý III/2026 - Quý I/2027”)",
+    "followed": "mốc hoặc giai đoạn “và tiếp theo”",
+    "full_date": "ngày cụ thể (ngày/tháng/năm)",
+    "recurring": "lặp lại theo kỳ (hằng tuần/tháng/quý/năm)",
+    "span": "giai đoạn nhiều năm",
+    "continuous": "thường xuyên",
+    "once_period": "một kỳ cụ thể (ngày, tháng, quý, năm)",
+    "event": "theo yêu cầu, chỉ đạo hoặc sự kiện",
+    "parts": "nhiều phần, mỗi phần một hạn",
+    "none": "không quy tắc nào khớp",
+}
+
+
+def _parse_one(piece: str, plan_date: date | None, ctx: _Context) -> Schedule:
+    """One phrase without parts (already cleaned): the rules in order of precedence."""
     base = Schedule("unknown", piece, plan_date=plan_date)
     if not piece:
-        return replace(base, reason="Chưa ghi thời hạn; cần điều phối viên đặt hạn.")
+        return replace(
+            base, reason="Chưa ghi thời hạn; cần điều phối viên đặt hạn.", rule=RULES["empty"]
+        )
     folded = vntext.fold(piece)
     # Content before a colon is a label ("Về tổ chức các hoạt động ...: Thường xuyên").
     if ":" in folded:
         tail = folded.rsplit(":", 1)[1].strip()
         if tail:
             folded = tail
-    annual_hint = False
     if _LAW_DAY.search(folded):
         # Ngày Pháp luật Việt Nam is 9 November, every year.
         folded = _LAW_DAY.sub(" ngay 09/11 ", folded)
-        annual_hint = True
-    for detector in (
-        _detect_relative,
-        _detect_full_date,
-        _detect_recurring,
-        _detect_span,
-        _detect_continuous,
-        _detect_once_period,
-        _detect_event,
-    ):
-        found = detector(folded, base, year, annual_hint)
-        if found is not None:
-            return found
-    return replace(
+        ctx = replace(ctx, law=True)
+    return _read(folded, base, ctx) or replace(
         base,
         reason=f"Không nhận ra mốc thời gian trong “{piece[:80]}”; cần điều phối viên đặt hạn.",
+        rule=RULES["none"],
     )
 
 
-def _detect_relative(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+def _read(folded: str, base: Schedule, ctx: _Context, first_step: bool = True) -> Schedule | None:
+    """The first rule that reads the folded wording, tagged with that rule's name."""
+    found = _detect_relative(folded, base, ctx)
+    if found is not None:
+        return replace(found, rule=RULES["relative"])
+    folded, found = _wait_for_event(folded, base)
+    if found is not None:
+        return replace(found, rule=RULES["wait"])
+    for name, detector in _DETECTORS:
+        if name == "step" and not first_step:
+            continue
+        found = detector(folded, base, ctx)
+        if found is not None:
+            return found if found.rule else replace(found, rule=RULES[name])
+    return None
+
+
+def _wait_for_event(folded: str, base: Schedule) -> tuple[str, Schedule | None]:
+    """ "Sau khi Đề án được phê duyệt", "Từ tháng 3/2026 đến khi hoàn thành": the work waits on
+    an event. A time point before "sau khi" still rules ("Quý I/2027, sau khi …" is quý I)."""
+    if _UNTIL_EVENT.search(folded) and not (_recurrences(folded) or _CONTINUOUS.search(folded)):
+        return folded, replace(
+            base,
+            kind="event",
+            reason="Thực hiện đến khi một việc khác xảy ra, không có ngày kết thúc cụ thể; cần "
+            "điều phối viên đặt hạn.",
+        )
+    match = _AFTER_EVENT.search(folded)
+    if match:
+        head = folded[: match.start()]
+        if points(head) or _recurrences(head) or _CONTINUOUS.search(head):
+            return head, None
+        return folded, replace(
+            base,
+            kind="event",
+            reason="Chờ một việc khác xảy ra trước (“sau khi …”), chưa có ngày cụ thể; cần điều "
+            "phối viên đặt hạn.",
+        )
+    return folded, None
+
+
+def _recurrences(folded: str) -> list[tuple[int, str]]:
+    """(position, kind) of every recurrence word: "hằng tuần", "hàng quý", "6 tháng và năm"."""
+    found = []
+    for kind, pattern in (
+        ("weekly", _WEEKLY),
+        ("monthly", _MONTHLY),
+        ("quarterly", _QUARTERLY),
+        ("half_yearly", _HALF_YEARLY),
+        ("yearly", _YEARLY),
+    ):
+        found += [(m.start(), kind) for m in pattern.finditer(folded)]
+    for match in _PERIOD_LIST.finditer(folded):
+        if match.group(1) or re.search(r"\b(?:hang|moi|dinh\s*ky)\b", match.group(2)):
+            for noun in re.finditer(_PERIOD_NOUN, match.group(0)):
+                word = noun.group(0)
+                kind = {"thang": "monthly", "quy": "quarterly", "nam": "yearly"}.get(
+                    word, "half_yearly"
+                )
+                found.append((match.start() + noun.start(), kind))
+    return sorted(found)
+
+
+def _most_frequent(kinds: list[tuple[int, str]]) -> str:
+    return min((kind for _, kind in kinds), key=_KIND_ORDER.index)
+
+
+def _detect_relative(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
     match = _RELATIVE[0].search(folded)
     if match:
         amount, unit = int(match.group(1)), match.group(2)
@@ -509,7 +656,7 @@ def _add_offset(start: date, amount: int, unit: str) -> date:
     return start + timedelta(days=amount)
 
 
-def _detect_full_date(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+def _detect_full_date(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
     found: list[date] = []
     for match in _FULL_DATE.finditer(folded):
         if match.group(1):
@@ -538,35 +685,20 @@ def _detect_full_date(folded: str, base: Schedule, year: int | None, _: bool) ->
     return replace(base, kind="once", due=due, reason=f"Hạn ngày {_fmt(due)}.")
 
 
-def _detect_recurring(folded: str, base: Schedule, year: int | None, law: bool) -> Schedule | None:
-    kind = None
+def _detect_recurring(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
     # The most frequent recurrence wins: "Hàng quý, hàng năm" is reported every quarter.
-    for candidate, pattern in (
-        ("monthly", _MONTHLY),
-        ("quarterly", _QUARTERLY),
-        ("half_yearly", _HALF_YEARLY),
-        ("yearly", _YEARLY),
-    ):
-        if pattern.search(folded):
-            kind = candidate
-            break
-    if kind is None and law:
+    kinds = _recurrences(folded)
+    kind = _most_frequent(kinds) if kinds else None
+    if kind is None and ctx.law:
         kind = "yearly"  # "Tuần lễ hưởng ứng Ngày Pháp luật Việt Nam" comes every November
         if _YEAR.search(folded):
             return None  # "Ngày Pháp luật năm 2026" is a single date
     if kind is None:
         return None
-    schedule = replace(base, kind=kind)
-    bounds = _YEAR_RANGE.search(folded)
-    if bounds:
-        y1, y2 = int(bounds.group(1)), int(bounds.group(2))
-        if y1 <= y2:
-            schedule = replace(schedule, start=date(y1, 1, 1), end=date(y2, 12, 31))
-    else:
-        start = _FROM_YEAR.search(folded)
-        if start:
-            schedule = replace(schedule, start=date(int(start.group(1)), 1, 1))
-    if kind == "monthly":
+    schedule = _with_bounds(folded, replace(base, kind=kind))
+    if kind == "weekly":
+        schedule = replace(schedule, weekdays=_weekdays(folded))
+    elif kind == "monthly":
         day = re.search(r"ngay\s*(\d{1,2})\b", folded)
         if day and 1 <= int(day.group(1)) <= 31:
             schedule = replace(schedule, day=int(day.group(1)))
@@ -579,6 +711,185 @@ def _detect_recurring(folded: str, base: Schedule, year: int | None, law: bool) 
             schedule, ongoing=True, reason="Thực hiện thường xuyên, tổng hợp kết quả theo kỳ."
         )
     return replace(schedule, reason=(schedule.reason + " " + _recurring_text(schedule)).strip())
+
+
+def _weekdays(folded: str) -> tuple[int, ...]:
+    """Named days of the week, 0 = Monday ("thứ Hai", "thứ 2") … 6 = Sunday ("Chủ nhật")."""
+    days = set()
+    for match in _WEEKDAY.finditer(folded):
+        name = match.group(1)
+        if match.group(2):
+            days.add(6)
+        elif name in _WEEKDAY_NUMBER:
+            days.add(_WEEKDAY_NUMBER[name])
+        else:
+            days.add(int(name) - 2)
+    return tuple(sorted(days))
+
+
+def _with_bounds(folded: str, schedule: Schedule) -> Schedule:
+    """A recurrence bounded by "giai đoạn 2026-2030" or started "từ năm 2026"."""
+    bounds = _YEAR_RANGE.search(folded)
+    if bounds:
+        y1, y2 = int(bounds.group(1)), int(bounds.group(2))
+        if y1 <= y2:
+            return replace(schedule, start=date(y1, 1, 1), end=date(y2, 12, 31))
+        return schedule
+    start = _FROM_YEAR.search(folded)
+    if start:
+        return replace(schedule, start=date(int(start.group(1)), 1, 1))
+    return schedule
+
+
+_PERIOD_LENGTH = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+
+
+def _detect_period_day(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
+    """A day inside each period: "trước ngày 15 tháng cuối quý" is quarterly, due on the 15th of
+    the quarter's last month; "ngày 5 tháng sau" (with a monthly report) early next month."""
+    kinds = _recurrences(folded)
+    match = _PERIOD_DAY.search(folded)
+    if match:
+        day, position, unit, later = match.groups()
+        if unit.startswith("ky"):
+            if not kinds:
+                return None
+            kind = _most_frequent(kinds)
+        else:
+            kind = {"quy": "quarterly", "nam": "yearly"}.get(unit, "half_yearly")
+        length = _PERIOD_LENGTH.get(kind, 1)
+        position = re.sub(r"\s+", " ", position)
+        month = {
+            "dau": 1,
+            "thu nhat": 1,
+            "thu 1": 1,
+            "thu hai": 2,
+            "thu 2": 2,
+            "thu ba": 3,
+            "thu 3": 3,
+            "giua": (length + 1) // 2,
+        }.get(position, length)
+        month = min(month, length) + (length if later else 0)
+    else:
+        match = _NEXT_MONTH_DAY.search(folded)
+        if not match or any(kind not in ("monthly", "weekly") for _, kind in kinds):
+            return None
+        day, kind, month = match.group(1), "monthly", 2
+    day_number = int(day)
+    if not 1 <= day_number <= 31:
+        return None
+    schedule = _with_bounds(folded, replace(base, kind=kind, day=day_number))
+    if kind == "yearly":
+        schedule = replace(schedule, month=(month - 1) % 12 + 1, before=True)
+    else:
+        schedule = replace(schedule, period_month=month)
+    if "thuong xuyen" in folded:
+        schedule = replace(schedule, ongoing=True)
+    return replace(schedule, reason=_recurring_text(schedule))
+
+
+def _detect_step(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
+    """A dated first step, then upkeep: "Tháng 3, 4/2026 và cập nhật, bổ sung hằng năm" is due
+    30/04/2026, then every year."""
+    kinds = _recurrences(folded)
+    if not kinds:
+        return None
+    cut = kinds[0][0]
+    head, tail = folded[:cut], folded[cut:]
+    if not any(p.year for p in points(head)):
+        return None
+    first = _read(_clean(head), replace(base, wording=head), ctx, first_step=False)
+    then = _read(tail, replace(base, wording=tail), ctx, first_step=False)
+    if first is None or first.kind != "once" or then is None or not then.recurring:
+        return None  # "Từ năm 2026, hằng năm" or "Giai đoạn 2026-2030, hằng năm": bounds
+    return replace(_combine(base.wording, (first, then), base.plan_date), rule=RULES["step"])
+
+
+def _detect_open_start(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
+    """ "Từ 01/3/2026", "Từ tháng 5/2024 trở đi": a start and no end is continuous work."""
+    if _recurrences(folded):
+        return None
+    found = points(folded)
+    dated = [p for p in found if p.year]
+    if len(dated) != 1 or range_of(folded, found):
+        return None
+    point = dated[0]
+    if not (_LATER.search(folded) or is_open_start(folded, point)):
+        return None
+    if re.search(r"\b(?:den|toi)\b", folded[point.stop :]):
+        return None  # "Từ 01/3/2026 đến hết năm": an end without a date, read elsewhere
+    bounds = point.bounds()
+    if bounds is None:
+        return None
+    start = bounds[0]
+    since = f"năm {start.year}" if (start.month, start.day) == (1, 1) else _fmt(start)
+    return replace(
+        base, kind="continuous", start=start, reason=f"Thực hiện thường xuyên từ {since}."
+    )
+
+
+_REPEAT_OF = {
+    "nam": "yearly",
+    "quy": "quarterly",
+    "thang": "monthly",
+    "year": "yearly",
+    "half": "yearly",
+    "day": "yearly",
+    "quarter": "quarterly",
+    "month": "monthly",
+}
+
+
+def _detect_range(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
+    """ "Quý III/2026 - Quý I/2027", "Tháng 11 - tháng 2/2027", "Năm 2026 đến năm 2030": a span
+    due at the end of its last period. "… và tiếp theo" goes on after it; once the stated end is
+    past (as of the plan's date or the day asked) it is the recurrence that follows."""
+    if _recurrences(folded):
+        return None
+    found = points(folded)
+    pair = range_of(folded, found)
+    followed = _FOLLOWED.search(folded)
+    if pair:
+        bounds = range_bounds(*pair)
+        if bounds is None:
+            return None  # the old span rule explains a reversed range
+        start, end = bounds
+        unit = pair[1].unit
+    elif followed:
+        dated = [p for p in found if p.year and p.pos < followed.start()]
+        bounds = dated[-1].bounds() if dated else None
+        if bounds is None:
+            return None
+        start, end = bounds
+        unit = dated[-1].unit
+    else:
+        return None
+    shown = f"{_fmt(start)} đến {_fmt(end)}"
+    if not followed:
+        return replace(
+            base, kind="span", start=start, end=end, due=end, reason=f"Thực hiện từ {shown}."
+        )
+    repeat = _REPEAT_OF.get((followed.group(1) or followed.group(2) or unit).strip(), "yearly")
+    label = KIND_LABELS[repeat]
+    if ctx.reference and ctx.reference > end:
+        schedule = replace(base, kind=repeat, start=start, open_ended=True)
+        return replace(
+            schedule,
+            reason=f"Giai đoạn {shown} đã qua ({_fmt(ctx.reference)}); tiếp tục {label}. "
+            + _recurring_text(schedule),
+            rule=RULES["followed"],
+        )
+    return replace(
+        base,
+        kind="span",
+        start=start,
+        end=end,
+        due=end,
+        open_ended=True,
+        repeat=repeat,  # type: ignore[arg-type]
+        reason=f"Thực hiện từ {shown}, sau đó tiếp tục {label}.",
+        rule=RULES["followed"],
+    )
 
 
 def _yearly_anchor(folded: str, schedule: Schedule) -> Schedule:
@@ -609,7 +920,7 @@ def _yearly_anchor(folded: str, schedule: Schedule) -> Schedule:
     return schedule
 
 
-def _detect_span(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+def _detect_span(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
     open_ended = bool(_OPEN_ENDED.search(folded))
     match = _MONTH_RANGE.search(folded)
     if match:
@@ -663,7 +974,7 @@ def _detect_span(folded: str, base: Schedule, year: int | None, _: bool) -> Sche
     return None
 
 
-def _detect_continuous(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+def _detect_continuous(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
     match = _FROM_YEAR.search(folded)
     if match and not _DAY_MONTH.search(folded):
         # "Các cơ quan đơn vị chủ động thực hiện từ năm 2026": ongoing from that year.
@@ -679,7 +990,7 @@ def _detect_continuous(folded: str, base: Schedule, year: int | None, _: bool) -
     return None
 
 
-def _detect_once_period(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+def _detect_once_period(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
     def once(due: date, what: str) -> Schedule:
         return replace(base, kind="once", due=due, reason=f"Hạn là ngày cuối {what}: {_fmt(due)}.")
 
@@ -690,14 +1001,35 @@ def _detect_once_period(folded: str, base: Schedule, year: int | None, _: bool) 
         )
 
     years = [int(y) for y in _YEAR.findall(folded)]
-    y = years[-1] if years else year
+
+    def resolve(make: Callable[[int], date | None]) -> date | None:
+        """The year written, else default_year, else the next one on or after the reference."""
+        if years or ctx.year:
+            return make(years[-1] if years else ctx.year)  # type: ignore[arg-type]
+        if ctx.reference:
+            return next_on_or_after(make, ctx.reference)
+        return None
+
+    def year_note(due: date, what: str) -> str:
+        if years or ctx.year or not ctx.reference:
+            return ""
+        return f" ({what} không ghi năm: lần gần nhất từ ngày {_fmt(ctx.reference)})"
+
+    def period_end(kind: str, index: int) -> Callable[[int], date | None]:
+        return lambda y: make_period(kind, y, index).end if _valid_year(y) else None
+
     # Before month/year: "quý 3/2026" is a quarter, not March.
     match = _QUARTER.search(folded)
     if match:
         q = _number(match.group(1) or match.group(2))
-        if y is None:
-            return missing_year(f"quý {_ROMAN_OUT[q]}")
-        return once(make_period("quarter", y, q).end, f"quý {_ROMAN_OUT[q]} năm {y}")
+        what = f"quý {_ROMAN_OUT[q]}"
+        due = resolve(period_end("quarter", q))
+        if due is None:
+            return missing_year(what)
+        return replace(
+            once(due, f"{what} năm {due.year}"),
+            reason=once(due, f"{what} năm {due.year}").reason[:-1] + year_note(due, what) + ".",
+        )
     match = _MONTH_YEAR.search(folded)
     if match:
         m = int(match.group(1) or match.group(3))
@@ -709,35 +1041,49 @@ def _detect_once_period(folded: str, base: Schedule, year: int | None, _: bool) 
     if match:
         d = int(match.group(1) or match.group(3))
         m = int(match.group(2) or match.group(4))
-        if y is None:
-            return missing_year(f"ngày {d}/{m}")
-        due = _safe_date(y, m, d)
+        what = f"ngày {d}/{m}"
+        if not (years or ctx.year or ctx.reference):
+            return missing_year(what)
+        due = resolve(lambda y: _safe_date(y, m, d))
         if due is None:
-            return replace(
-                base, reason=f"Ngày {d}/{m}/{y} không có thật; cần điều phối viên đặt hạn."
+            shown = (
+                f"{d}/{m}/{years[-1] if years else ctx.year}" if years or ctx.year else f"{d}/{m}"
             )
-        return replace(base, kind="once", due=due, reason=f"Hạn ngày {_fmt(due)}.")
+            return replace(base, reason=f"Ngày {shown} không có thật; cần điều phối viên đặt hạn.")
+        return replace(
+            base, kind="once", due=due, reason=f"Hạn ngày {_fmt(due)}{year_note(due, what)}."
+        )
     match = _HALF_NAMED.search(folded)
     if match:
         h = 1 if match.group(1) == "dau" else 2
-        if y is None:
+        what = f"6 tháng {'đầu' if h == 1 else 'cuối'} năm"
+        due = resolve(period_end("half", h))
+        if due is None:
             return missing_year("6 tháng")
-        return once(
-            make_period("half", y, h).end,
-            f"6 tháng {match.group(1).replace('dau', 'đầu').replace('cuoi', 'cuối')} năm {y}",
+        return replace(
+            base,
+            kind="once",
+            due=due,
+            reason=f"Hạn là ngày cuối {what} {due.year}: {_fmt(due)}{year_note(due, what)}.",
         )
     match = _MONTH.search(folded)
     if match and 1 <= int(match.group(1)) <= 12:
         m = int(match.group(1))
-        if y is None:
+        due = resolve(period_end("month", m))
+        if due is None:
             return missing_year(f"tháng {m}")
-        return once(_month_end(y, m), f"tháng {m}/{y}")
+        return replace(
+            base,
+            kind="once",
+            due=due,
+            reason=f"Hạn là ngày cuối tháng {m}/{due.year}: {_fmt(due)}{year_note(due, f'tháng {m}')}.",
+        )
     if years:
         return once(date(years[-1], 12, 31), f"năm {years[-1]}")
     return None
 
 
-def _detect_event(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+def _detect_event(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
     if _EVENT.search(folded):
         return replace(
             base,
@@ -749,6 +1095,7 @@ def _detect_event(folded: str, base: Schedule, year: int | None, _: bool) -> Sch
 
 
 _KIND_ORDER = (
+    "weekly",
     "monthly",
     "quarterly",
     "half_yearly",
@@ -774,7 +1121,23 @@ def _combine(wording: str, parts: tuple[Schedule, ...], plan_date: date | None) 
         due=min(dues) if dues else None,
         plan_date=plan_date,
         parts=parts,
+        rule=RULES["parts"],
     )
+
+
+# The reading rules in order of precedence ("relative" and "wait" come first, see _read).
+_DETECTORS: tuple[tuple[str, Callable[[str, Schedule, _Context], Schedule | None]], ...] = (
+    ("period_day", _detect_period_day),
+    ("step", _detect_step),
+    ("open_start", _detect_open_start),
+    ("range", _detect_range),
+    ("full_date", _detect_full_date),
+    ("recurring", _detect_recurring),
+    ("span", _detect_span),
+    ("continuous", _detect_continuous),
+    ("once_period", _detect_once_period),
+    ("event", _detect_event),
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -783,17 +1146,17 @@ def _combine(wording: str, parts: tuple[Schedule, ...], plan_date: date | None) 
 
 def _window(schedule: Schedule, year: int, index: int) -> tuple[date, date]:
     """(start, due) of one occurrence: index is the month/quarter/half number (1 for yearly)."""
-    if schedule.kind == "monthly":
-        end = _month_end(year, index)
-        if schedule.day:
-            end = end.replace(day=min(schedule.day, end.day))
-        return date(year, index, 1), end
-    if schedule.kind == "quarterly":
-        p = make_period("quarter", year, index)
-        return p.start, p.end
-    if schedule.kind == "half_yearly":
-        p = make_period("half", year, index)
-        return p.start, p.end
+    if schedule.kind in ("monthly", "quarterly", "half_yearly"):
+        unit = {"monthly": "month", "quarterly": "quarter", "half_yearly": "half"}[schedule.kind]
+        p = make_period(unit, year, index)
+        if not schedule.day:
+            return p.start, p.end
+        # "ngày 15 tháng cuối quý", "trước ngày 25 hằng tháng", "ngày 5 tháng sau"
+        month_index = (
+            p.start.month - 1 + (schedule.period_month or (p.end.month - p.start.month + 1)) - 1
+        )
+        y, m = year + month_index // 12, month_index % 12 + 1
+        return p.start, date(y, m, min(schedule.day, calendar.monthrange(y, m)[1]))
     # yearly
     if schedule.month and schedule.day:
         last = calendar.monthrange(year, schedule.month)[1]
@@ -816,6 +1179,8 @@ def _per_year(schedule: Schedule) -> int:
 
 def _windows(schedule: Schedule, lo: date, hi: date) -> list[tuple[date, date]]:
     """Occurrence windows overlapping [lo, hi] and the schedule's own bounds, in order."""
+    if schedule.kind == "weekly":
+        return _weekly_windows(schedule, lo, hi)
     result = []
     for year in range(max(lo.year - 1, 1900), min(hi.year + 1, 2200) + 1):
         for index in range(1, _per_year(schedule) + 1):
@@ -828,6 +1193,39 @@ def _windows(schedule: Schedule, lo: date, hi: date) -> list[tuple[date, date]]:
                 continue
             result.append((start, due))
     return result
+
+
+def _weekly_windows(schedule: Schedule, lo: date, hi: date) -> list[tuple[date, date]]:
+    """One window per named weekday (Monday of its week, that day); the week's end (Sunday)
+    when no day is named. Bounded to a few years: callers ask about periods, not ages."""
+    days = schedule.weekdays or (6,)
+    if schedule.start:
+        lo = max(lo, schedule.start)
+    if schedule.end:
+        hi = min(hi, schedule.end)
+    hi = min(hi, lo + timedelta(days=3 * 366)) if lo.year < 9990 else lo
+    result = []
+    day = lo
+    while day <= hi:
+        if day.weekday() in days:
+            result.append((day - timedelta(days=day.weekday()), day))
+        if day >= date(9999, 12, 24):
+            break
+        day += timedelta(days=1)
+    return result
+
+
+def _continued(schedule: Schedule) -> Schedule:
+    """An open-ended span after its end: the recurrence that follows ("và các năm tiếp theo")."""
+    assert schedule.end is not None
+    return replace(
+        schedule,
+        kind=schedule.repeat or "yearly",
+        start=schedule.end + timedelta(days=1),
+        end=None,
+        due=None,
+        repeat=None,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -849,7 +1247,7 @@ def next_due(schedule: Schedule, as_of: date) -> date | None:
         return schedule.due
     if schedule.kind == "span":
         if schedule.open_ended and schedule.end and as_of > schedule.end:
-            return None
+            return None if schedule.end.year >= 2200 else next_due(_continued(schedule), as_of)
         return schedule.end
     if schedule.recurring:
         # Two years ahead covers every kind; later ones only if the schedule starts later.
@@ -928,8 +1326,9 @@ def _due_in_period(schedule: Schedule, period: Period) -> PeriodDue:
         if schedule.start and period.end < schedule.start:
             return ok(None, f"Chưa đến giai đoạn thực hiện (từ {_fmt(schedule.start)}).", False)
         if schedule.end and period.start > schedule.end:
-            if schedule.open_ended:
-                return ok(None, "Đã qua giai đoạn chính; tiếp tục thực hiện thường xuyên.")
+            if schedule.open_ended and schedule.end.year < 2200:
+                then = _due_in_period(_continued(schedule), period)
+                return replace(then, reason=f"Đã qua giai đoạn chính. {then.reason}")
             return ok(
                 schedule.end, f"Giai đoạn đã kết thúc {_fmt(schedule.end)}; kiểm tra kết quả."
             )
@@ -951,12 +1350,27 @@ def _short(day: int, month: int) -> str:
 
 def _recurring_text(schedule: Schedule) -> str:
     kind = schedule.kind
-    if kind == "monthly":
+    if kind == "weekly":
+        names = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+        days = " hoặc ".join(names[d] for d in schedule.weekdays if 0 <= d <= 6)
+        text = f"Hằng tuần, hạn {days or 'cuối tuần (Chủ nhật)'}."
+    elif kind == "monthly" and schedule.day and (schedule.period_month or 1) > 1:
+        text = f"Hằng tháng, hạn ngày {schedule.day} của tháng sau."
+    elif kind == "monthly":
         text = (
             f"Hằng tháng, hạn ngày {schedule.day}."
             if schedule.day
             else "Hằng tháng, hạn ngày cuối tháng."
         )
+    elif kind in ("quarterly", "half_yearly") and schedule.day:
+        what, length = ("quý", 3) if kind == "quarterly" else ("kỳ 6 tháng", 6)
+        which = schedule.period_month or length
+        place = {1: "đầu", length: "cuối"}.get(which, f"thứ {which}")
+        if which > length:
+            place = {1: "đầu", length: "cuối"}.get(which - length, f"thứ {which - length}")
+            what += " sau"
+        label = "Hằng quý" if kind == "quarterly" else "6 tháng một lần"
+        text = f"{label}, hạn ngày {schedule.day} của tháng {place} {what}."
     elif kind == "quarterly":
         text = "Hằng quý, hạn ngày cuối quý."
     elif kind == "half_yearly":
@@ -993,7 +1407,13 @@ def explain(schedule: Schedule) -> str:
         text = _recurring_text(schedule)
         return prefix + (text[0].lower() + text[1:] if prefix else text)
     if kind == "continuous":
-        since = f" từ năm {schedule.start.year}" if schedule.start else ""
+        since = ""
+        if schedule.start:
+            since = (
+                f" từ năm {schedule.start.year}"
+                if (schedule.start.month, schedule.start.day) == (1, 1)
+                else f" từ ngày {_fmt(schedule.start)}"
+            )
         return f"Thực hiện thường xuyên{since}, báo cáo tiến độ mỗi kỳ."
     if kind == "span" and schedule.start and schedule.end:
         if (
@@ -1006,7 +1426,11 @@ def explain(schedule: Schedule) -> str:
             what = f"giai đoạn {schedule.start.year}-{schedule.end.year}"
         else:
             what = f"từ {_fmt(schedule.start)} đến {_fmt(schedule.end)}"
-        more = ", tiếp tục thường xuyên các năm sau" if schedule.open_ended else ""
+        more = (
+            f", sau đó tiếp tục {KIND_LABELS[schedule.repeat or 'yearly']}"
+            if schedule.open_ended
+            else ""
+        )
         return (
             f"Thực hiện {what}, báo cáo tiến độ mỗi kỳ, hạn cuối ngày {_fmt(schedule.end)}{more}."
         )
@@ -1027,7 +1451,8 @@ def explain(schedule: Schedule) -> str:
         return (
             "Thực hiện theo sự kiện hoặc chỉ đạo, không có ngày cụ thể; cần điều phối viên đặt hạn."
         )
-    return "Không xác định được hạn; cần điều phối viên đặt hạn."
+    # every unknown says why: the reason names what was missing or wrong
+    return schedule.reason or "Không xác định được hạn; cần điều phối viên đặt hạn."
 
 
 def format_due(schedule: Schedule, period: Period | None = None, as_of: date | None = None) -> str:
