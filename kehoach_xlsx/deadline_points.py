@@ -15,7 +15,7 @@ from datetime import date
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
-_POINT = re.compile(
+POINT = re.compile(
     r"(?P<date>(?<![\d/.-])(?P<dd>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<dm>\d{1,2})\s*(?P=sep)\s*"
     r"(?P<dy>\d{4})(?!\d)"
     r"|ngay\s*(?P<wd>\d{1,2})\s*thang\s*(?P<wm>\d{1,2})\s*,?\s*nam\s*(?P<wy>\d{4}))"
@@ -69,7 +69,7 @@ class Point:
 def points(folded: str) -> list[Point]:
     """Every time point of the folded text, in order."""
     found = []
-    for match in _POINT.finditer(folded):
+    for match in POINT.finditer(folded):
         g = match.groupdict()
         if g["date"]:
             d, m, y = (g["dd"], g["dm"], g["dy"]) if g["dd"] else (g["wd"], g["wm"], g["wy"])

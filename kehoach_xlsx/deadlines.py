@@ -49,6 +49,9 @@ from typing import Any, Literal
 
 from kehoach_xlsx import vntext
 from kehoach_xlsx.deadline_points import (
+    POINT as _POINT_TEXT,
+)
+from kehoach_xlsx.deadline_points import (
     is_open_start,
     next_on_or_after,
     points,
@@ -296,7 +299,7 @@ _TAG_BREAK = re.compile(r"<\s*/?\s*(?:p|br|li|ul|ol|div|tr|td)\b[^>]*>", re.IGNO
 _TAG = re.compile(r"<[^>]{0,200}>")
 # "Tháng 6 và tháng 12 hằng năm": two yearly anchors, each its own part
 _TWO_ANCHORS = re.compile(
-    r"\b(tháng|quý)\s+([0-9]{1,2}|[IVX]{1,4})\s*(?:và|,)\s*(?:(?:tháng|quý)\s+)?"
+    r"((?:(?:trước|chậm nhất)\s+)?ngày\s+\d{1,2}\s+)?\b(tháng|quý)\s+([0-9]{1,2}|[IVX]{1,4})\s*(?:và|,)\s*(?:(?:tháng|quý)\s+)?"
     r"([0-9]{1,2}|[IVX]{1,4})\s+(hằng|hàng)\s+năm",
     re.IGNORECASE,
 )
@@ -382,7 +385,7 @@ _PERIOD_NOUN = (
 )
 _PERIOD_LIST = re.compile(
     r"(?:\b(hang|moi|dinh\s*ky|dinh\s*ki|bao\s*cao|so\s*ket|tong\s*ket)\s*)?\b"
-    rf"{_PERIOD_NOUN}((?:\s*(?:,|va|hoac|/)\s*(?:hang\s*|moi\s*|tong\s*ket\s*|dinh\s*ky\s*)?"
+    rf"{_PERIOD_NOUN}((?:\s*(?:,|va|hoac|/)\s*(?:hang\s*|moi\s*|ca\s*|tong\s*ket\s*|dinh\s*ky\s*)?"
     rf"{_PERIOD_NOUN})+)"
 )
 # "trước ngày 15 tháng cuối quý", "ngày 10 của tháng đầu quý sau", "ngày 20 tháng cuối năm"
@@ -407,6 +410,8 @@ _EVENT = re.compile(
     r"\bkhi\s*(?:co|duoc|can)\b|\btu\s*khi\b|\btheo\s*(?:yeu\s*cau|chi\s*dao|lo\s*trinh|chuong\s*trinh"
     r"|ke\s*hoach|quy\s*dinh|huong\s*dan|tien\s*do|thoi\s*gian|van\s*ban)\b|\bdot\s*xuat\b"
     r"|\bngay\s*sau\s*khi\b|\bkip\s*thoi\b"
+    # "Khi Luật có hiệu lực", "Kể từ ngày Kế hoạch có hiệu lực": a start that is an event
+    r"|^khi\b|\bke\s*tu\s*(?:ngay\s*)?(?!\s*\d)[a-z]"
 )
 _LAW_DAY = re.compile(r"ngay\s*phap\s*luat(?:\s*(?:nuoc\s*cong\s*hoa[a-z ]*)?viet\s*nam)?")
 
@@ -446,16 +451,54 @@ def parse_deadline(
             rule=RULES["too_long"],
         )
     ctx = _Context(default_year, plan_date or as_of)
-    prepared = _TWO_ANCHORS.sub(r"\1 \2 \4 năm; \1 \3 \4 năm", _prepare(wording))
+    # "trước ngày 15 tháng 6 và tháng 12 hằng năm": two yearly anchors, the day on both
+    prepared = _TWO_ANCHORS.sub(
+        lambda m: f"{m[1] or ''}{m[2]} {m[3]} {m[5]} năm; {m[1] or ''}{m[2]} {m[4]} {m[5]} năm",
+        _prepare(wording),
+    )
     for pattern, replacement in _LOOSE_PERIODS:
         prepared = pattern.sub(replacement, prepared)
     pieces = [p for p in (_clean(x) for x in _SPLIT.split(prepared)) if p]
+    if len(pieces) == 1:
+        pieces = _clauses(pieces[0])
     if len(pieces) > 1:
         parts = tuple(_parse_one(p, plan_date, ctx) for p in pieces)
         if sum(p.kind != "unknown" for p in parts) >= 2:
             return _combine(wording, parts, plan_date)
     whole = _clean(prepared.replace("\n", " "))
     return replace(_parse_one(whole, plan_date, ctx), wording=wording)
+
+
+# Words that only say when; a clause with any other word says what is done ("ban hành …").
+_TIME_WORDS = frozenset(
+    "nam thang quy ngay tu den het toi truoc trong giai doan va cac nhung tiep theo cham nhat "
+    "vao cuoi dau giua ke sau luc hoac".split()
+)
+
+
+def _clauses(text: str) -> list[str]:
+    """ "Ban hành Kế hoạch năm 2026, tổ chức thực hiện giai đoạn 2026-2030": two deadlines joined
+    by a comma or "và", each a deed with its own dated time. Anything else stays one piece."""
+    folded_all = vntext.fold(text)
+    if _recurrences(folded_all) or _RELATIVE[0].search(folded_all):
+        return [text]
+    merged: list[str] = []
+    for raw in re.split(r",\s*|\s+và\s+", text):
+        clause = raw.strip()
+        if merged and not any(p.year for p in points(vntext.fold(clause))):
+            merged[-1] += ", " + clause  # "Quý I/2027, sau khi có hướng dẫn": one deadline
+        elif clause:
+            merged.append(clause)
+    if len(merged) < 2:
+        return [text]
+    for clause in merged:
+        folded = vntext.fold(clause)
+        if not any(p.year for p in points(folded)):
+            return [text]
+        words = re.findall(r"[a-z]{2,}", _POINT_TEXT.sub(" ", folded))
+        if not [w for w in words if w not in _TIME_WORDS]:
+            return [text]
+    return [_clean(c) for c in merged]
 
 
 def _prepare(text: str) -> str:
@@ -529,11 +572,14 @@ def _parse_one(piece: str, plan_date: date | None, ctx: _Context) -> Schedule:
             base, reason="Chưa ghi thời hạn; cần điều phối viên đặt hạn.", rule=RULES["empty"]
         )
     folded = vntext.fold(piece)
-    # Content before a colon is a label ("Về tổ chức các hoạt động ...: Thường xuyên").
+    # Content before a colon is a label ("Về tổ chức các hoạt động ...: Thường xuyên"), unless
+    # the time comes first ("Năm 2026: ban hành kế hoạch").
     if ":" in folded:
-        tail = folded.rsplit(":", 1)[1].strip()
-        if tail:
+        head, tail = (x.strip() for x in folded.rsplit(":", 1))
+        if tail and (_read(tail, base, ctx) is not None or not head):
             folded = tail
+        elif head:
+            folded = head
     if _LAW_DAY.search(folded):
         # Ngày Pháp luật Việt Nam is 9 November, every year.
         folded = _LAW_DAY.sub(" ngay 09/11 ", folded)

@@ -1,0 +1,178 @@
+"""Issue 11: the common deadline forms, on invented phrases (none copied from a real plan).
+
+FORMS is the held-out check: phrases written before running the parser, each with the day asked
+(as-of), the kind and the next due date `kehoach deadline TEXT --as-of …` must give. Every phrase
+is also read in spelling variants (hằng/hàng, NFD diacritics, case, trailing punctuation) that
+must not change the answer.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import pytest
+
+from kehoach_xlsx.deadlines import explain, next_due, parse_deadline
+
+D = date
+JUL1 = D(2026, 7, 1)  # a Wednesday, first day of quý III
+
+FORMS: list[tuple[str, date, str, date | None]] = [
+    # day and month, no year: the next such day on or after as-of
+    ("Trước ngày 20 tháng 10", JUL1, "once", D(2026, 10, 20)),
+    ("trước ngày 05 tháng 01", JUL1, "once", D(2027, 1, 5)),
+    ("Chậm nhất ngày 31/8", JUL1, "once", D(2026, 8, 31)),
+    ("Hoàn thành trước 30/6.", JUL1, "once", D(2027, 6, 30)),
+    ("trước ngày 1/7", JUL1, "once", D(2026, 7, 1)),
+    ("Trước ngày 25-11", D(2026, 12, 31), "once", D(2027, 11, 25)),
+    ("ngày 15 tháng 3", D(2026, 3, 15), "once", D(2026, 3, 15)),
+    ("Trước ngày 29/02", JUL1, "once", D(2028, 2, 29)),
+    ("TRƯỚC NGÀY 10 THÁNG 9;", D(2026, 9, 11), "once", D(2027, 9, 10)),
+    ("trước 15.10", JUL1, "once", D(2026, 10, 15)),
+    ("Xong trước ngày 31 tháng 12", D(2026, 12, 31), "once", D(2026, 12, 31)),
+    ("Trước ngày 15/5", D(2026, 5, 15), "once", D(2026, 5, 15)),
+    ("Trước ngày 30 tháng 9", D(2026, 10, 1), "once", D(2027, 9, 30)),
+    # an open start: continuous
+    ("Từ 15/8/2026", JUL1, "continuous", None),
+    ("Từ ngày 01/01/2027", JUL1, "continuous", None),
+    ("Kể từ tháng 10/2025", JUL1, "continuous", None),
+    ("Từ tháng 9 năm 2026 trở đi", JUL1, "continuous", None),
+    ("Bắt đầu từ quý II/2026", JUL1, "continuous", None),
+    ("Từ Quý 3 năm 2025 trở đi.", JUL1, "continuous", None),
+    ("từ năm 2025 trở đi", JUL1, "continuous", None),
+    ("Từ 1/2026 trở đi", JUL1, "continuous", None),
+    ("Tháng 6/2026 trở đi", JUL1, "continuous", None),
+    # waiting for an event
+    ("Sau khi Nghị định được ban hành", JUL1, "event", None),
+    ("sau khi có văn bản hướng dẫn của Bộ", JUL1, "event", None),
+    ("Ngay sau khi Quyết định có hiệu lực", JUL1, "event", None),
+    ("Sau khi Kế hoạch được UBND tỉnh phê duyệt.", JUL1, "event", None),
+    ("Từ tháng 4/2026 đến khi kết thúc đợt kiểm tra", JUL1, "event", None),
+    ("Từ quý I/2026 cho đến khi hoàn thành", JUL1, "event", None),
+    ("Từ 01/5/2026 đến khi có chỉ đạo mới", JUL1, "event", None),
+    ("Đến khi hoàn thành việc bàn giao", JUL1, "event", None),
+    ("Thực hiện cho đến khi có văn bản thay thế", JUL1, "event", None),
+    ("Sau khi sáp nhập đơn vị hành chính", JUL1, "event", None),
+    # ranges across years: a span due at the end of the last period
+    ("Quý IV/2026 - Quý II/2027", JUL1, "span", D(2027, 6, 30)),
+    ("Quý 2/2026 - Quý 1/2027", JUL1, "span", D(2027, 3, 31)),
+    ("quý III năm 2026 đến quý I năm 2027", JUL1, "span", D(2027, 3, 31)),
+    ("Từ quý IV/2026 đến hết quý II/2027", JUL1, "span", D(2027, 6, 30)),
+    ("Tháng 10/2026 - tháng 3/2027", JUL1, "span", D(2027, 3, 31)),
+    ("Từ tháng 11/2026 đến tháng 01/2027", JUL1, "span", D(2027, 1, 31)),
+    ("Tháng 11 - tháng 2/2027", JUL1, "span", D(2027, 2, 28)),
+    ("10/2026 - 6/2027", JUL1, "span", D(2027, 6, 30)),
+    ("Năm 2026 đến năm 2028", JUL1, "span", D(2028, 12, 31)),
+    ("Từ năm 2026 đến hết năm 2027", JUL1, "span", D(2027, 12, 31)),
+    ("Quý IV/2026 - Quý I/2027.", JUL1, "span", D(2027, 3, 31)),
+    ("Quý III/2025 - Quý II/2026", JUL1, "span", D(2026, 6, 30)),
+    ("Từ tháng 8/2026 đến tháng 12/2026", JUL1, "span", D(2026, 12, 31)),
+    ("Quý III/2026 - Quý I/2027", D(2027, 5, 1), "span", D(2027, 3, 31)),
+    # a day inside each period
+    ("Trước ngày 20 tháng cuối quý", JUL1, "quarterly", D(2026, 9, 20)),
+    ("trước ngày 10 của tháng cuối quý", D(2026, 9, 11), "quarterly", D(2026, 12, 10)),
+    ("Ngày 25 tháng cuối mỗi quý", JUL1, "quarterly", D(2026, 9, 25)),
+    ("Hằng quý, trước ngày 18 tháng cuối quý", D(2026, 12, 31), "quarterly", D(2027, 3, 18)),
+    ("Báo cáo trước ngày 15 của tháng cuối quý", D(2026, 3, 16), "quarterly", D(2026, 6, 15)),
+    ("trước ngày 10 tháng đầu quý sau", JUL1, "quarterly", D(2026, 7, 10)),
+    ("Trước ngày 20 tháng cuối năm", JUL1, "yearly", D(2026, 12, 20)),
+    ("ngày 15 tháng cuối của 6 tháng", JUL1, "half_yearly", D(2026, 12, 15)),
+    ("Hằng tháng, trước ngày 5 của tháng sau", JUL1, "monthly", D(2026, 7, 5)),
+    ("trước ngày 22 tháng cuối Quý", D(2026, 6, 23), "quarterly", D(2026, 9, 22)),
+    ("ngày 20 của tháng cuối quý.", D(2026, 9, 20), "quarterly", D(2026, 9, 20)),
+    ("trước ngày 15 tháng cuối quý", D(2026, 9, 15), "quarterly", D(2026, 9, 15)),
+    # six-monthly and yearly together: the more frequent
+    ("Định kỳ 6 tháng và hằng năm", JUL1, "half_yearly", D(2026, 12, 31)),
+    ("6 tháng, hằng năm", D(2026, 3, 1), "half_yearly", D(2026, 6, 30)),
+    ("Báo cáo 6 tháng, năm", JUL1, "half_yearly", D(2026, 12, 31)),
+    ("hàng 6 tháng và hàng năm.", JUL1, "half_yearly", D(2026, 12, 31)),
+    ("Sơ kết 6 tháng và tổng kết năm", JUL1, "half_yearly", D(2026, 12, 31)),
+    ("Định kỳ quý, 6 tháng, năm", JUL1, "quarterly", D(2026, 9, 30)),
+    ("Hằng năm và 6 tháng", JUL1, "half_yearly", D(2026, 12, 31)),
+    ("Mỗi 6 tháng và hằng năm", JUL1, "half_yearly", D(2026, 12, 31)),
+    # "… và tiếp theo": a range already over recurs
+    ("Từ năm 2022 đến năm 2025 và tiếp theo", JUL1, "yearly", D(2026, 12, 31)),
+    ("Giai đoạn 2021-2025 và các năm tiếp theo", JUL1, "yearly", D(2026, 12, 31)),
+    ("2023 - 2025 và những năm tiếp theo", JUL1, "yearly", D(2026, 12, 31)),
+    ("Năm 2025 và các năm tiếp theo", JUL1, "yearly", D(2026, 12, 31)),
+    ("Năm 2024 và tiếp theo", JUL1, "yearly", D(2026, 12, 31)),
+    ("Giai đoạn 2026-2028 và các năm tiếp theo", JUL1, "span", D(2028, 12, 31)),
+    ("Quý I/2026 và các quý tiếp theo", JUL1, "quarterly", D(2026, 9, 30)),
+    ("Tháng 3/2026 và các tháng tiếp theo", JUL1, "monthly", D(2026, 7, 31)),
+    ("Từ năm 2020 đến 2025 và các năm tiếp theo.", JUL1, "yearly", D(2026, 12, 31)),
+    ("Từ năm 2021 đến năm 2025 và tiếp theo", D(2027, 1, 1), "yearly", D(2027, 12, 31)),
+    # a dated first step, then yearly upkeep
+    ("Tháng 5/2026 và cập nhật hằng năm", JUL1, "yearly", D(2026, 12, 31)),
+    ("Quý I/2026, sau đó cập nhật hằng năm", JUL1, "yearly", D(2026, 12, 31)),
+    ("Tháng 9/2026 và duy trì hằng năm", JUL1, "yearly", D(2026, 9, 30)),
+    ("Năm 2025 và bổ sung, cập nhật hàng năm", JUL1, "yearly", D(2026, 12, 31)),
+    ("Trước ngày 30/4/2026 và rà soát hằng năm", JUL1, "yearly", D(2026, 12, 31)),
+    ("Tháng 2, 3/2026 và cập nhật, bổ sung hàng năm.", JUL1, "yearly", D(2026, 12, 31)),
+    ("Quý IV/2026 và hằng năm", JUL1, "yearly", D(2026, 12, 31)),
+    ("Tháng 8/2026; cập nhật hằng năm", JUL1, "yearly", D(2026, 8, 31)),
+    # weekly (1/7/2026 is a Wednesday)
+    ("Thứ Sáu hằng tuần", JUL1, "weekly", D(2026, 7, 3)),
+    ("vào thứ Hai hàng tuần", JUL1, "weekly", D(2026, 7, 6)),
+    ("Hằng tuần", D(2026, 7, 5), "weekly", D(2026, 7, 5)),
+    ("Mỗi tuần", JUL1, "weekly", D(2026, 7, 5)),
+    ("Chiều thứ 6 hằng tuần", JUL1, "weekly", D(2026, 7, 3)),
+    ("Định kỳ hàng tuần (thứ Năm)", JUL1, "weekly", D(2026, 7, 2)),
+    ("ngày thứ Bảy, Chủ nhật hằng tuần", JUL1, "weekly", D(2026, 7, 4)),
+    ("Hàng tuần, hàng tháng", JUL1, "weekly", D(2026, 7, 5)),
+    ("Thứ Tư hằng tuần", JUL1, "weekly", D(2026, 7, 1)),
+    ("Hằng tuần.", D(2026, 12, 28), "weekly", D(2027, 1, 3)),
+    ("Thứ Năm hằng tuần", D(2026, 12, 31), "weekly", D(2026, 12, 31)),
+    # two deadlines in one phrase: the nearer one
+    ("Ban hành kế hoạch quý I/2026; triển khai giai đoạn 2026-2030", JUL1, "span", D(2030, 12, 31)),
+    ("Xây dựng Đề án năm 2026; thực hiện giai đoạn 2027-2030", JUL1, "span", D(2026, 12, 31)),
+    ("Hoàn thành trong tháng 10/2026; duy trì thường xuyên", JUL1, "continuous", D(2026, 10, 31)),
+    (
+        "- Ban hành kế hoạch năm 2026\n- Tổ chức thực hiện giai đoạn 2026-2030",
+        JUL1,
+        "span",
+        D(2026, 12, 31),
+    ),
+    (
+        "Ban hành Kế hoạch trong Quý III/2026; tổ chức thực hiện năm 2026-2027",
+        JUL1,
+        "span",
+        D(2026, 9, 30),
+    ),
+]
+
+
+def _read(phrase: str, as_of: date) -> tuple[str, date | None]:
+    schedule = parse_deadline(phrase, as_of=as_of)
+    return schedule.kind, next_due(schedule, as_of)
+
+
+@pytest.mark.parametrize(("phrase", "as_of", "kind", "due"), FORMS, ids=[f[0][:45] for f in FORMS])
+def test_held_out_forms(phrase: str, as_of: date, kind: str, due: date | None) -> None:
+    schedule = parse_deadline(phrase, as_of=as_of)
+    assert (schedule.kind, next_due(schedule, as_of)) == (kind, due), schedule.reason
+    assert schedule.rule, "every reading names its rule"
+    assert explain(schedule)
+
+
+def _variants(phrase: str) -> list[str]:
+    """Spellings of the same phrase a plan may use."""
+    swapped = phrase.replace("hằng", "hàng") if "hằng" in phrase else phrase.replace("hàng", "hằng")
+    return [
+        unicodedata.normalize("NFD", phrase),
+        swapped,
+        phrase.upper(),
+        phrase.lower(),
+        phrase.rstrip(".;") + ".",
+        f"  {phrase}; ",
+        phrase.replace(" ", "  "),
+    ]
+
+
+@pytest.mark.parametrize(("phrase", "as_of", "kind", "due"), FORMS, ids=[f[0][:45] for f in FORMS])
+def test_spelling_variants_read_alike(
+    phrase: str, as_of: date, kind: str, due: date | None
+) -> None:
+    expected = _read(phrase, as_of)
+    for variant in _variants(phrase):
+        assert _read(variant, as_of) == expected, variant
