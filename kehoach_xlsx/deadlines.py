@@ -11,13 +11,30 @@ Rules, decided once for every caller (merge, workbooks, mail):
   yearly task's window is the whole year it is still expected in every period, like a continuous
   one. "Hằng năm và các năm tiếp theo" is yearly too ("và các năm tiếp theo" adds nothing).
 * "Năm 2026 và các năm tiếp theo" and "Giai đoạn 2026-2030 và những năm tiếp theo" are open-ended
-  spans: due at the stated end, then continuous. "Thực hiện từ năm 2026" (no end) is continuous
-  from 1/1/2026.
+  spans: due at the stated end, then recurring by the unit they name (yearly; "các quý tiếp
+  theo" quarterly). When the stated end is already past on the reference day (the plan's date,
+  else the day asked) the phrase reads as that recurrence: "Từ năm 2021 đến năm 2025 và tiếp
+  theo" is yearly.
+* An open start is continuous: "Thực hiện từ năm 2026", "Từ 01/3/2026", "Từ tháng 5/2024 trở
+  đi". "Sau khi …" with no time before it, and "… đến khi …", wait on an event.
+* A day or period without its year ("Trước ngày 30 tháng 9", "Trong quý I") is the next one on or
+  after the reference day; with no reference it needs a date.
+* Two points joined by "-"/"đến" are a span to the end of the later one, across years: "Quý
+  III/2026 - Quý I/2027" is due 31/03/2027; "Tháng 11 - tháng 2/2027" starts in November 2026.
+* A day inside each period takes the period's kind: "trước ngày 15 tháng cuối quý" is quarterly,
+  due 15/3, 15/6, 15/9, 15/12; "ngày 5 của tháng sau" with a monthly report is due the 5th of the
+  next month. "6 tháng và hằng năm" (a list of periods) is the most frequent of them.
+* Weekly work ("thứ Sáu hằng tuần") is due on the named weekday (the first of several named, or
+  Sunday), and reports in every monthly round with the last such day of the period.
+* A dated first step, then upkeep ("Tháng 4/2026 và cập nhật hằng năm") has two parts: the step,
+  then the recurrence; after the step the recurrence's next date is the due. Two deeds with their
+  own dates joined by a comma or "và" are two parts as well.
+* Every reading names its rule (`Schedule.rule`, shown by `kehoach deadline --explain`).
 * A phrase with several parts ("-Ban hành Kế hoạch năm 2026; -Tổ chức thực hiện giai đoạn
   2026-2030.") keeps them in `parts`. Its kind is the first present of: the most frequent
   recurrence, span, continuous, once, relative, event. Its `due` is the earliest concrete due of
   its parts, and `next_due` the earliest part due on or after the day asked (else the latest past
-  one, still open). Parts we cannot read are kept but ignored while another part is understood.
+  one, still open); per period likewise, from the period's first day. Parts we cannot read are kept but ignored while another part is understood.
 * Event and unknown deadlines are never "no deadline": they are expected every period and need a
   date from the coordinator (`needs_date`).
 
@@ -644,7 +661,9 @@ def _recurrences(folded: str) -> list[tuple[int, str]]:
     ):
         found += [(m.start(), kind) for m in pattern.finditer(folded)]
     for match in _PERIOD_LIST.finditer(folded):
-        if match.group(1) or re.search(r"\b(?:hang|moi|dinh\s*ky)\b", match.group(2)):
+        marked = match.group(1) or re.search(r"\b(?:hang|moi|dinh\s*ky)\b", match.group(2))
+        # a bare list is a recurrence too: the whole cell "6 tháng, năm"
+        if marked or match.group(0) == folded.strip(" .;,()"):
             for noun in re.finditer(_PERIOD_NOUN, match.group(0)):
                 word = noun.group(0)
                 kind = {"thang": "monthly", "quy": "quarterly", "nam": "yearly"}.get(
@@ -1342,9 +1361,12 @@ def _due_in_period(schedule: Schedule, period: Period) -> PeriodDue:
         results = [_due_in_period(p, period) for p in known]
         active = [r for r in results if r.expected]
         dues = [r.due for r in active if r.due]
+        # the nearer part still ahead at the period's start, like next_due; once every part is
+        # past, the latest ("Tháng 4/2026 và cập nhật hằng năm" is yearly after April 2026)
+        ahead = [d for d in dues if d >= period.start]
         return PeriodDue(
             bool(active),
-            min(dues) if dues else None,
+            min(ahead) if ahead else max(dues) if dues else None,
             any(r.needs_date for r in active),
             "schedule",
             " ".join(r.reason for r in active) or "Không phần nào đến kỳ này.",
