@@ -1056,29 +1056,33 @@ def _detect_continuous(folded: str, base: Schedule, ctx: _Context) -> Schedule |
 
 
 def _detect_once_period(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
-    def once(due: date, what: str) -> Schedule:
-        return replace(base, kind="once", due=due, reason=f"Hạn là ngày cuối {what}: {_fmt(due)}.")
-
-    def missing_year(what: str) -> Schedule:
-        return replace(
-            base,
-            reason=f"Có {what} nhưng không ghi năm; cần điều phối viên đặt hạn.",
-        )
-
+    """One named day, month, quarter, half or year: due at its end. Without a written year it is
+    in default_year, else the next one on or after the reference day."""
     years = [int(y) for y in _YEAR.findall(folded)]
+    written = years[-1] if years else ctx.year
 
     def resolve(make: Callable[[int], date | None]) -> date | None:
-        """The year written, else default_year, else the next one on or after the reference."""
-        if years or ctx.year:
-            return make(years[-1] if years else ctx.year)  # type: ignore[arg-type]
-        if ctx.reference:
-            return next_on_or_after(make, ctx.reference)
-        return None
+        if written:
+            return make(written)
+        return next_on_or_after(make, ctx.reference) if ctx.reference else None
 
-    def year_note(due: date, what: str) -> str:
-        if years or ctx.year or not ctx.reference:
-            return ""
-        return f" ({what} không ghi năm: lần gần nhất từ ngày {_fmt(ctx.reference)})"
+    def once(make: Callable[[int], date | None], what: str, end_of: bool = True) -> Schedule:
+        due = resolve(make)
+        if due is None and not (written or ctx.reference):
+            return replace(
+                base, reason=f"Có {what} nhưng không ghi năm; cần điều phối viên đặt hạn."
+            )
+        if due is None:
+            shown = f"{what}/{written}" if written else what
+            return replace(
+                base,
+                reason=f"{shown[0].upper()}{shown[1:]} không có thật; cần điều phối viên đặt hạn.",
+            )
+        note = ""
+        if not written:
+            note = f" ({what} không ghi năm: lần gần nhất từ ngày {_fmt(ctx.reference)})"  # type: ignore[arg-type]
+        text = f"Hạn là ngày cuối {what}:" if end_of else "Hạn ngày"
+        return replace(base, kind="once", due=due, reason=f"{text} {_fmt(due)}{note}.")
 
     def period_end(kind: str, index: int) -> Callable[[int], date | None]:
         return lambda y: make_period(kind, y, index).end if _valid_year(y) else None
@@ -1087,64 +1091,29 @@ def _detect_once_period(folded: str, base: Schedule, ctx: _Context) -> Schedule 
     match = _QUARTER.search(folded)
     if match:
         q = _number(match.group(1) or match.group(2))
-        what = f"quý {_ROMAN_OUT[q]}"
-        due = resolve(period_end("quarter", q))
-        if due is None:
-            return missing_year(what)
-        return replace(
-            once(due, f"{what} năm {due.year}"),
-            reason=once(due, f"{what} năm {due.year}").reason[:-1] + year_note(due, what) + ".",
-        )
+        return once(period_end("quarter", q), f"quý {_ROMAN_OUT[q]}")
     match = _MONTH_YEAR.search(folded)
     if match:
         m = int(match.group(1) or match.group(3))
         my = int(match.group(2) or match.group(4))
         if 1 <= m <= 12 and _valid_year(my):
-            return once(_month_end(my, m), f"tháng {m}/{my}")
+            return once(lambda _: _month_end(my, m), f"tháng {m}/{my}")
         return replace(base, reason=f"Tháng {m}/{my} không có thật; cần điều phối viên đặt hạn.")
     match = _DAY_MONTH.search(folded)
     if match:
         d = int(match.group(1) or match.group(3))
         m = int(match.group(2) or match.group(4))
-        what = f"ngày {d}/{m}"
-        if not (years or ctx.year or ctx.reference):
-            return missing_year(what)
-        due = resolve(lambda y: _safe_date(y, m, d))
-        if due is None:
-            shown = (
-                f"{d}/{m}/{years[-1] if years else ctx.year}" if years or ctx.year else f"{d}/{m}"
-            )
-            return replace(base, reason=f"Ngày {shown} không có thật; cần điều phối viên đặt hạn.")
-        return replace(
-            base, kind="once", due=due, reason=f"Hạn ngày {_fmt(due)}{year_note(due, what)}."
-        )
+        return once(lambda y: _safe_date(y, m, d), f"ngày {d}/{m}", end_of=False)
     match = _HALF_NAMED.search(folded)
     if match:
         h = 1 if match.group(1) == "dau" else 2
-        what = f"6 tháng {'đầu' if h == 1 else 'cuối'} năm"
-        due = resolve(period_end("half", h))
-        if due is None:
-            return missing_year("6 tháng")
-        return replace(
-            base,
-            kind="once",
-            due=due,
-            reason=f"Hạn là ngày cuối {what} {due.year}: {_fmt(due)}{year_note(due, what)}.",
-        )
+        return once(period_end("half", h), f"6 tháng {'đầu' if h == 1 else 'cuối'} năm")
     match = _MONTH.search(folded)
     if match and 1 <= int(match.group(1)) <= 12:
         m = int(match.group(1))
-        due = resolve(period_end("month", m))
-        if due is None:
-            return missing_year(f"tháng {m}")
-        return replace(
-            base,
-            kind="once",
-            due=due,
-            reason=f"Hạn là ngày cuối tháng {m}/{due.year}: {_fmt(due)}{year_note(due, f'tháng {m}')}.",
-        )
+        return once(period_end("month", m), f"tháng {m}")
     if years:
-        return once(date(years[-1], 12, 31), f"năm {years[-1]}")
+        return once(period_end("year", 1), f"năm {years[-1]}")
     return None
 
 
