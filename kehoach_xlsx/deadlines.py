@@ -340,6 +340,12 @@ _LOOSE_PERIODS = (
         r"trước ngày 07/\1/\2",
     ),
 )
+# "trước ngày 15/6 và (ngày) 15/12 hằng năm": two yearly days, each its own part
+_TWO_DAYS = re.compile(
+    r"((?:trước|chậm nhất)\s+)?(?:ngày\s+)?(\d{1,2}\s*/\s*\d{1,2})(?!\s*/)\s*(?:và|,)\s*"
+    r"(?:(?:trước|chậm nhất)\s+)?(?:ngày\s+)?(\d{1,2}\s*/\s*\d{1,2})(?!\s*/)\s+(hằng|hàng)\s+năm",
+    re.IGNORECASE,
+)
 _SPLIT = re.compile(r"\n|;|(?<=[.])\s*[-+•]\s*")
 
 _RELATIVE = (
@@ -397,7 +403,7 @@ _WEEKDAY_NUMBER = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5}
 # A list of period names with a recurrence word: "6 tháng và hằng năm", "báo cáo quý, 6 tháng,
 # năm". A name followed by a number or a position ("tháng 6", "năm 2026", "năm sau") is a date.
 _PERIOD_NOUN = (
-    r"(?:(?:6|sau)\s*thang|thang|quy|nam)"
+    r"(?:(?:6|sau)\s*thang(?:\s*dau\s*nam)?|thang|quy|nam)"
     r"(?!\s*(?:\d|[iv]+\b|dau\b|cuoi\b|tiep\b|ke\b|truoc\b|nay\b|sau\b|thu\b|cua\b))"
 )
 _PERIOD_LIST = re.compile(
@@ -429,6 +435,7 @@ _EVENT = re.compile(
     r"|\bngay\s*sau\s*khi\b|\bkip\s*thoi\b"
     # "Khi Luật có hiệu lực", "Kể từ ngày Kế hoạch có hiệu lực": a start that is an event
     r"|^khi\b|\bke\s*tu\s*(?:ngay\s*)?(?!\s*\d)[a-z]"
+    r"|\bcho\s*(?:huong\s*dan|y\s*kien|chi\s*dao|van\s*ban|quyet\s*dinh|phe\s*duyet)\b"
 )
 _LAW_DAY = re.compile(r"ngay\s*phap\s*luat(?:\s*(?:nuoc\s*cong\s*hoa[a-z ]*)?viet\s*nam)?")
 
@@ -472,6 +479,10 @@ def parse_deadline(
     prepared = _TWO_ANCHORS.sub(
         lambda m: f"{m[1] or ''}{m[2]} {m[3]} {m[5]} năm; {m[1] or ''}{m[2]} {m[4]} {m[5]} năm",
         _prepare(wording),
+    )
+    prepared = _TWO_DAYS.sub(
+        lambda m: f"{m[1] or ''}ngày {m[2]} {m[4]} năm; {m[1] or ''}ngày {m[3]} {m[4]} năm",
+        prepared,
     )
     for pattern, replacement in _LOOSE_PERIODS:
         prepared = pattern.sub(replacement, prepared)
@@ -1087,6 +1098,14 @@ def _detect_once_period(folded: str, base: Schedule, ctx: _Context) -> Schedule 
     def period_end(kind: str, index: int) -> Callable[[int], date | None]:
         return lambda y: make_period(kind, y, index).end if _valid_year(y) else None
 
+    # Several dated points and no range ("Quý III, IV/2026 và Quý I/2027", "Năm 2026 theo
+    # Nghị quyết … năm 2024"): the work is due at the end of the latest.
+    ends = [b[1] for b in (p.bounds() for p in points(folded) if p.year) if b]
+    if len(ends) >= 2:
+        due = max(ends)
+        return replace(
+            base, kind="once", due=due, reason=f"Hạn là ngày cuối mốc sau cùng: {_fmt(due)}."
+        )
     # Before month/year: "quý 3/2026" is a quarter, not March.
     match = _QUARTER.search(folded)
     if match:
