@@ -1166,7 +1166,7 @@ def _combine(wording: str, parts: tuple[Schedule, ...], plan_date: date | None) 
     known = [p for p in parts if p.kind != "unknown"]
     kind = min((p.kind for p in known), key=_KIND_ORDER.index)
     dues = [p.due for p in known if p.due]
-    reasons = "; ".join(f"({i}) {p.reason}" for i, p in enumerate(parts, 1))
+    reasons = "; ".join(f"({i}) {p.reason.rstrip('.')}" for i, p in enumerate(parts, 1)) + "."
     return Schedule(
         kind,  # type: ignore[arg-type]
         wording,
