@@ -217,6 +217,10 @@ _FOLLOWED = re.compile(
 )
 _UNTIL_EVENT = re.compile(r"\b(?:cho\s*)?(?:den|toi)\s*(?:khi|luc)\b")
 _AFTER_EVENT = re.compile(r"\bsau\s*khi\b")
+# a deadline word just before a point: "trước ngày 30/9/2026", "trong quý IV/2026"
+_DUE_WORD = re.compile(
+    r"\b(?:truoc|cham\s*nhat|han(?:\s*chot)?|trong|vao|den\s*het)\s*(?:ngay|thang|nam)?\s*$"
+)
 _LATER = re.compile(r"\btro\s*(?:di|ve\s*sau)\b")
 _EVENT = re.compile(
     r"\bkhi\s*(?:co|duoc|can)\b|\btu\s*khi\b|\btheo\s*(?:yeu\s*cau|chi\s*dao|lo\s*trinh|chuong\s*trinh"
@@ -427,6 +431,9 @@ def _wait_for_event(folded: str, base: Schedule) -> tuple[str, Schedule | None]:
         head = folded[: match.start()]
         if points(head) or _recurrences(head) or _CONTINUOUS.search(head):
             return head, None
+        tail = folded[match.end() :]
+        if any(p.year and _DUE_WORD.search(tail[: p.pos]) for p in points(tail)):
+            return tail, None  # "Sau khi có Kế hoạch của tỉnh, trước ngày 30/9/2026": that day
         return folded, replace(
             base,
             kind="event",

@@ -248,3 +248,19 @@ def test_no_phrase_ever_raises() -> None:
             due_in_period(schedule, period)
         if schedule.kind == "unknown":
             assert "cần điều phối viên đặt hạn" in explain(schedule), text
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind", "due"),
+    [
+        ("Sau khi có Kế hoạch của UBND tỉnh, trước ngày 30/9/2026", "once", D(2026, 9, 30)),
+        ("Sau khi Đề án được phê duyệt, hoàn thành trong quý IV/2026", "once", D(2026, 12, 31)),
+        ("Sau khi Luật năm 2024 có hiệu lực", "event", None),  # a year naming the law
+        ("Quý I/2027 (sau khi có hướng dẫn)", "once", D(2027, 3, 31)),
+        ("Hằng năm (sau khi có kết quả kiểm tra)", "yearly", D(2026, 12, 31)),
+        ("Sau khi Kế hoạch được ban hành 15 ngày", "relative", None),
+    ],
+)
+def test_after_an_event_a_stated_deadline_still_rules(phrase: str, kind: str, due) -> None:
+    schedule = parse_deadline(phrase, as_of=D(2026, 7, 1))
+    assert (schedule.kind, next_due(schedule, D(2026, 7, 1))) == (kind, due), schedule.reason
