@@ -610,10 +610,10 @@ def _detect_period_day(folded: str, base: Schedule, ctx: _Context) -> Schedule |
     match = _PERIOD_DAY.search(folded)
     if match:
         day, position, unit, later = match.groups()
-        if unit.startswith("ky"):
-            if not kinds:
+        if unit.startswith("ky"):  # "tháng cuối kỳ": the kỳ the phrase's recurrence names
+            kind = _most_frequent(kinds) if kinds else "none"
+            if kind not in _PERIOD_LENGTH:
                 return None
-            kind = _most_frequent(kinds)
         else:
             kind = {"quy": "quarterly", "nam": "yearly"}.get(unit, "half_yearly")
         length = _PERIOD_LENGTH.get(kind, 1)
