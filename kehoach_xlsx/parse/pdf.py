@@ -19,13 +19,14 @@ from kehoach_xlsx.errors import InputFileError, KehoachError, PlanFormatError
 from kehoach_xlsx.model import PlanWarning
 from kehoach_xlsx.parse.blocks import Block
 from kehoach_xlsx.parse.pdf_lines import Line, continues, group_lines, join_lines, line_pitch
+from kehoach_xlsx.parse.pdf_source import PageContent, read_content
 from kehoach_xlsx.parse.pdf_tables import (
     Table,
     box_of,
     continue_table,
+    find_tables,
     is_real_table,
     read_tables,
-    table_settings,
 )
 from kehoach_xlsx.vntext import nfc
 
@@ -33,7 +34,6 @@ MAX_PDF_BYTES = 60 * 1024 * 1024
 MAX_PAGES = 400  # a plan with its appendices is rarely over 100 pages
 MAX_PAGE_CHARS = 60_000  # a dense A4 page holds about 5,000 characters
 TIME_BUDGET_SECONDS = 180.0
-UNDECODED = re.compile(r"\(cid:\d+\)")
 MARGIN_BAND = 0.09  # share of the page height at top and bottom where headers/footers live
 PAGE_NUMBER = re.compile(r"^[-–—(\s]*(trang\s*)?\d{1,4}(\s*/\s*\d{1,4})?[-–—)\s]*$", re.IGNORECASE)
 
@@ -114,66 +114,82 @@ def read_pdf(path: Path, warnings: list[PlanWarning]) -> list[Block]:
 
 def read_pages(path: Path) -> list[Page]:
     """Every page's paragraphs and tables, with limits so a hostile file cannot hang us."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
 
     started = time.monotonic()
     try:
-        with pdfplumber.open(str(path)) as pdf:
-            count = len(pdf.pages)
-            if count > MAX_PAGES:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:
+        if err.err_code == raw.FPDF_ERR_PASSWORD:
+            raise PlanFormatError(
+                f"Tệp PDF {path.name} có mật khẩu. Hãy mở bằng mật khẩu rồi lưu bản không "
+                "khoá, hoặc dùng bản Word (.docx) của kế hoạch."
+            ) from err
+        raise damaged(path) from err
+    plumber = None  # pdfplumber, opened only for pages with stamped annotations
+    try:
+        count = len(document)
+        if count > MAX_PAGES:
+            raise PlanFormatError(
+                f"Tệp PDF {path.name} có {count} trang (giới hạn {MAX_PAGES}). Hãy tách "
+                "phần kế hoạch và phụ lục phân công ra tệp riêng."
+            )
+        pages: list[Page] = []
+        for index in range(count):
+            if time.monotonic() - started > TIME_BUDGET_SECONDS:
                 raise PlanFormatError(
-                    f"Tệp PDF {path.name} có {count} trang (giới hạn {MAX_PAGES}). Hãy tách "
-                    "phần kế hoạch và phụ lục phân công ra tệp riêng."
+                    f"Đọc tệp PDF {path.name} quá lâu (dừng ở trang {index + 1}/{count}). Hãy "
+                    "dùng bản Word (.docx) của kế hoạch."
                 )
-            pages: list[Page] = []
-            for index, page in enumerate(pdf.pages, start=1):
-                if time.monotonic() - started > TIME_BUDGET_SECONDS:
-                    raise PlanFormatError(
-                        f"Đọc tệp PDF {path.name} quá lâu (dừng ở trang {index}/{count}). Hãy "
-                        "dùng bản Word (.docx) của kế hoạch."
-                    )
-                pages.append(read_page(page, index, path.name))
-                page.flush_cache()
-            return pages
+            page = document[index]
+            try:
+                content = read_content(page, MAX_PAGE_CHARS)
+            finally:
+                page.close()
+            stamped: list[dict] = []
+            if content.has_annotations:
+                if plumber is None:
+                    import pdfplumber
+
+                    plumber = pdfplumber.open(str(path))
+                stamped = annotation_words(plumber.pages[index])
+            pages.append(read_page(content, stamped, index + 1, path.name))
+        return pages
     except KehoachError:
         raise
-    except PDFPasswordIncorrect as err:
-        raise PlanFormatError(
-            f"Tệp PDF {path.name} có mật khẩu. Hãy mở bằng mật khẩu rồi lưu bản không khoá, "
-            "hoặc dùng bản Word (.docx) của kế hoạch."
-        ) from err
-    except Exception as err:  # pdfminer raises many kinds on damaged files
-        raise PlanFormatError(
-            f"Không đọc được tệp PDF {path.name} (tệp hỏng hoặc không đúng định dạng PDF). Hãy "
-            "dùng bản Word (.docx) của kế hoạch."
-        ) from err
+    except Exception as err:  # pdfium and pdfminer raise many kinds on damaged files
+        raise damaged(path) from err
+    finally:
+        if plumber is not None:
+            plumber.close()
+        document.close()
 
 
-def read_page(page, number: int, file_name: str) -> Page:
-    chars = page.chars
-    if len(chars) > MAX_PAGE_CHARS:
+def damaged(path: Path) -> PlanFormatError:
+    return PlanFormatError(
+        f"Không đọc được tệp PDF {path.name} (tệp hỏng hoặc không đúng định dạng PDF). Hãy "
+        "dùng bản Word (.docx) của kế hoạch."
+    )
+
+
+def read_page(content: PageContent, stamped: list[dict], number: int, file_name: str) -> Page:
+    if content.chars > MAX_PAGE_CHARS:
         raise PlanFormatError(
-            f"Trang {number} của tệp PDF {file_name} có quá nhiều chữ ({len(chars):,} ký tự); "
-            "không giống một trang kế hoạch. Hãy dùng bản Word (.docx)."
+            f"Trang {number} của tệp PDF {file_name} có quá nhiều chữ ({content.chars:,} ký "
+            "tự); không giống một trang kế hoạch. Hãy dùng bản Word (.docx)."
         )
-    has_text = any(c["text"].strip() for c in chars)
-    if not has_text:
-        return Page(number, [], [], False, bool(page.images))
-    lost = {id(c) for c in lost_marks(chars)}
-    text_page = page.filter(lambda obj: id(obj) not in lost) if lost else page
-    words = text_page.extract_words(keep_blank_chars=False, use_text_flow=False)
-    words += annotation_words(page)
-    settings = table_settings(page)
-    tables = page.find_tables(settings) if len(settings["explicit_vertical_lines"]) > 2 else []
-    found = [t for t in tables if is_real_table(t)]
+    words = content.words + stamped
+    if not any(w["text"].strip() for w in words):
+        return Page(number, [], [], False, content.has_images)
+    found = [t for t in find_tables(content.rules) if is_real_table(t)]
     boxes = [t.bbox for t in found]
     in_table: list[list[dict]] = [[] for _ in found]
     outside: list[dict] = []
     for word in words:
         index = box_of(word, boxes)
         (outside if index is None else in_table[index]).append(word)
-    height = float(page.height)
+    height = content.height
     items: list[Paragraph | Table] = []
     margin_lines: list[tuple[Line, str]] = []
     body_lines: list[list[Line]] = []
@@ -185,12 +201,12 @@ def read_page(page, number: int, file_name: str) -> Page:
             margin_lines.append((first, "bottom"))
         body_lines.append(parts)
     walls = [(float(t.bbox[1]), float(t.bbox[3])) for t in found]
-    right = max([float(t.bbox[2]) for t in found] + [float(page.width) - left_margin(words)])
+    right = max([float(t.bbox[2]) for t in found] + [content.width - left_margin(words)])
     items.extend(paragraphs(body_lines, walls, right))
     for table, table_words in zip(found, in_table, strict=True):
         items.extend(read_tables(table, table_words))
     items.sort(key=lambda item: item.top)
-    return Page(number, items, margin_lines, True, bool(page.images), len(lost))
+    return Page(number, items, margin_lines, True, content.has_images, content.lost_marks)
 
 
 MAX_ANNOTATIONS = 50
@@ -260,30 +276,6 @@ def annotation_words(page) -> list[dict]:
     for word in words:
         word["text"] = nfc(word["text"])
     return words
-
-
-def lost_marks(chars: list[dict]) -> list[dict]:
-    """Zero-width marks drawn over the letter before them that decode as plain ASCII.
-
-    A font without Vietnamese letters (LibreOffice with a Calibri substitute) draws "ầ" as
-    "â" plus a separate grave accent; when the PDF's ToUnicode table leaves that accent out,
-    it decodes as a stray "K" or '"' inside the word. The mark cannot be recovered; we drop it
-    and say so, rather than keep a wrong letter.
-    """
-    lost = [char for char in chars[:1] if UNDECODED.fullmatch(char["text"])]
-    for before, char in zip(chars, chars[1:], strict=False):
-        text = char["text"]
-        if UNDECODED.fullmatch(text):  # pdfminer's "(cid:9)" for a glyph with no character
-            lost.append(char)
-        elif (
-            len(text) == 1
-            and text.isascii()
-            and not text.isspace()
-            and char["x1"] - char["x0"] < 0.05
-            and before["x0"] <= char["x0"] <= before["x1"] + 0.5
-        ):
-            lost.append(char)
-    return lost
 
 
 def left_margin(words: list[dict]) -> float:

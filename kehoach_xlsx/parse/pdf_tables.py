@@ -15,8 +15,6 @@ from kehoach_xlsx.parse.pdf_lines import (
     join_parts,
 )
 
-RULE_THICKNESS = 2.0  # a filled rectangle thinner than this is a drawn rule, not shading
-
 
 @dataclass
 class Table:
@@ -27,23 +25,21 @@ class Table:
     full_ends: list[list[bool]] = field(default_factory=list)  # cell's last line filled it
 
 
-def table_settings(page) -> dict:
-    """Table cells from ruling lines only: drawn lines, thin rules and stroked boxes.
+def find_tables(rules: list[dict]) -> list:
+    """pdfplumber's tables from the page's ruling lines only (drawn lines, thin rules and
+    stroked boxes, see pdf_source); the finder needs no page when every line is given."""
+    from pdfplumber.table import TableFinder
 
-    Word also paints shaded or highlighted text with filled rectangles; taken as rules they
-    would cut a paragraph into a false table.
-    """
-    rules = list(page.lines)
-    for rect in page.rects:
-        thin = min(rect["width"], rect["height"]) <= RULE_THICKNESS
-        if thin or rect.get("stroke"):
-            rules.append(rect)
-    return {
+    vertical = sum(1 for rule in rules if rule["orientation"] == "v")
+    if vertical < 2 or len(rules) - vertical < 2:
+        return []
+    settings = {
         "vertical_strategy": "explicit",
         "horizontal_strategy": "explicit",
         "explicit_vertical_lines": rules,
         "explicit_horizontal_lines": rules,
     }
+    return TableFinder(None, settings).tables
 
 
 def is_real_table(table) -> bool:
