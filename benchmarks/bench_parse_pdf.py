@@ -56,10 +56,13 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pdf", type=Path, help="measure this PDF instead of the invented plan")
+    parser.add_argument("--save", type=Path, help="keep the invented plan's PDF at this path")
     args = parser.parse_args()
     pdftotext = shutil.which("pdftotext")
     with tempfile.TemporaryDirectory() as folder:
         path = args.pdf or long_plan(Path(folder), args.pages)
+        if args.save and not args.pdf:
+            shutil.copyfile(path, args.save)
         import pypdfium2 as pdfium
 
         pages = len(pdfium.PdfDocument(str(path)))

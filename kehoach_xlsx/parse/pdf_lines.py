@@ -43,7 +43,7 @@ def group_lines(words: list[dict]) -> list[list[Line]]:
     result: list[list[Line]] = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
-        size = statistics.median(w["bottom"] - w["top"] for w in row)
+        size = median_of(sorted(w["bottom"] - w["top"] for w in row))
         gap = max(1.8 * size, 16.0)  # justified text stretches spaces far less
         parts: list[list[dict]] = [[row[0]]]
         for word in row[1:]:
@@ -53,6 +53,12 @@ def group_lines(words: list[dict]) -> list[list[Line]]:
                 parts[-1].append(word)
         result.append([make_line(part) for part in parts])
     return result
+
+
+def median_of(values: list[float]) -> float:
+    """Median of sorted values (statistics.median is slow on many tiny lists)."""
+    half = len(values) // 2
+    return values[half] if len(values) % 2 else (values[half - 1] + values[half]) / 2
 
 
 def make_line(words: list[dict]) -> Line:

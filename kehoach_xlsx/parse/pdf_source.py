@@ -9,6 +9,7 @@ and the line logic work on them unchanged.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -46,79 +47,145 @@ def read_content(page: pdfium.PdfPage, max_chars: int) -> PageContent:
         words, lost = ([], 0) if count > max_chars else page_words(textpage, count, height)
     finally:
         textpage.close()
-    has_images = False
-    rules: list[dict] = []
-    segments = 0
-    for obj in page.get_objects(max_depth=4):
-        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
-            has_images = True
-        elif obj.type == raw.FPDF_PAGEOBJ_PATH and segments < MAX_PATH_SEGMENTS:
-            segments += raw.FPDFPath_CountSegments(obj.raw)
-            rules.extend(path_rules(obj, height))
+    drawing = Drawing(height)
+    drawing.walk(page.raw, None, 0)
     annotations = raw.FPDFPage_GetAnnotCount(page) > 0
     has_text = any(w["text"].strip() for w in words) or (count > max_chars)
-    return PageContent(words, rules, count, has_text, has_images, annotations, lost, width, height)
+    return PageContent(
+        words, drawing.rules, count, has_text, drawing.images, annotations, lost, width, height
+    )
+
+
+RUN = re.compile(r"\S+")
+# a run where a tone mark may have decoded as ASCII ("câKu"), or with undecoded glyphs: these
+# are read letter by letter; any other run is one word, boxed by its first and last letter
+SUSPECT = re.compile(r"(?<=[^\W\d_])[!-/:-@A-Z\[-`{-~]|[\x00-\x1f\ufffd\uffff]")
 
 
 def page_words(textpage, count: int, height: float) -> tuple[list[dict], int]:
-    """Words as pdfplumber's extract_words gives them, and how many tone marks were lost."""
+    """Words as pdfplumber's extract_words gives them, and how many tone marks were lost.
+
+    pdfium puts a space between letters set apart, so most runs of letters between spaces
+    are words; checking every letter's box would cost a call per letter.
+    """
     text = textpage.get_text_range(0, count) if count else ""
     if len(text) != count:  # characters outside the BMP: index one by one
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(count))
-    rect = raw.FS_RECTF()
-    box = ctypes.byref(rect)
-    char_box = raw.FPDFText_GetLooseCharBox
-    font_size = raw.FPDFText_GetFontSize
+    text = text.replace(LINE_END_HYPHEN, "-")
+    reader = CharReader(textpage.raw, height)
     words: list[dict] = []
-    word: dict | None = None
-    last_x0 = last_x1 = 0.0
-    lost = 0
-    for index, char in enumerate(text):
-        if char.isspace():
-            word = None
-            continue
-        if char == LINE_END_HYPHEN:
-            char = "-"
-        char_box(textpage, index, box)
-        x0, x1, bottom = rect.left, rect.right, height - rect.bottom
-        if ord(char) in UNDECODED or (ord(char) < 32):
-            lost += 1
-            continue
-        if (
-            word is not None
-            and x1 - x0 < 0.05
-            and char.isascii()
-            and last_x0 <= x0 <= last_x1 + 0.5
-        ):
-            lost += 1  # a zero-width accent over the letter before that decodes as ASCII
-            continue
-        if (
-            word is None
-            or x0 - word["x1"] > WORD_GAP
-            or x0 < word["x0"] - WORD_GAP
-            or abs(bottom - word["bottom"]) > LINE_SHIFT
-        ):
-            size = font_size(textpage, index) or (rect.top - rect.bottom)
-            word = {"text": char, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom}
+    for run in RUN.finditer(text):
+        start, end = run.span()
+        word = None if SUSPECT.search(run.group()) else reader.word(start, end, run.group())
+        if word is not None:
             words.append(word)
         else:
-            word["text"] += char
-            word["x1"] = max(word["x1"], x1)
-        last_x0, last_x1 = x0, x1
+            words.extend(reader.letters(start, run.group()))
     for item in words:
         item["text"] = nfc(item["text"])
-    return words, lost
+    return words, reader.lost
 
 
-def path_rules(obj: pdfium.PdfObject, height: float) -> list[dict]:
+class CharReader:
+    """Boxes of a text page's characters in pdfplumber's coordinates (top = bottom - size)."""
+
+    def __init__(self, textpage, height: float):
+        self.textpage = textpage
+        self.height = height
+        self.rect = raw.FS_RECTF()
+        self.ref = ctypes.byref(self.rect)
+        self.lost = 0
+
+    def box(self, index: int) -> tuple[float, float, float]:
+        raw.FPDFText_GetLooseCharBox(self.textpage, index, self.ref)
+        return self.rect.left, self.rect.right, self.height - self.rect.bottom
+
+    def new_word(self, index: int, text: str, x0: float, x1: float, bottom: float) -> dict:
+        size = raw.FPDFText_GetFontSize(self.textpage, index) or (self.rect.top - self.rect.bottom)
+        return {"text": text, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom}
+
+    def word(self, start: int, end: int, text: str) -> dict | None:
+        """The run as one word when its last letter follows its first on the same line."""
+        x0, first_x1, bottom = self.box(start)
+        if end - start == 1:
+            return self.new_word(start, text, x0, first_x1, bottom)
+        last_x0, x1, last_bottom = self.box(end - 1)
+        if abs(last_bottom - bottom) > LINE_SHIFT or last_x0 < x0:
+            return None
+        return self.new_word(start, text, x0, max(x1, first_x1), max(bottom, last_bottom))
+
+    def letters(self, start: int, text: str) -> list[dict]:
+        """The run letter by letter: split at gaps and line changes, lost marks dropped."""
+        words: list[dict] = []
+        word: dict | None = None
+        last_x0 = last_x1 = 0.0
+        for index, char in enumerate(text, start=start):
+            x0, x1, bottom = self.box(index)
+            if ord(char) in UNDECODED or ord(char) < 32:
+                self.lost += 1
+                continue
+            if word is not None and x1 - x0 < 0.05 and char.isascii():
+                if last_x0 <= x0 <= last_x1 + 0.5:
+                    self.lost += 1  # a zero-width accent over the letter before, as ASCII
+                    continue
+            if (
+                word is None
+                or x0 - word["x1"] > WORD_GAP
+                or x0 < word["x0"] - WORD_GAP
+                or abs(bottom - word["bottom"]) > LINE_SHIFT
+            ):
+                word = self.new_word(index, char, x0, x1, bottom)
+                words.append(word)
+            else:
+                word["text"] += char
+                word["x1"] = max(word["x1"], x1)
+            last_x0, last_x1 = x0, x1
+        return words
+
+
+MAX_FORM_DEPTH = 4
+
+
+class Drawing:
+    """The page's objects walked with pdfium's own calls (no helper object per text run):
+    images noted, ruling lines kept, form XObjects entered with their matrices."""
+
+    def __init__(self, height: float):
+        self.height = height
+        self.images = False
+        self.rules: list[dict] = []
+        self.segments = 0
+
+    def walk(self, container, matrix: pdfium.PdfMatrix | None, depth: int) -> None:
+        in_form = matrix is not None
+        count = (raw.FPDFFormObj_CountObjects if in_form else raw.FPDFPage_CountObjects)(container)
+        get = raw.FPDFFormObj_GetObject if in_form else raw.FPDFPage_GetObject
+        for index in range(max(count, 0)):
+            obj = get(container, index)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_IMAGE:
+                self.images = True
+            elif kind == raw.FPDF_PAGEOBJ_PATH and self.segments < MAX_PATH_SEGMENTS:
+                self.segments += raw.FPDFPath_CountSegments(obj)
+                self.rules.extend(path_rules(obj, placed(obj, matrix), self.height))
+            elif kind == raw.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
+                self.walk(obj, placed(obj, matrix), depth + 1)
+
+
+def placed(obj, outer: pdfium.PdfMatrix | None) -> pdfium.PdfMatrix:
+    """The object's matrix followed by that of the form holding it."""
+    fs_matrix = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, fs_matrix)
+    matrix = pdfium.PdfMatrix.from_raw(fs_matrix)
+    return matrix if outer is None else matrix.multiply(outer)
+
+
+def path_rules(obj, matrix: pdfium.PdfMatrix, height: float) -> list[dict]:
     """Straight axis-aligned strokes of a path, and its filled subpaths thin enough to be
     rules; a wide filled rectangle is shading (Word paints highlighted text that way)."""
     fill = ctypes.c_int()
     stroke = ctypes.c_int()
-    raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
-    matrix = obj.get_matrix()
-    for parent in parents(obj):
-        matrix = matrix.multiply(parent.get_matrix())
+    raw.FPDFPath_GetDrawMode(obj, fill, stroke)
     rules: list[dict] = []
     for points in subpaths(obj):
         page_points = [matrix.on_point(x, y) for x, y in points]
@@ -137,21 +204,13 @@ def path_rules(obj: pdfium.PdfObject, height: float) -> list[dict]:
     return rules
 
 
-def parents(obj: pdfium.PdfObject):
-    """Form XObjects that hold obj, innermost first (their matrices place it on the page)."""
-    parent = getattr(obj, "container", None)
-    while parent is not None and isinstance(parent, pdfium.PdfObject):
-        yield parent
-        parent = getattr(parent, "container", None)
-
-
-def subpaths(obj: pdfium.PdfObject) -> list[list[tuple[float, float]]]:
+def subpaths(obj) -> list[list[tuple[float, float]]]:
     """Point lists of the path's straight subpaths (a closed one ends at its start)."""
     result: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
-    for index in range(raw.FPDFPath_CountSegments(obj.raw)):
-        segment = raw.FPDFPath_GetPathSegment(obj.raw, index)
+    for index in range(raw.FPDFPath_CountSegments(obj)):
+        segment = raw.FPDFPath_GetPathSegment(obj, index)
         kind = raw.FPDFPathSegment_GetType(segment)
         raw.FPDFPathSegment_GetPoint(segment, x, y)
         point = (x.value, y.value)

@@ -108,9 +108,10 @@ def read_grid(boxes: Grid, words: list[dict]) -> Table:
         cells: list[str] = []
         full: list[bool] = []
         merged: set[int] = set()
+        row_words = words_between(words, row_boxes)  # so each cell scans its row, not all
         for col, box in enumerate(row_boxes):
             if box is not None:
-                text, ends_full = cell_text(box, words)
+                text, ends_full = cell_text(box, row_words)
                 cells.append(text)
                 full.append(ends_full)
                 continue
@@ -130,6 +131,16 @@ def read_grid(boxes: Grid, words: list[dict]) -> Table:
         result.merged.append(merged)
         result.full_ends.append(full)
     return result
+
+
+def words_between(words: list[dict], row_boxes: list[tuple | None]) -> list[dict]:
+    """Words whose middle lies between the top and the bottom of the row's cells."""
+    present = [box for box in row_boxes if box is not None]
+    if not present:
+        return []
+    top = min(float(box[1]) for box in present)
+    bottom = max(float(box[3]) for box in present)
+    return [w for w in words if top <= (w["top"] + w["bottom"]) / 2 <= bottom]
 
 
 def rowspan_origin(boxes: list[list[tuple | None]], row: int, col: int) -> int | None:
