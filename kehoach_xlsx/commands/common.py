@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -30,3 +32,26 @@ def progress_bar(label: str, quiet: bool, minimum: int = 5):
             state["bar"].__exit__(None, None, None)
 
     return update
+
+
+def holds_workspace(command: str):
+    """Run the command holding the workspace lock (one writing run at a time per workspace).
+
+    Put it right above `def`, below the click decorators; the workspace is the `directory`
+    argument. A directory that does not exist yet (a first `init`) has nothing to guard.
+    """
+
+    def decorate(function):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            from kehoach_xlsx.lock import workspace_lock
+
+            directory = kwargs.get("directory")
+            if directory is None or not Path(directory).is_dir():
+                return function(*args, **kwargs)
+            with workspace_lock(directory, command):
+                return function(*args, **kwargs)
+
+        return run
+
+    return decorate

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kehoach_xlsx.commands.common import echo_json
+from kehoach_xlsx.commands.common import echo_json, holds_workspace
 from kehoach_xlsx.commands.returns import iso_date
 from kehoach_xlsx.rounds import MailOptions, MailRun, remind_period, run_month, send_period
 
@@ -79,6 +79,7 @@ def show(run: MailRun, as_json: bool) -> None:
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--period", required=True, help="Kỳ báo cáo, ví dụ 2026-09.")
 @mail_options
+@holds_workspace("send")
 def send_command(directory, period, as_json, **options) -> None:
     """Gửi cho mỗi đơn vị tệp Excel của kỳ (chỉ gửi những thư chưa gửi được)."""
     run = send_period(directory, period, build_options(**options))
@@ -96,6 +97,7 @@ def send_command(directory, period, as_json, **options) -> None:
     "--letter", is_flag=True, help="Ghi thêm dự thảo văn bản đôn đốc (.docx) để lãnh đạo ký."
 )
 @mail_options
+@holds_workspace("remind")
 def remind_command(directory, period, as_of, letter, as_json, **options) -> None:
     """Nhắc các đơn vị chưa gửi báo cáo hoặc có nhiệm vụ quá hạn, thiếu sản phẩm."""
     run = remind_period(directory, period, as_of or date.today(), build_options(**options), letter)
@@ -106,6 +108,7 @@ def remind_command(directory, period, as_of, letter, as_json, **options) -> None
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--as-of", callback=iso_date, help="Ngày chạy (mặc định hôm nay).")
 @mail_options
+@holds_workspace("month")
 def month_command(directory, as_of, as_json, **options) -> None:
     """Việc hằng tháng trong một lệnh (dùng cho cron): nhận thư, tổng hợp, nhắc, gửi báo cáo.
 
