@@ -18,8 +18,8 @@ from kehoach_xlsx.deadlines import (
     parse_deadline,
     parse_period,
 )
-from kehoach_xlsx.errors import DeadlineError, WorkspaceError
-from kehoach_xlsx.fileio import atomic_write_bytes
+from kehoach_xlsx.errors import DeadlineError, FileAccessError, WorkspaceError
+from kehoach_xlsx.fileio import atomic_write_bytes, explain_os_error
 from kehoach_xlsx.ledger import BookRecord
 from kehoach_xlsx.model import Plan, PlanMeta, PlanWarning, Source, Task, Unit
 from kehoach_xlsx.parse import read_plan
@@ -432,6 +432,7 @@ def split_period(
             )
             path = out_dir / f"{period.code}_{slugify(unit.name)}.xlsx"
             jobs.append((spec, path))
+        ensure_replaceable([path for _, path in jobs])
         written = write_unit_books(jobs, processes=processes, progress=progress)
         for (spec, path), book in zip(jobs, written, strict=True):
             code = spec.identity.unit
@@ -475,6 +476,19 @@ def split_period(
     if not_updated is not None:
         warnings.append(not_updated)
     return SplitResult(period.code, due, files, dedupe(warnings), skipped)
+
+
+def ensure_replaceable(paths: list[Path]) -> None:
+    """Stop before writing any book when one of them cannot be replaced (open in Excel on
+    Windows, read-only): a half-done split would leave books the ledger does not know."""
+    for path in paths:
+        if not path.exists():
+            continue
+        try:
+            with open(path, "r+b"):
+                pass
+        except OSError as err:
+            raise FileAccessError(explain_os_error(err, path)) from err
 
 
 def refuse_in_worker_bootstrap() -> None:

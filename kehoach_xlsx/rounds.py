@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -108,6 +108,9 @@ def unit_addresses(workspace: Workspace) -> dict[str, list[str]]:
 def deliver(
     workspace: Workspace, messages: list[OutgoingMail], options: MailOptions, progress=None
 ) -> MailRun:
+    # Message-IDs fixed by plan, period, unit and round: a resent copy is recognisable
+    scope = workspace.plan_id
+    messages = [m if m.id_scope else replace(m, id_scope=scope) for m in messages]
     with workspace.ledger() as ledger:
         if options.dry_run:
             return MailRun("dry-run", plan_delivery(messages, ledger.conn).to_dict())
@@ -145,7 +148,7 @@ def send_period(root: str | Path, period_text: str, options: MailOptions, progre
             f"Chưa có tệp nào cho kỳ {period}. Hãy chạy trước: kehoach split {root} --period {period}"
         )
     for book in books:
-        path = workspace.root / book.path
+        path = workspace.path_of(book.path)
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         display = f"Báo cáo {book.unit_name} kỳ {period}.xlsx"
         values = {
@@ -226,7 +229,7 @@ def remind_period(
         name = book.unit_name if book else unit
         targets.append(ReminderTarget(unit, name, emails.get(unit, []), tasks))
         if book and unit not in returned:
-            attachments[unit] = (workspace.root / book.path, f"Báo cáo {name} kỳ {period}.xlsx")
+            attachments[unit] = (workspace.path_of(book.path), f"Báo cáo {name} kỳ {period}.xlsx")
     due = next(iter(books.values())).due if books else None
     messages = build_reminders(
         targets, common_values(workspace, period, due), period, as_of, workspace.root, attachments
@@ -250,7 +253,7 @@ def remind_period(
             as_of,
             [LateUnit(t.unit_name, t.tasks) for t in targets],
         )
-        run.data["letter"] = str(path.relative_to(workspace.root))
+        run.data["letter"] = workspace.stored(path)
     return run
 
 

@@ -67,6 +67,11 @@ def show(run: MailRun, as_json: bool) -> None:
             click.echo(f"  {mark} {delivery['unit']:<10} {', '.join(delivery['accepted'])} {extra}")
         if data["already_sent"]:
             click.echo(f"  Đã gửi trước đó (không gửi lại): {', '.join(data['already_sent'])}")
+        if data.get("uncertain"):
+            click.echo(
+                "  Lần trước bị ngắt khi đang gửi, đã gửi lại (cùng mã thư, đơn vị có thể nhận "
+                f"2 bản giống nhau): {', '.join(data['uncertain'])}"
+            )
     if data.get("no_address"):
         click.echo(
             f"  Chưa có địa chỉ thư (điền cột Email ở trang “Đơn vị”): {', '.join(data['no_address'])}"
