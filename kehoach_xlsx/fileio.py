@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -38,14 +39,15 @@ def temp_path(target: Path, suffix: str | None = None) -> Path:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write a file so that a crash never leaves half a file where a good one was."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         temp = temp_path(path)
     except OSError as err:
         raise FileAccessError(explain_os_error(err, path)) from err
     try:
         with open(temp, "wb") as out:
             out.write(data)
+        os.chmod(temp, _usual_mode(path))
         replace_file(temp, path)
     except OSError as err:
         temp.unlink(missing_ok=True)
@@ -53,6 +55,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _usual_mode(path: Path) -> int:
+    """The mode the file had, else what a plain open() would give (mkstemp gives 0600)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -152,6 +164,11 @@ def explain_os_error(err: OSError, path: Path | str | None = None) -> str:
         return f"Ổ đĩa chứa {shown or 'sổ theo dõi'} chỉ cho đọc. Hãy chép sổ sang ổ khác."
     if isinstance(err, FileNotFoundError):
         return f"Không tìm thấy {shown or 'tệp'}. Kiểm tra lại đường dẫn rồi chạy lại lệnh."
+    if isinstance(err, (FileExistsError, NotADirectoryError)):
+        return (
+            f"Ở chỗ {shown} đã có một tệp hoặc thư mục khác loại cần ghi. Hãy đổi tên hoặc "
+            "chuyển nó đi rồi chạy lại lệnh."
+        )
     if isinstance(err, IsADirectoryError):
         return f"{shown} là một thư mục, không phải tệp. Hãy đổi tên hoặc xoá thư mục đó."
     reason = err.strerror or str(err)
