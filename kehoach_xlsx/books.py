@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -492,10 +493,11 @@ def ensure_replaceable(paths: list[Path]) -> None:
 
 
 def refuse_in_worker_bootstrap() -> None:
-    """A spawned worker re-runs the caller's script when it has no main guard: stop it here,
-    before it does the caller's work a second time (the caller then writes the books itself)."""
+    """A spawned worker re-runs the caller's script when it has no main guard: end it here,
+    quietly, before it does the caller's work a second time; the caller's pool then finds
+    its workers gone and writes the books itself."""
     if in_worker_bootstrap():
-        raise RuntimeError("kehoach: worker process started without a main guard")
+        os._exit(3)
 
 
 def book_row(row: UnitRow, written: tuple[int, str] | None, needs_date: bool) -> dict[str, Any]:
