@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import importlib
 import re
 import sqlite3
@@ -99,22 +98,12 @@ class KehoachGroup(click.Group):
 
 def explain_error(err: OSError | sqlite3.Error) -> str:
     """Vietnamese for what the disk or the ledger refused (full, locked, open in Excel …)."""
-    from kehoach_xlsx.workspace import LEDGER
-
     if isinstance(err, OSError):
         return explain_os_error(err)
-    text = str(err)
-    if "disk is full" in text or "disk I/O" in text:
-        return explain_os_error(OSError(errno.ENOSPC, text), LEDGER)
-    if "locked" in text or "readonly" in text:
-        return (
-            f"Sổ cái {LEDGER} đang bị chương trình khác khoá hoặc chỉ cho đọc. Hãy đóng chương "
-            "trình đang mở nó (hoặc chờ lệnh kehoach khác chạy xong) rồi chạy lại."
-        )
-    return (
-        f"Sổ cái {LEDGER} bị lỗi ({text}). Hãy chép lưu thư mục sổ theo dõi rồi báo cho người "
-        "hỗ trợ kỹ thuật."
-    )
+    from kehoach_xlsx.ledger import explain_ledger_error
+    from kehoach_xlsx.workspace import LEDGER
+
+    return explain_ledger_error(err, LEDGER)
 
 
 @click.group(

@@ -117,9 +117,12 @@ def merge_period(
         report_path = workspace.reports_dir / f"bao-cao_{period}.xlsx"
         write_report(report_path, report)
         ledger.save_merge(
-            period, as_of.isoformat(), data["summary"], str(report_path.relative_to(workspace.root))
+            period,
+            as_of.isoformat(),
+            data["summary"],
+            report_path.relative_to(workspace.root).as_posix(),
         )
-    data["report"] = str(report_path.relative_to(workspace.root))
+    data["report"] = report_path.relative_to(workspace.root).as_posix()
     refresh_assignment_checks(workspace)
     return MergeResult(data, report_path, report)
 

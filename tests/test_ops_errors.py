@@ -70,7 +70,7 @@ def test_full_disk_merge_and_collect_fail_cleanly_then_recover(tmp_path):
             code, out, err = finish(kehoach(*args))
             assert code == 74, (args[0], code, err)
             assert "Traceback" not in err and "Đĩa đã đầy" in err, err
-            assert "giải phóng chỗ trống" in err
+            assert "giải phóng chỗ trống" in err and str(ws) in err  # which file, or folder
         assert report.read_bytes() == good  # the last good report is untouched
         assert debris(ws) == []
 

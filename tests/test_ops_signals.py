@@ -3,9 +3,11 @@ temporary file stays, the next run recovers; SIGTERM/SIGHUP end like Ctrl-C ("Đ
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kehoach_xlsx.lock import LOCK_NAME
-from tests.ops_plan import finish, kehoach, make_workspace
+from tests.ops_plan import finish, kehoach, make_workspace, returns_folder
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="đếm tiến trình qua /proc (Linux)"
@@ -74,3 +76,30 @@ def test_split_killed_at_random_points_leaves_no_orphans(tmp_path):
     assert code == 0, err
     debris = [p.name for p in (ws / "outgoing" / "2026-09").iterdir() if p.name.startswith(".")]
     assert debris == [] and not (ws / LOCK_NAME).exists()
+
+
+def test_merge_and_collect_killed_at_random_points_recover(tmp_path):
+    ws = make_workspace(tmp_path, tasks_per_body=3)
+    inbox = tmp_path / "tra-ve"
+    returns_folder(ws, inbox)
+    rng = random.Random(7)
+    merge = ("merge", ws, "--period", "2026-09", "--as-of", "2026-10-10")
+    for trial in range(8):
+        args = merge if trial % 2 else ("collect", ws, inbox)
+        proc = kehoach(*args, start_new_session=True)
+        time.sleep(rng.uniform(0.3, 3.0))
+        proc.send_signal(signal.SIGKILL)
+        finish(proc)
+        assert not wait_until_empty(proc.pid)
+    code, out, err = finish(kehoach("collect", ws, inbox, "--json"))
+    assert code == 0, err
+    summary = json.loads(out)["summary"]
+    assert summary["accepted"] + summary["duplicate"] == 20 and summary["rejected"] == 0
+    code, out, err = finish(kehoach(*merge, "--json"))
+    assert code == 0, err
+    assert json.loads(out)["summary"]["units_returned"] == 20
+    with sqlite3.connect(ws / "kehoach.sqlite") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT COUNT(DISTINCT unit) FROM receipts").fetchone()[0] == 20
+    leftovers = [p for p in ws.rglob("*") if p.name.startswith((".~", ".nhan-"))]
+    assert leftovers == [] and not (ws / LOCK_NAME).exists()

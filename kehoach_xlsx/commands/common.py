@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +45,25 @@ def holds_workspace(command: str):
     def decorate(function):
         @functools.wraps(function)
         def run(*args, **kwargs):
+            from kehoach_xlsx.errors import FileAccessError, KehoachError
+            from kehoach_xlsx.fileio import explain_os_error
+            from kehoach_xlsx.ledger import explain_ledger_error
             from kehoach_xlsx.lock import workspace_lock
+            from kehoach_xlsx.workspace import LEDGER
 
             directory = kwargs.get("directory")
             if directory is None or not Path(directory).is_dir():
                 return function(*args, **kwargs)
-            with workspace_lock(directory, command):
-                return function(*args, **kwargs)
+            try:
+                with workspace_lock(directory, command):
+                    return function(*args, **kwargs)
+            except KehoachError:
+                raise
+            except OSError as err:  # a write on a full disk names no file: name the workspace
+                raise FileAccessError(explain_os_error(err, directory)) from err
+            except sqlite3.Error as err:
+                message = explain_ledger_error(err, Path(directory) / LEDGER)
+                raise FileAccessError(message) from err
 
         return run
 
