@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import stat
 import sys
@@ -19,8 +18,6 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-SOFFICE_ENV = "KEHOACH_SOFFICE"
 
 
 # ---- console -----------------------------------------------------------------------------------
@@ -41,7 +38,9 @@ def utf8_console() -> None:
 
 # ---- LibreOffice -------------------------------------------------------------------------------
 def soffice_candidates() -> list[Path]:
-    """Where LibreOffice's soffice usually lives when it is not on PATH."""
+    """Where LibreOffice's soffice usually lives when it is not on PATH, from this system's
+    own folder variables (Program Files may be on D:, a per-user install in LOCALAPPDATA).
+    `kehoach_xlsx.office.find_soffice` is the one finder; it asks here after PATH."""
     places: list[Path] = []
     if sys.platform == "win32":
         for var in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA"):
@@ -61,21 +60,6 @@ def soffice_candidates() -> list[Path]:
             *sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True),
         ]
     return places
-
-
-def find_soffice() -> str | None:
-    """The LibreOffice program: $KEHOACH_SOFFICE, then PATH, then the usual install folders."""
-    chosen = os.environ.get(SOFFICE_ENV)
-    if chosen and Path(chosen).is_file():
-        return chosen
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for place in soffice_candidates():
-        if place.is_file():
-            return str(place)
-    return None
 
 
 # ---- processes ---------------------------------------------------------------------------------

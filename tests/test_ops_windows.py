@@ -16,6 +16,7 @@ from pathlib import Path, PureWindowsPath
 import pytest
 
 from kehoach_xlsx import platform as kplatform
+from kehoach_xlsx.office import SOFFICE_ENV, find_soffice
 from kehoach_xlsx.workspace import Workspace, stored_path
 from tests.ops_plan import finish, kehoach, make_workspace, plan_text
 
@@ -110,16 +111,16 @@ def test_libreoffice_found_outside_path(tmp_path, monkeypatch):
     exe = program / "soffice.exe"
     exe.write_bytes(b"MZ")
     monkeypatch.setenv("PATH", str(tmp_path / "trong"))
-    monkeypatch.delenv(kplatform.SOFFICE_ENV, raising=False)
+    monkeypatch.delenv(SOFFICE_ENV, raising=False)
     monkeypatch.setattr(sys, "platform", "win32")
-    monkeypatch.setenv("ProgramFiles", str(tmp_path / "Program Files"))
-    assert kplatform.find_soffice() == str(exe)
+    monkeypatch.setenv("ProgramFiles", str(tmp_path / "Program Files"))  # e.g. on D:
+    assert find_soffice() == str(exe)
     monkeypatch.setattr(sys, "platform", "darwin")
     assert any("LibreOffice.app" in str(p) for p in kplatform.soffice_candidates())
     chosen = tmp_path / "soffice-rieng"
     chosen.write_bytes(b"")
-    monkeypatch.setenv(kplatform.SOFFICE_ENV, str(chosen))
-    assert kplatform.find_soffice() == str(chosen)
+    monkeypatch.setenv(SOFFICE_ENV, str(chosen))
+    assert find_soffice() == str(chosen)
 
 
 def test_profile_urls_are_real_file_urls():
@@ -140,7 +141,7 @@ RTF_PLAN = (
 
 @pytest.mark.slow
 def test_office_conversion_with_spaces_and_accents_in_the_temp_folder(tmp_path, monkeypatch):
-    if kplatform.find_soffice() is None:
+    if find_soffice() is None:
         pytest.skip("không có LibreOffice")
     from kehoach_xlsx.parse.loaders import convert_with_office
 

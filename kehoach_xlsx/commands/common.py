@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,7 @@ def progress_bar(label: str, quiet: bool, minimum: int = 5):
         if quiet or total < minimum:
             return
         if "bar" not in state:
-            state["bar"] = click.progressbar(
-                length=total, label=label, file=click.get_text_stream("stderr")
-            )
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
             state["bar"].__enter__()
         state["bar"].update(1)
         if done >= total:

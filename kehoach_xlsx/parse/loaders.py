@@ -327,7 +327,7 @@ def cell_text(value) -> str:
 
 def convert_with_office(path: Path, target: str) -> Path:
     """Convert .doc/.rtf/.odt (and friends) with LibreOffice into a temp folder; path of result."""
-    from kehoach_xlsx.platform import find_soffice
+    from kehoach_xlsx.office import find_soffice
 
     soffice = find_soffice()
     if not soffice:
