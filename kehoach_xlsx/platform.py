@@ -71,7 +71,7 @@ def pid_alive(pid: int) -> bool:
     if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
         import ctypes
 
-        kernel = ctypes.windll.kernel32
+        kernel = ctypes.WinDLL("kernel32", use_last_error=True)
         handle = kernel.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
             return ctypes.get_last_error() == 5  # access denied: it exists
