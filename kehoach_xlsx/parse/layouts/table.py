@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from kehoach_xlsx.parse import meta as M
 from kehoach_xlsx.parse.blocks import Block, clean, is_separator_row, one_line
+from kehoach_xlsx.parse.layouts.table_units import split_cell_units
 from kehoach_xlsx.parse.outline import (
     FIELDS,
     Node,
@@ -110,6 +111,7 @@ class TableReading:
         if interruption:
             index = interruption[0]
         self.finish_pending(state)
+        split_row_units(parent)
         self.stack = [n for n in self.stack if n.kind in {"root", "appendix"}] or [self.root]
         if parent not in self.stack:
             self.stack.append(parent)
@@ -417,3 +419,11 @@ def join_continuation(before: str, after: str, one: bool = False) -> str:
     ):
         separator = "\n"
     return f"{before.rstrip()}{separator}{after.lstrip()}"
+
+
+def split_row_units(parent: Node) -> None:
+    """Lead and coordinate cells of the rows read: one body per line."""
+    for node in parent.descendants():
+        if node.from_table:
+            for name in ("lead", "coordinate"):
+                node.fields[name] = [split_cell_units(v) for v in node.fields[name]]
