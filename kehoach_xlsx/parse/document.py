@@ -26,7 +26,6 @@ from kehoach_xlsx.parse.outline import (
 )
 from kehoach_xlsx.parse.vocabulary import (
     DECLARED_COUNT,
-    header_fields,
     is_excluded_zone_title,
     is_task_zone_title,
     match_label,
@@ -121,9 +120,9 @@ class DocumentParser(TableReading):
                 index += 1
                 continue
             if block.cells is not None and self.mode != "recipients":
-                fields = header_fields([one_line(c) for c in block.cells])
-                if fields:
-                    index = self.parse_table(index, fields)
+                found = self.table_start(index)
+                if found:
+                    index = self.parse_table(index, *found)
                     continue
             self.used.add(index)
             if (
@@ -632,7 +631,6 @@ class DocumentParser(TableReading):
             details=[text for _, text in node.body],
             notes=list(node.notes),
         )
-
 
 
 def zone_root(node: Node) -> Node:

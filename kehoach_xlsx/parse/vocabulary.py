@@ -71,7 +71,26 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "override": ("han do dieu phoi dat",),
     "kind": ("loai han",),
     "note": ("ghi chu",),
+    # columns that are none of our roles: they are kept as text, never read as a unit or date
+    "indicator": ("chi tieu", "ten chi tieu", "chi tieu cu the"),  # a table of targets
+    "person": (
+        "nguoi dung dau",
+        "nguoi dung dau chiu trach nhiem",
+        "nguoi chiu trach nhiem",
+        "lanh dao phu trach",
+        "lanh dao chi dao",
+        "can bo phu trach",
+    ),
+    "funding": (
+        "nguon kinh phi",
+        "kinh phi",
+        "kinh phi thuc hien",
+        "du kien kinh phi",
+        "du toan kinh phi",
+        "nguon von",
+    ),
 }
+NON_ROLE_FIELDS = ("person", "funding", "note", "indicator")
 
 # Labels of the prose form: "- Cơ quan chủ trì: …", "a) Cơ quan thực hiện: …".
 LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -122,10 +141,11 @@ def header_fields(cells: list[str]) -> dict[str, int] | None:
         field_name = column_field(cell)
         if field_name and field_name not in found:
             found[field_name] = index
+    counted = {k: v for k, v in found.items() if k not in {"person", "funding"}}
     has_task = "title" in found or "activity" in found or "goal" in found
-    if has_task and "lead" in found and len(found) >= 3:
+    if has_task and "lead" in found and len(counted) >= 3:
         return found
-    if has_task and len(found) >= 4:
+    if has_task and len(counted) >= 4:
         return found
     return None
 

@@ -12,6 +12,15 @@ from dataclasses import dataclass, field
 
 from kehoach_xlsx.parse import meta as M
 from kehoach_xlsx.parse.blocks import Block, clean, is_separator_row, one_line
+from kehoach_xlsx.parse.layouts.table_columns import (
+    PROFILE_ROWS,
+    align_short_row,
+    assign_roles,
+    header_roles,
+    is_agency,
+    is_header_like,
+    merge_header_rows,
+)
 from kehoach_xlsx.parse.layouts.table_units import split_cell_units
 from kehoach_xlsx.parse.outline import (
     FIELDS,
@@ -41,10 +50,75 @@ class _TableState:
 class TableReading:
     """The table part of DocumentParser (uses its blocks, stack, warnings)."""
 
-    def parse_table(self, start: int, columns: dict[str, int]) -> int:
-        """Read an appendix table from its header row; return the index after the table."""
-        self.used.add(start)
-        self.boilerplate.append(" | ".join(one_line(c) for c in self.blocks[start].cells or []))
+    def table_start(self, index: int) -> tuple[dict[str, int], int] | None:
+        """Columns of a table that starts at this row, and the index of its first data row.
+
+        A header of known words (one or two rows high), a header with some unknown words, or
+        no header at all: the roles the header does not give are read from the cells below.
+        """
+        top = self.blocks[index].cells or []
+        named = header_fields([one_line(c) for c in top])
+        first = index + 1
+        if named is None and is_header_like(top):
+            below = self._next_row(index)
+            if below is not None and is_header_like(self.blocks[below].cells or []):
+                named, first = merge_header_rows(top, self.blocks[below].cells or []), below + 1
+            else:
+                named = header_roles(top)
+        elif named is None:
+            if self._previous_is_row(index):
+                return None  # a table without a header is judged from its first row only
+            named, first = {}, index
+        rows = self._rows_from(first)
+        roles = assign_roles(named, rows)
+        if first == index:
+            if not roles or "number" not in roles or "lead" not in roles or len(rows) < 2:
+                return None
+        elif roles is None:
+            return (named, first) if header_fields([one_line(c) for c in top]) else None
+        return roles, first
+
+    def _previous_is_row(self, index: int) -> bool:
+        index -= 1
+        while index >= 0 and self.blocks[index].is_blank:
+            index -= 1
+        return index >= 0 and self.blocks[index].cells is not None
+
+    def _next_row(self, index: int) -> int | None:
+        index += 1
+        while index < len(self.blocks) and self.blocks[index].is_blank:
+            index += 1
+        if index < len(self.blocks) and self.blocks[index].cells is not None:
+            return index
+        return None
+
+    def _rows_from(self, index: int) -> list[list[str]]:
+        """The data rows a table's columns are judged on (header-like rows left out)."""
+        rows: list[list[str]] = []
+        sheet = self.blocks[index].sheet if index < len(self.blocks) else None
+        prose = 0
+        while index < len(self.blocks) and len(rows) < PROFILE_ROWS and prose < 3:
+            block = self.blocks[index]
+            index += 1
+            if block.sheet != sheet or block.is_blank:
+                continue
+            if block.cells is None:
+                prose += 1
+                continue
+            prose = 0
+            if not is_header_like(block.cells) and not is_separator_row(block.cells):
+                rows.append(block.cells)
+        return rows
+
+    def parse_table(self, start: int, columns: dict[str, int], first: int | None = None) -> int:
+        """Read an appendix table from its header row(s) (or, without header, from its first
+        row); return the index after the table."""
+        first = start + 1 if first is None else first
+        header_rows = [b.cells or [] for b in self.blocks[start:first] if b.cells is not None]
+        for index in range(start, first):
+            self.used.add(index)
+        for cells in header_rows:
+            self.boilerplate.append(" | ".join(one_line(c) for c in cells))
         if self.mode in {"header", "appendix_head"}:
             self.mode = "body"
         self.open_label = None
@@ -52,15 +126,16 @@ class TableReading:
         if parent.kind == "root":
             parent = self.synthetic_appendix(self.blocks[start])
         table_stack: list[Node] = [parent]
-        state = _TableState(
-            columns=columns,
-            parent=parent,
-            stack=table_stack,
-            headers=[one_line(c) for c in self.blocks[start].cells or []],
-        )
-        header_key = [fold(one_line(c)) for c in self.blocks[start].cells or []]
+        headers = [one_line(c) for c in header_rows[-1]] if header_rows else []
+        if len(header_rows) == 2:
+            headers = [
+                b or (header_rows[0][i] if i < len(header_rows[0]) else "")
+                for i, b in enumerate(one_line(c) for c in header_rows[1])
+            ]
+        state = _TableState(columns=columns, parent=parent, stack=table_stack, headers=headers)
+        header_keys = [[fold(one_line(c)) for c in cells] for cells in header_rows]
         interruption: list[int] = []
-        index = self.second_header_row(start + 1, columns, state)
+        index = self.second_header_row(first, columns, state) if len(header_rows) == 1 else first
         while index < len(self.blocks):
             block = self.blocks[index]
             if block.sheet != self.blocks[start].sheet:
@@ -92,7 +167,7 @@ class TableReading:
                 index += 1
                 continue
             cells = block.cells
-            if len(cells) == len(header_key) and [fold(one_line(c)) for c in cells] == header_key:
+            if [fold(one_line(c)) for c in cells] in header_keys:
                 self.used.add(index)  # the header repeated on the next page
                 index += 1
                 continue
@@ -186,6 +261,7 @@ class TableReading:
     def table_row(self, block: Block, cells: list[str], state: _TableState) -> None:
         columns = state.columns
         cells = repair_lost_tab(cells, len(state.headers), self, block)
+        cells = align_short_row(cells, columns, len(state.headers))
 
         def cell(name: str) -> str:
             index = columns.get(name)
@@ -194,6 +270,9 @@ class TableReading:
             return clean(cells[index])
 
         number_text = one_line(cell("number")) if "number" in columns else ""
+        sub_number = one_line(cell("sub_number"))
+        if sub_number and split_number_cell(sub_number)[0]:
+            number_text = sub_number  # "1 | 1.1 | …": the row's own number is the finer one
         title = one_line(cell_title(cells, columns))
         if (
             "number" not in columns
@@ -204,7 +283,7 @@ class TableReading:
             # a table without a TT column: every row that starts a sentence is a task
             state.auto_number += 1
             number_text = str(state.auto_number)
-        used_columns = {columns[k] for k in ("number", "id", *FIELDS) if k in columns}
+        used_columns = {columns[k] for k in ("number", "sub_number", "id", *FIELDS) if k in columns}
         explicit_id = one_line(cell("id")) if "id" in columns else ""
         used_columns.add(title_column(columns))
         extras = [
@@ -404,7 +483,9 @@ def append_row(node: Node, title: str, values: dict[str, str]) -> None:
         value = values[name]
         if not value:
             continue
-        if node.fields[name]:
+        if node.fields[name] and name in {"lead", "coordinate"} and is_agency(value):
+            node.fields[name].append(value)  # another unit under the last one
+        elif node.fields[name]:
             node.fields[name][-1] = join_continuation(node.fields[name][-1], value)
         else:
             node.fields[name].append(value)
