@@ -525,6 +525,9 @@ class DocumentParser(TableReading):
                     emitted_task = emitted_task or below
                 continue
             if makes_section:
+                # an appendix whose groups reuse the body's numbers (I, II …) has sections of
+                # its own: same number, another id, so its tasks point at its own titles
+                child_id = distinct_id(child_id, {s.id for s in sections})
                 section = Section(
                     id=child_id,
                     number=child.number,
@@ -631,6 +634,13 @@ class DocumentParser(TableReading):
             details=[text for _, text in node.body],
             notes=list(node.notes),
         )
+
+
+def distinct_id(value: str, taken: set[str]) -> str:
+    candidate, counter = value, 2
+    while candidate in taken:
+        candidate, counter = f"{value}-{counter}", counter + 1
+    return candidate
 
 
 def zone_root(node: Node) -> Node:
