@@ -59,9 +59,11 @@ class TableReading:
         top = self.blocks[index].cells or []
         named = header_fields([one_line(c) for c in top])
         first = index + 1
-        if named is None and is_header_like(top):
+        if named is None and is_header_like(top, self.blocks[index].bold):
             below = self._next_row(index)
-            if below is not None and is_header_like(self.blocks[below].cells or []):
+            if below is not None and is_header_like(
+                self.blocks[below].cells or [], self.blocks[below].bold
+            ):
                 named, first = merge_header_rows(top, self.blocks[below].cells or []), below + 1
             else:
                 named = header_roles(top)

@@ -110,12 +110,15 @@ def merge_header_rows(top: list[str], below: list[str]) -> dict[str, int]:
     return found
 
 
-def is_header_like(cells: list[str]) -> bool:
-    """Short cells, at least two of them header words: a header row even if not all known."""
+def is_header_like(cells: list[str], bold: bool = False) -> bool:
+    """Short cells, at least two of them header words (one, when the row is printed bold):
+    a header row even if not all its words are known."""
     filled = [one_line(c) for c in cells if one_line(c)]
     if len(filled) < 2 or any(len(c) > 80 for c in filled):
         return False
     known = sum(1 for c in filled if column_field(c))
+    if bold:
+        return known >= 1
     return known >= 2 and known * 2 >= len(filled) - 1
 
 
