@@ -87,8 +87,12 @@ class TableReading:
         return index >= 0 and self.blocks[index].cells is not None
 
     def _next_row(self, index: int) -> int | None:
+        """The next table row, past blank lines and Markdown's "|---|" line."""
         index += 1
-        while index < len(self.blocks) and self.blocks[index].is_blank:
+        while index < len(self.blocks) and (
+            self.blocks[index].is_blank
+            or (self.blocks[index].cells and is_separator_row(self.blocks[index].cells or []))
+        ):
             index += 1
         if index < len(self.blocks) and self.blocks[index].cells is not None:
             return index

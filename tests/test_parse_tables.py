@@ -1,0 +1,299 @@
+"""Assignment tables read by column role, not position, on short invented tables.
+
+Each shape is written three ways — tab-separated text (what a text conversion gives), a
+Markdown pipe table with emphasised header cells, and a Word table with bold header runs —
+and all three must give the same tasks.
+"""
+
+from __future__ import annotations
+
+import docx
+import pytest
+
+from kehoach_xlsx import read_plan
+from kehoach_xlsx.parse.blocks import is_bold_markup
+from kehoach_xlsx.parse.layouts.table_columns import align_short_row, assign_roles
+from kehoach_xlsx.parse.layouts.table_units import split_cell_units
+from kehoach_xlsx.parse.loaders import read_docx_blocks, text_line_block
+
+FORMATS = ("txt", "md", "docx")
+
+
+def write_plan(tmp_path, name: str, items: list, fmt: str, header_rows: int = 1):
+    """items: paragraphs (str) and table rows (list of cells); a run of rows is one table.
+
+    The first header_rows rows of each table are its header, printed bold (Markdown "**",
+    Word bold runs).
+    """
+    path = tmp_path / f"{name}.{fmt}"
+    if fmt == "docx":
+        document = docx.Document()
+        for group in _groups(items):
+            if isinstance(group, str):
+                document.add_paragraph(group)
+                continue
+            width = max(len(r) for r in group)
+            table = document.add_table(rows=len(group), cols=width)
+            for r, row in enumerate(group):
+                for c, text in enumerate(row):
+                    if text:
+                        run = table.rows[r].cells[c].paragraphs[0].add_run(text)
+                        run.bold = r < header_rows
+        document.save(str(path))
+        return path
+    lines: list[str] = []
+    for group in _groups(items):
+        if isinstance(group, str):
+            lines.append(group)
+            continue
+        for r, row in enumerate(group):
+            bold = r < header_rows
+            if fmt == "txt":
+                lines.append("\t".join(row))
+                continue
+            cells = [f"**{c}**" if bold and c else c for c in row]
+            lines.append("| " + " | ".join(cells) + " |")
+            if r == 0:
+                lines.append("|" + "---|" * len(row))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _groups(items: list) -> list:
+    groups: list = []
+    for item in items:
+        if isinstance(item, str):
+            groups.append(item)
+        elif groups and isinstance(groups[-1], list):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    return groups
+
+
+def tasks_of(plan):
+    return [(t.number, t.title, t.lead, t.coordinate, t.deadline_text) for t in plan.tasks]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_extra_columns_and_deadline_last(tmp_path, fmt):
+    """A person, funding and notes never take the place of a unit; the deadline comes last."""
+    rows = [
+        ["STT", "Nhiệm vụ", "Người đứng đầu", "Cơ quan chủ trì", "Cơ quan phối hợp",
+         "Nguồn kinh phí", "Ghi chú", "Thời hạn"],
+        ["1", "Xây dựng cổng dữ liệu mở của huyện", "Giám đốc Trung tâm Tin học",
+         "Trung tâm Tin học", "Phòng Tài chính; Văn phòng UBND", "Ngân sách huyện", "",
+         "Tháng 12/2026"],
+        ["2", "Tập huấn kỹ năng số cho công chức xã", "Chánh Văn phòng UBND",
+         "Văn phòng UBND", "Trung tâm Tin học", "Xã hội hóa", "lặp lại hằng năm",
+         "Quý III/2026"],
+    ]  # fmt: skip
+    plan = read_plan(write_plan(tmp_path, "cot-them", rows, fmt))
+    assert tasks_of(plan) == [
+        ("1", "Xây dựng cổng dữ liệu mở của huyện", ["Trung tâm Tin học"],
+         ["Phòng Tài chính", "Văn phòng UBND"], "Tháng 12/2026"),
+        ("2", "Tập huấn kỹ năng số cho công chức xã", ["Văn phòng UBND"],
+         ["Trung tâm Tin học"], "Quý III/2026"),
+    ]  # fmt: skip
+    # the other columns are kept with the task, labelled by their header
+    assert "Người đứng đầu: Giám đốc Trung tâm Tin học" in plan.tasks[0].details
+    assert "Nguồn kinh phí: Ngân sách huyện" in plan.tasks[0].details
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_second_numbering_column(tmp_path, fmt):
+    """ "TT" then "1.1": the finer number is the task's, the group rows stay sections."""
+    rows = [
+        ["TT", "Số hiệu", "Nhiệm vụ cụ thể", "Cơ quan chủ trì", "Cơ quan phối hợp",
+         "Thời gian hoàn thành"],
+        ["I", "", "HOÀN THIỆN THỂ CHẾ", "", "", ""],
+        ["1", "1.1", "Rà soát quy chế làm việc của cơ quan", "Văn phòng Sở",
+         "Phòng Tổ chức cán bộ", "Tháng 3/2026"],
+        ["2", "1.2", "Cập nhật dữ liệu cán bộ, công chức", "Phòng Tổ chức cán bộ",
+         "Văn phòng Sở", "Quý II/2026"],
+    ]  # fmt: skip
+    plan = read_plan(write_plan(tmp_path, "hai-so", rows, fmt))
+    assert [(t.number, t.title, t.lead) for t in plan.tasks] == [
+        ("1.1", "Rà soát quy chế làm việc của cơ quan", ["Văn phòng Sở"]),
+        ("1.2", "Cập nhật dữ liệu cán bộ, công chức", ["Phòng Tổ chức cán bộ"]),
+    ]
+    group = next(s for s in plan.sections if s.number == "I")
+    assert group.title == "HOÀN THIỆN THỂ CHẾ"
+    assert {t.section for t in plan.tasks} == {group.id}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_header_word_over_a_number_column(tmp_path, fmt):
+    """ "Nhiệm vụ" printed over the sub-number column: the text column is found by its cells."""
+    rows = [
+        ["TT", "Nhiệm vụ", "", "Chủ trì", "Thời hạn"],
+        ["1", "1.1", "Số hóa hồ sơ hộ tịch lưu trữ tại xã", "Phòng Tư pháp", "Năm 2026"],
+        ["2", "1.2", "Kiểm tra việc cấp bản sao điện tử", "Thanh tra huyện", "Quý IV/2026"],
+    ]
+    plan = read_plan(write_plan(tmp_path, "lech-cot", rows, fmt))
+    assert tasks_of(plan) == [
+        ("1.1", "Số hóa hồ sơ hộ tịch lưu trữ tại xã", ["Phòng Tư pháp"], [], "Năm 2026"),
+        ("1.2", "Kiểm tra việc cấp bản sao điện tử", ["Thanh tra huyện"], [], "Quý IV/2026"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_unknown_task_header_found_from_cells(tmp_path, fmt):
+    rows = [
+        ["STT", "Tên đề án, dự án", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian trình"],
+        ["1", "Đề án phát triển du lịch cộng đồng ven sông", "Phòng Văn hóa",
+         "Phòng Tài chính", "Năm 2026"],
+        ["2", "Dự án số hóa hiện vật của nhà truyền thống", "Nhà Văn hóa huyện",
+         "Trung tâm Tin học", "Năm 2027"],
+    ]  # fmt: skip
+    plan = read_plan(write_plan(tmp_path, "ten-la", rows, fmt))
+    assert [(t.number, t.title, t.lead, t.deadline_text) for t in plan.tasks] == [
+        ("1", "Đề án phát triển du lịch cộng đồng ven sông", ["Phòng Văn hóa"], "Năm 2026"),
+        ("2", "Dự án số hóa hiện vật của nhà truyền thống", ["Nhà Văn hóa huyện"], "Năm 2027"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_table_without_header(tmp_path, fmt):
+    rows = [
+        ["1", "Tuyên truyền về chuyển đổi số trên đài truyền thanh xã", "Văn phòng UBND xã",
+         "Đài Truyền thanh xã, Đoàn Thanh niên xã", "Quý I/2026"],
+        ["2", "Kiểm tra việc thực hiện quy chế dân chủ ở thôn", "Ban Thanh tra nhân dân",
+         "Công an xã", "Tháng 9/2026"],
+        ["3", "Báo cáo sơ kết sáu tháng thực hiện kế hoạch", "Văn phòng UBND xã",
+         "Các ban, ngành có liên quan", "30/6/2026"],
+    ]  # fmt: skip
+    plan = read_plan(write_plan(tmp_path, "khong-tieu-de", rows, fmt, header_rows=0))
+    assert tasks_of(plan) == [
+        ("1", "Tuyên truyền về chuyển đổi số trên đài truyền thanh xã", ["Văn phòng UBND xã"],
+         ["Đài Truyền thanh xã", "Đoàn Thanh niên xã"], "Quý I/2026"),
+        ("2", "Kiểm tra việc thực hiện quy chế dân chủ ở thôn", ["Ban Thanh tra nhân dân"],
+         ["Công an xã"], "Tháng 9/2026"),
+        ("3", "Báo cáo sơ kết sáu tháng thực hiện kế hoạch", ["Văn phòng UBND xã"],
+         ["Các ban, ngành có liên quan"], "30/6/2026"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_two_row_header_with_unknown_upper_word(tmp_path, fmt):
+    rows = [
+        ["STT", "Nội dung", "Trách nhiệm", "", "Thời gian"],
+        ["", "", "Chủ trì", "Phối hợp", ""],
+        ["1", "Rà soát thủ tục hành chính cấp xã", "Phòng Tư pháp", "Văn phòng UBND", "Quý II"],
+        ["2", "Đánh giá chỉ số hài lòng của người dân", "Phòng Nội vụ", "Các xã, thị trấn",
+         "Quý IV"],
+    ]  # fmt: skip
+    plan = read_plan(write_plan(tmp_path, "hai-dong", rows, fmt, header_rows=2))
+    assert tasks_of(plan) == [
+        ("1", "Rà soát thủ tục hành chính cấp xã", ["Phòng Tư pháp"], ["Văn phòng UBND"],
+         "Quý II"),
+        ("2", "Đánh giá chỉ số hài lòng của người dân", ["Phòng Nội vụ"],
+         ["Các xã, thị trấn"], "Quý IV"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_appendix_groups_reusing_body_numbers_keep_their_titles(tmp_path, fmt):
+    items = [
+        "KẾ HOẠCH",
+        "Chuyển đổi số trong công tác văn thư năm 2026",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao chất lượng xử lý văn bản điện tử.",
+        "II. NHIỆM VỤ",
+        "Các nhiệm vụ cụ thể tại Phụ lục kèm theo.",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "Các đơn vị triển khai nghiêm túc kế hoạch này.",
+        "PHỤ LỤC",
+        ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian"],
+        ["I", "NHÓM GIẢI PHÁP VỀ QUY ĐỊNH", "", "", ""],
+        ["1", "Rà soát quy định về lưu trữ điện tử", "Phòng Nội vụ", "Phòng Tư pháp", "Quý I"],
+        ["II", "NHÓM GIẢI PHÁP VỀ HẠ TẦNG", "", "", ""],
+        ["1", "Nâng cấp phòng máy chủ của huyện", "Trung tâm Tin học", "Phòng Tài chính",
+         "Quý III"],
+    ]  # fmt: skip
+    plan = read_plan(write_plan(tmp_path, "ke-hoach", items, fmt))
+    titles = {s.id: s.title for s in plan.sections}
+    assert [titles[t.section] for t in plan.tasks] == [
+        "NHÓM GIẢI PHÁP VỀ QUY ĐỊNH",
+        "NHÓM GIẢI PHÁP VỀ HẠ TẦNG",
+    ]
+    assert len({s.id for s in plan.sections}) == len(plan.sections)
+
+
+def test_appendix_in_its_own_file_keeps_its_titles(tmp_path):
+    body = tmp_path / "ke-hoach.txt"
+    body.write_text("KẾ HOẠCH\nThử nghiệm\nI. MỤC ĐÍCH\nNâng cao.\nII. NHIỆM VỤ\nTheo phụ lục.\n")
+    appendix = tmp_path / "phu-luc.txt"
+    appendix.write_text(
+        "TT\tNhiệm vụ\tCơ quan chủ trì\tThời gian\n"
+        "I\tNHÓM VIỆC THỨ NHẤT\t\t\n"
+        "1\tLập danh mục dữ liệu dùng chung\tPhòng Nội vụ\tQuý I\n"
+    )
+    plan = read_plan(body, appendix)
+    section = next(s for s in plan.sections if s.id == plan.tasks[0].section)
+    assert section.title == "NHÓM VIỆC THỨ NHẤT"
+
+
+def test_short_sub_row_goes_to_the_columns_it_fits():
+    """A sub-row a conversion wrote without its merged cells: units move under their columns."""
+    rows = [["1", "Đề án tuyên truyền phân loại rác", "Hội Phụ nữ", "Đài Truyền thanh", "2027"]]
+    rows += [["Đoàn Thanh niên", "Trường học trên địa bàn"]]
+    roles = assign_roles({"number": 0, "title": 1, "lead": 2, "coordinate": 3, "deadline": 4}, rows)
+    assert align_short_row(rows[1], roles, 5) == ["", "", *rows[1]]
+    # a line that goes on with the task text is not moved
+    assert align_short_row(["và sơ kết 6 tháng"], roles, 5) == ["và sơ kết 6 tháng"]
+
+
+def test_short_sub_row_in_text_table(tmp_path):
+    text = (
+        "TT\tNhiệm vụ\tChủ trì\tPhối hợp\tThời hạn\n"
+        "1\tĐề án tuyên truyền phân loại rác tại nguồn\tHội Phụ nữ huyện\tĐài Truyền thanh\t2027\n"
+        "Đoàn Thanh niên huyện\tPhòng Giáo dục\n"
+    )
+    path = tmp_path / "phu-luc.txt"
+    path.write_text(text, encoding="utf-8")
+    task = read_plan(path).tasks[0]
+    assert task.lead == ["Hội Phụ nữ huyện", "Đoàn Thanh niên huyện"]
+    assert task.coordinate == ["Đài Truyền thanh", "Phòng Giáo dục"]
+    assert task.title == "Đề án tuyên truyền phân loại rác tại nguồn"
+
+
+def test_targets_table_is_not_tasks(tmp_path):
+    text = (
+        "TT\tChỉ tiêu\tĐơn vị\tKết quả\tCơ quan theo dõi\n"
+        "1\tTỷ lệ hồ sơ xử lý trực tuyến trên tổng số hồ sơ\t%\t80\tVăn phòng UBND\n"
+        "2\tTỷ lệ văn bản ký số trên tổng số văn bản đi\t%\t95\tVăn phòng UBND\n"
+    )
+    path = tmp_path / "chi-tieu.txt"
+    path.write_text(text, encoding="utf-8")
+    assert read_plan(path).tasks == []
+
+
+def test_kind_lists_and_scope_in_unit_cells():
+    assert split_cell_units("Các Phòng: Nội vụ, Tư pháp").split("\n") == ["Nội vụ", "Tư pháp"]
+    assert split_cell_units("Các Phòng: Nội vụ; Tài chính, Kế hoạch. Văn phòng UBND").split(
+        "\n"
+    ) == ["Nội vụ", "Tài chính, Kế hoạch", "Văn phòng UBND"]
+    assert split_cell_units("Phòng Nội vụ với các quy định nội bộ") == "Phòng Nội vụ"
+
+
+def test_marks_in_the_document_model(tmp_path):
+    assert is_bold_markup("**Cơ quan** **chủ trì**")
+    assert is_bold_markup("<b>STT</b>")
+    assert not is_bold_markup("**1. Mục tiêu** chung")
+    row = text_line_block(1, "**STT**\t**Nội dung**\t")
+    assert row.bold and row.cell_bold == [True, True, False]
+    assert text_line_block(2, "## II. NHIỆM VỤ").heading_level == 2
+    document = docx.Document()
+    document.add_heading("NHIỆM VỤ TRỌNG TÂM", level=1)
+    document.add_paragraph().add_run("Cơ quan chủ trì:").bold = True
+    document.add_paragraph("Văn bản thường")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].paragraphs[0].add_run("STT").bold = True
+    table.rows[0].cells[1].paragraphs[0].add_run("Nội dung")
+    path = tmp_path / "dau.docx"
+    document.save(str(path))
+    blocks = read_docx_blocks(path, [])
+    assert [(b.heading_level, b.bold) for b in blocks[:3]] == [(1, False), (None, True),
+                                                                (None, False)]  # fmt: skip
+    assert blocks[3].cell_bold == [True, False] and not blocks[3].bold
