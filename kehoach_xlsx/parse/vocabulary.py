@@ -7,6 +7,7 @@ Everything is compared in folded form (no accents, lower case), so "CÆ¡ quan chá
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kehoach_xlsx.vntext import fold
 
@@ -112,8 +113,9 @@ def header_key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]+", " ", folded).split())
 
 
+@lru_cache(maxsize=8192)
 def column_field(text: str) -> str | None:
-    """Which field a header cell names, or None."""
+    """Which field a header cell names, or None (cached: every table cell is asked)."""
     if len(text) > 80:
         return None  # a header cell is a few words; long cells are content
     key = header_key(text)
