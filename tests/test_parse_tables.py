@@ -1,14 +1,15 @@
 """Assignment tables read by column role, not position, on short invented tables.
 
-Each shape is written three ways — tab-separated text (what a text conversion gives), a
-Markdown pipe table with emphasised header cells, and a Word table with bold header runs —
-and all three must give the same tasks.
+Each shape is written four ways — tab-separated text (what a text conversion gives), a
+Markdown pipe table with emphasised header cells, a Word table with bold header runs and a
+workbook sheet — and all four must give the same tasks.
 """
 
 from __future__ import annotations
 
 import docx
 import pytest
+import xlsxwriter
 
 from kehoach_xlsx import read_plan
 from kehoach_xlsx.parse.blocks import is_bold_markup
@@ -16,16 +17,34 @@ from kehoach_xlsx.parse.layouts.table_columns import align_short_row, assign_rol
 from kehoach_xlsx.parse.layouts.table_units import split_cell_units
 from kehoach_xlsx.parse.loaders import read_docx_blocks, text_line_block
 
-FORMATS = ("txt", "md", "docx")
+FORMATS = ("txt", "md", "docx", "xlsx")
 
 
 def write_plan(tmp_path, name: str, items: list, fmt: str, header_rows: int = 1):
     """items: paragraphs (str) and table rows (list of cells); a run of rows is one table.
 
     The first header_rows rows of each table are its header, printed bold (Markdown "**",
-    Word bold runs).
+    Word bold runs, a bold cell format in a workbook).
     """
     path = tmp_path / f"{name}.{fmt}"
+    if fmt == "xlsx":
+        workbook = xlsxwriter.Workbook(str(path))
+        sheet = workbook.add_worksheet("Phụ lục")
+        bold = workbook.add_format({"bold": True})
+        row_index, table_row = 0, 0
+        for item in items:
+            if isinstance(item, str):
+                sheet.write_string(row_index, 0, item)
+                table_row = 0
+            else:
+                for c, text in enumerate(item):
+                    if text:
+                        style = bold if table_row < header_rows else None
+                        sheet.write_string(row_index, c, text, style)
+                table_row += 1
+            row_index += 1
+        workbook.close()
+        return path
     if fmt == "docx":
         document = docx.Document()
         for group in _groups(items):
@@ -297,3 +316,23 @@ def test_marks_in_the_document_model(tmp_path):
     assert [(b.heading_level, b.bold) for b in blocks[:3]] == [(1, False), (None, True),
                                                                 (None, False)]  # fmt: skip
     assert blocks[3].cell_bold == [True, False] and not blocks[3].bold
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_repeated_two_row_header_groups_and_restarting_numbers(tmp_path, fmt):
+    header = [["TT", "Nội dung", "Thực hiện", "", "Thời gian"], ["", "", "Chủ trì", "Phối hợp", ""]]
+    rows = [
+        *header,
+        ["A", "NHIỆM VỤ CHUNG", "", "", ""],
+        ["I", "TUYÊN TRUYỀN", "", "", ""],
+        ["1", "In tờ gấp hướng dẫn dịch vụ công", "Phòng Văn hóa", "Bưu điện huyện", "Quý I"],
+        *header,  # printed again at the top of the next page
+        ["II", "KIỂM TRA", "", "", ""],
+        ["1", "Kiểm tra bộ phận một cửa các xã", "Văn phòng UBND", "Phòng Nội vụ", "Quý III"],
+    ]
+    plan = read_plan(write_plan(tmp_path, "lap-tieu-de", rows, fmt, header_rows=2))
+    assert [(t.id, t.lead, t.coordinate) for t in plan.tasks] == [
+        ("A.I.1", ["Phòng Văn hóa"], ["Bưu điện huyện"]),
+        ("A.II.1", ["Văn phòng UBND"], ["Phòng Nội vụ"]),
+    ]
+    assert not [w for w in plan.warnings if w.code in {"unused_text", "missing_number"}]
