@@ -203,6 +203,7 @@ def test_two_row_header_with_unknown_upper_word(tmp_path, fmt):
          "Quý IV"],
     ]  # fmt: skip
     plan = read_plan(write_plan(tmp_path, "hai-dong", rows, fmt, header_rows=2))
+    assert not [w for w in plan.warnings if w.code in {"missing_number", "unused_text"}]
     assert tasks_of(plan) == [
         ("1", "Rà soát thủ tục hành chính cấp xã", ["Phòng Tư pháp"], ["Văn phòng UBND"],
          "Quý II"),
@@ -336,3 +337,23 @@ def test_repeated_two_row_header_groups_and_restarting_numbers(tmp_path, fmt):
         ("A.II.1", ["Văn phòng UBND"], ["Phòng Nội vụ"]),
     ]
     assert not [w for w in plan.warnings if w.code in {"unused_text", "missing_number"}]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_start_and_end_under_one_time_header(tmp_path, fmt):
+    """ "Thời gian thực hiện" over "Bắt đầu | Hoàn thành": the end is the deadline."""
+    rows = [
+        ["STT", "Nội dung công việc", "Đơn vị chủ trì", "Thời gian thực hiện", ""],
+        ["", "", "", "Bắt đầu", "Hoàn thành"],
+        [
+            "1",
+            "Khảo sát nhu cầu đào tạo kỹ năng số",
+            "Phòng Nội vụ",
+            "Tháng 2/2026",
+            "Tháng 5/2026",
+        ],
+    ]
+    plan = read_plan(write_plan(tmp_path, "bat-dau", rows, fmt, header_rows=2))
+    assert [(t.number, t.deadline_text) for t in plan.tasks] == [("1", "Tháng 5/2026")]
+    assert "Bắt đầu: Tháng 2/2026" in plan.tasks[0].details
+    assert not [w for w in plan.warnings if w.code in {"missing_number", "unused_text"}]

@@ -68,6 +68,11 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "thoi han hoan thanh",
         "thoi gian",
         "thoi gian thuc hien hoan thanh",
+        # under "Thời gian thực hiện": "Bắt đầu | Hoàn thành" — the end is the deadline
+        "hoan thanh",
+        "ket thuc",
+        "thoi gian ket thuc",
+        "ngay hoan thanh",
     ),
     "override": ("han do dieu phoi dat",),
     "kind": ("loai han",),
@@ -82,6 +87,7 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "lanh dao chi dao",
         "can bo phu trach",
     ),
+    "start": ("bat dau", "thoi gian bat dau", "ngay bat dau", "khoi cong"),
     "funding": (
         "nguon kinh phi",
         "kinh phi",
@@ -91,7 +97,7 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "nguon von",
     ),
 }
-NON_ROLE_FIELDS = ("person", "funding", "note", "indicator")
+NON_ROLE_FIELDS = ("person", "funding", "note", "indicator", "start")
 
 # Labels of the prose form: "- Cơ quan chủ trì: …", "a) Cơ quan thực hiện: …".
 LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -143,7 +149,7 @@ def header_fields(cells: list[str]) -> dict[str, int] | None:
         field_name = column_field(cell)
         if field_name and field_name not in found:
             found[field_name] = index
-    counted = {k: v for k, v in found.items() if k not in {"person", "funding"}}
+    counted = {k: v for k, v in found.items() if k not in {"person", "funding", "start"}}
     has_task = "title" in found or "activity" in found or "goal" in found
     if has_task and "lead" in found and len(counted) >= 3:
         return found

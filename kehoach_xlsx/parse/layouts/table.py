@@ -93,6 +93,7 @@ class TableReading:
             self.blocks[index].is_blank
             or (self.blocks[index].cells and is_separator_row(self.blocks[index].cells or []))
         ):
+            self.used.add(index)  # nothing is lost: a blank or "|---|" line carries no words
             index += 1
         if index < len(self.blocks) and self.blocks[index].cells is not None:
             return index
@@ -200,10 +201,10 @@ class TableReading:
 
     def second_header_row(self, index: int, columns: dict[str, int], state: _TableState) -> int:
         """A two-row header: "Đơn vị thực hiện" over "Chủ trì | Phối hợp"."""
-        while index < len(self.blocks) and self.blocks[index].is_blank:
-            index += 1
-        if index >= len(self.blocks) or self.blocks[index].cells is None:
+        below = self._next_row(index - 1)
+        if below is None:
             return index
+        index = below
         cells = [one_line(c) for c in self.blocks[index].cells or []]
         fields = {i: column_field(c) for i, c in enumerate(cells) if c}
         if not fields or not all(fields.values()):
