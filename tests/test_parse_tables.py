@@ -357,3 +357,25 @@ def test_start_and_end_under_one_time_header(tmp_path, fmt):
     assert [(t.number, t.deadline_text) for t in plan.tasks] == [("1", "Tháng 5/2026")]
     assert "Bắt đầu: Tháng 2/2026" in plan.tasks[0].details
     assert not [w for w in plan.warnings if w.code in {"missing_number", "unused_text"}]
+
+
+def test_header_cell_spanning_two_columns_written_once(tmp_path):
+    """A text conversion writes "Nhiệm vụ" (over "1.1 | text") once: the header words right
+    of it sit one column left of their cells. The cells put them back."""
+    text = (
+        "TT\tNhiệm vụ\tChủ trì\tPhối hợp\tNgười đứng đầu\tThời hạn\n"
+        "1\t1.1\tLập danh mục dữ liệu mở của huyện\tPhòng Nội vụ\tPhòng Tư pháp\t"
+        "Trưởng phòng Nội vụ\tTháng 3/2026\n"
+        "2\t1.2\tCông bố dữ liệu mở trên cổng thông tin\tVăn phòng UBND\tTrung tâm Tin học\t"
+        "Chánh Văn phòng\tQuý II/2026\n"
+    )
+    path = tmp_path / "lech.txt"
+    path.write_text(text, encoding="utf-8")
+    plan = read_plan(path)
+    assert tasks_of(plan) == [
+        ("1.1", "Lập danh mục dữ liệu mở của huyện", ["Phòng Nội vụ"], ["Phòng Tư pháp"],
+         "Tháng 3/2026"),
+        ("1.2", "Công bố dữ liệu mở trên cổng thông tin", ["Văn phòng UBND"],
+         ["Trung tâm Tin học"], "Quý II/2026"),
+    ]  # fmt: skip
+    assert "Người đứng đầu: Trưởng phòng Nội vụ" in plan.tasks[0].details

@@ -72,7 +72,8 @@ class TableReading:
                 return None  # a table without a header is judged from its first row only
             named, first = {}, index
         rows = self._rows_from(first)
-        roles = assign_roles(named, rows)
+        header_width = max((len(b.cells or []) for b in self.blocks[index:first]), default=0)
+        roles = assign_roles(named, rows, header_width)
         if first == index:
             if not roles or "number" not in roles or "lead" not in roles or len(rows) < 2:
                 return None
@@ -139,6 +140,7 @@ class TableReading:
                 b or (header_rows[0][i] if i < len(header_rows[0]) else "")
                 for i, b in enumerate(one_line(c) for c in header_rows[1])
             ]
+        headers = align_headers(headers, columns)
         state = _TableState(columns=columns, parent=parent, stack=table_stack, headers=headers)
         header_keys = [[fold(one_line(c)) for c in cells] for cells in header_rows]
         interruption: list[int] = []
@@ -507,6 +509,19 @@ def join_continuation(before: str, after: str, one: bool = False) -> str:
     ):
         separator = "\n"
     return f"{before.rstrip()}{separator}{after.lstrip()}"
+
+
+def align_headers(headers: list[str], columns: dict[str, int]) -> list[str]:
+    """Header words over the columns they were moved to (a header cell that spanned two
+    columns in the document, written once by the text conversion)."""
+    named = {k: v for k, v in header_roles(headers).items() if k in columns}
+    moves = {columns[k] - v for k, v in named.items() if columns[k] != v}
+    if len(moves) != 1 or (shift := moves.pop()) <= 0:
+        return headers
+    split = min(v for k, v in named.items() if columns[k] != v)
+    if any(v >= split and columns[k] == v for k, v in named.items()):
+        return headers  # not one block of columns moved together
+    return headers[:split] + [""] * shift + headers[split:]
 
 
 def split_row_units(parent: Node) -> None:

@@ -10,6 +10,7 @@ header names something that is none of our roles (a person, funding, notes) is n
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from kehoach_xlsx.parse.blocks import one_line
@@ -122,7 +123,56 @@ def is_header_like(cells: list[str], bold: bool = False) -> bool:
     return known >= 2 and known * 2 >= len(filled) - 1
 
 
-def assign_roles(named: dict[str, int], rows: list[list[str]]) -> dict[str, int] | None:
+def _fit(role: str, found: ColumnProfile) -> float:
+    """How well a column's cells suit a role (0 … 1; 0.5 when the cells cannot tell)."""
+    if not found.filled:
+        return 0.0
+    if role == "number":
+        return found.number
+    if role in TASK_FIELDS:
+        return found.prose
+    if role in {"lead", "coordinate"}:
+        return found.agency
+    if role == "deadline":
+        return found.time
+    return 0.5
+
+
+def _trimmed_width(cells: list[str]) -> int:
+    width = len(cells)
+    while width and not one_line(cells[width - 1]):
+        width -= 1
+    return width
+
+
+def shift_for_merged_header(
+    named: dict[str, int], profiles: list[ColumnProfile], header_width: int, rows: list[list[str]]
+) -> dict[str, int]:
+    """A text conversion writes a header cell spanning two columns ("Nhiệm vụ" over "1.1 |
+    text") once, so every header word right of it sits one column left of its cells. Move
+    the header words after the split that best fits the cells."""
+    widths = Counter(_trimmed_width(r) for r in rows if _trimmed_width(r) > header_width)
+    if not widths or sum(widths.values()) * 2 < len(rows):
+        return named
+    extra = widths.most_common(1)[0][0] - header_width
+
+    def score(split: int) -> float:
+        return sum(
+            _fit(role, profiles[c + extra if c > split else c])
+            for role, c in named.items()
+            if (c + extra if c > split else c) < len(profiles)
+        )
+
+    unshifted = score(header_width)
+    best = max(range(header_width), key=score)
+    if score(best) <= unshifted + 0.5:
+        return named
+    return {role: c + extra if c > best else c for role, c in named.items()}
+
+
+def assign_roles(
+    named: dict[str, int], rows: list[list[str]], header_width: int | None = None
+) -> dict[str, int] | None:
     """Header roles checked against the cells, missing roles found from them.
 
     Returns None unless the table has a task column and a lead column (or a task column and
@@ -133,6 +183,8 @@ def assign_roles(named: dict[str, int], rows: list[list[str]]) -> dict[str, int]
     width = max((len(r) for r in rows), default=0)
     width = max(width, max(named.values(), default=-1) + 1)
     profiles = profile(rows[:PROFILE_ROWS], width)
+    if header_width:
+        named = shift_for_merged_header(named, profiles, header_width, rows[:PROFILE_ROWS])
     roles = {k: v for k, v in named.items() if k not in NON_ROLE_FIELDS}
     blocked = {v for k, v in named.items() if k in NON_ROLE_FIELDS}
 
