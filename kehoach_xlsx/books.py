@@ -306,6 +306,21 @@ def current_checks(
 _UNIT_CODES = {"unresolved_unit", "fuzzy_unit", "empty_group", "no_lead_unit", "unassigned_phrase"}
 
 
+CHECKS_STAMP = "checks_stamp"  # ledger meta: phan-cong.xlsx and plan.json when last checked
+
+
+def files_stamp(*paths: Path) -> str:
+    """Size and modification time of files: equal stamps mean nothing was saved since."""
+    parts = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            parts.append(f"{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            parts.append("-")
+    return "|".join(parts)
+
+
 def refresh_checks(
     workspace: Workspace, assignment: Assignment, registry: Registry
 ) -> tuple[list[PlanWarning], PlanWarning | None]:
@@ -316,6 +331,9 @@ def refresh_checks(
     checks = current_checks(workspace, assignment, registry)
     try:
         refresh_check_sheet(workspace.assignment_path, checks)
+        with workspace.ledger() as ledger:
+            stamp = files_stamp(workspace.assignment_path, workspace.plan_path)
+            ledger.set_meta(CHECKS_STAMP, stamp)
     except OSError as err:
         return checks, PlanWarning(
             "assignment_not_updated",
