@@ -379,3 +379,30 @@ def test_header_cell_spanning_two_columns_written_once(tmp_path):
          ["Trung tâm Tin học"], "Quý II/2026"),
     ]  # fmt: skip
     assert "Người đứng đầu: Trưởng phòng Nội vụ" in plan.tasks[0].details
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx"])  # calamine gives no cell formats
+def test_bold_group_row_without_number(tmp_path, fmt):
+    """A row holding only a bold title is a group heading, not the end of the task above."""
+    rows = [
+        ["TT", "Nhiệm vụ", "Chủ trì", "Thời hạn"],
+        ["1", "Mở chuyên mục hỏi đáp trên trang tin", "Văn phòng UBND", "Quý I"],
+        ["", "Nhóm việc về đào tạo", "", ""],
+        ["2", "Mở lớp bồi dưỡng kỹ năng số", "Phòng Nội vụ", "Quý II"],
+    ]
+    path = write_plan(tmp_path, "nhom-dam", rows, fmt)
+    if fmt == "md":  # the group row printed bold
+        path.write_text(
+            path.read_text().replace("Nhóm việc về đào tạo", "**Nhóm việc về đào tạo**")
+        )
+    else:
+        document = docx.Document(str(path))
+        for run in document.tables[0].rows[2].cells[1].paragraphs[0].runs:
+            run.bold = True
+        document.save(str(path))
+    plan = read_plan(path)
+    assert [t.title for t in plan.tasks] == [
+        "Mở chuyên mục hỏi đáp trên trang tin",
+        "Mở lớp bồi dưỡng kỹ năng số",
+    ]
+    assert "Nhóm việc về đào tạo" in [s.title for s in plan.sections]

@@ -317,8 +317,9 @@ class TableReading:
             )
             return
 
-        if number is None and title and title.isupper() and not any(values.values()):
-            # a group heading typed without a number ("PHỤ LỤC …", "NHIỆM VỤ CHUNG")
+        heading_like = title.isupper() or (block.bold and not starts_lowercase(title))
+        if number is None and title and heading_like and not any(values.values()):
+            # a group heading typed without a number ("NHIỆM VỤ CHUNG", or bold "Nhóm …")
             self.finish_pending(state)
             self.new_row_node(block, None, "group", title, values, state)
             return
