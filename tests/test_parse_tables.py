@@ -406,3 +406,19 @@ def test_bold_group_row_without_number(tmp_path, fmt):
         "Mở lớp bồi dưỡng kỹ năng số",
     ]
     assert "Nhóm việc về đào tạo" in [s.title for s in plan.sections]
+
+
+@pytest.mark.parametrize("header_rows", [1, 0])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_list_of_members_is_not_a_task_table(tmp_path, fmt, header_rows):
+    """Numbers, a long cell and a unit are not enough: a list of members assigns nothing."""
+    rows = [
+        ["1", "Hoàng Văn Minh", "Phó Chủ tịch UBND huyện, Trưởng ban chỉ đạo", "UBND huyện"],
+        ["2", "Đỗ Thị Lan", "Trưởng phòng Nội vụ, Phó Trưởng ban thường trực", "Phòng Nội vụ"],
+        ["3", "Vũ Văn Hải", "Chánh Văn phòng HĐND và UBND huyện, thành viên", "Văn phòng UBND"],
+    ]
+    if header_rows:
+        rows.insert(0, ["STT", "Họ và tên", "Chức vụ", "Đơn vị"])
+    items = ["KẾ HOẠCH", "Thử nghiệm", "I. THÀNH PHẦN BAN CHỈ ĐẠO", *rows]
+    plan = read_plan(write_plan(tmp_path, "thanh-vien", items, fmt, header_rows=header_rows))
+    assert plan.tasks == []

@@ -86,6 +86,10 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "lanh dao phu trach",
         "lanh dao chi dao",
         "can bo phu trach",
+        "ho va ten",
+        "ho ten",
+        "chuc vu",
+        "chuc danh",
     ),
     "start": ("bat dau", "thoi gian bat dau", "ngay bat dau", "khoi cong"),
     "funding": (

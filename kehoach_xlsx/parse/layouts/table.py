@@ -77,6 +77,8 @@ class TableReading:
         if first == index:
             if not roles or "number" not in roles or "lead" not in roles or len(rows) < 2:
                 return None
+            if "coordinate" not in roles and "deadline" not in roles:
+                return None  # numbered prose beside a unit is not yet an assignment table
         elif roles is None:
             return (named, first) if header_fields([one_line(c) for c in top]) else None
         return roles, first

@@ -217,7 +217,12 @@ def assign_roles(
                 roles["sub_number"] = column
                 taken.add(column)
                 break
-    if not any(name in roles for name in TASK_FIELDS):
+    assignment = {"lead", "coordinate", "outputs", "deadline"}
+    if not any(name in roles for name in TASK_FIELDS) and (
+        not named or len(assignment & set(roles)) >= 2
+    ):
+        # the task column is guessed from its prose only where the header names two of the
+        # assignment columns (a list of members with their "Đơn vị" is not a task table)
         candidates = [c for c in range(width) if free(c) and profiles[c].prose >= 0.5]
         if candidates:
             roles["title"] = max(candidates, key=lambda c: profiles[c].length)
