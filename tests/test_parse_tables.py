@@ -422,3 +422,62 @@ def test_list_of_members_is_not_a_task_table(tmp_path, fmt, header_rows):
     items = ["KẾ HOẠCH", "Thử nghiệm", "I. THÀNH PHẦN BAN CHỈ ĐẠO", *rows]
     plan = read_plan(write_plan(tmp_path, "thanh-vien", items, fmt, header_rows=header_rows))
     assert plan.tasks == []
+
+
+def _numbered(paragraph, num_id: int, level: int = 0) -> None:
+    """Give a python-docx paragraph Word's automatic numbering (w:numPr)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = paragraph._p.get_or_add_pPr()
+    numbering = OxmlElement("w:numPr")
+    for tag, value in (("w:ilvl", level), ("w:numId", num_id)):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), str(value))
+        numbering.append(element)
+    props.append(numbering)
+
+
+def test_word_automatic_numbers_are_read(tmp_path):
+    """An "STT" column numbered by Word (nothing typed in the cells) reads like typed numbers."""
+    document = docx.Document()
+    list_id = document.styles["List Number"].element.pPr.numPr.numId.val
+    rows = [
+        ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn"),
+        ("", "Lập danh mục thủ tục trực tuyến toàn trình", "Văn phòng UBND", "Quý I"),
+        ("", "Rà soát quy trình nội bộ giải quyết hồ sơ", "Phòng Tư pháp", "Quý II"),
+    ]
+    table = document.add_table(rows=len(rows), cols=4)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            paragraph = table.rows[r].cells[c].paragraphs[0]
+            paragraph.add_run(text)
+            if r and c == 0:
+                _numbered(paragraph, list_id)
+    path = tmp_path / "so-tu-dong.docx"
+    document.save(str(path))
+    plan = read_plan(path)
+    assert [(t.number, t.lead) for t in plan.tasks] == [
+        ("1", ["Văn phòng UBND"]),
+        ("2", ["Phòng Tư pháp"]),
+    ]
+    assert not [w for w in plan.warnings if w.code == "missing_number"]
+
+
+def test_word_number_formats_and_levels(tmp_path):
+    from kehoach_xlsx.parse.docx_numbering import _format
+
+    assert [_format(n, "upperRoman") for n in (1, 4, 9, 14)] == ["I", "IV", "IX", "XIV"]
+    assert [_format(n, "lowerLetter") for n in (1, 2, 27)] == ["a", "b", "aa"]
+    assert _format(3, "decimalZero") == "03"
+    document = docx.Document()
+    list_id = document.styles["List Number"].element.pPr.numPr.numId.val
+    for text, level in (("Mục một", 0), ("Ý thứ nhất", 1), ("Ý thứ hai", 1), ("Mục hai", 0)):
+        _numbered(document.add_paragraph(text), list_id, level)
+    _numbered(document.add_paragraph("Ý mới", style=None), list_id, 1)
+    path = tmp_path / "muc.docx"
+    document.save(str(path))
+    texts = [b.text for b in read_docx_blocks(path, [])]
+    assert texts[0].startswith("1") and texts[3].startswith("2")
+    # the second level restarts under each item of the first
+    assert texts[1].split()[0] == texts[4].split()[0] != texts[2].split()[0]

@@ -178,11 +178,17 @@ def read_docx_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
     number = 0
     table_index = 0
     style_names = {style.style_id: style.name or "" for style in document.styles}
+    from kehoach_xlsx.parse.docx_numbering import WordNumbering  # python-docx only when needed
+
+    numbering = WordNumbering(document)
     body = document.element.body
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
             number += 1
             text = paragraph_text(child)
+            label = numbering.label(child)
+            if label and text.strip():
+                text = f"{label} {text.lstrip()}"  # "1.", "a)", "-" Word prints, not stores
             bold, level, list_level = paragraph_marks(child, style_names)
             for piece in text.split("\n") if "\n" in text else [text]:
                 block = text_line_block(number, piece)
@@ -216,7 +222,9 @@ def read_docx_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
                         # merged number still reads as one task continued
                         text = above.get(grid_column, "") if grid_column > 0 else ""
                     else:
-                        text = "\n".join(paragraph_text(p) for p in tc.iter(qn("w:p"))).strip("\n")
+                        text = "\n".join(
+                            numbered_text(p, numbering) for p in tc.iter(qn("w:p"))
+                        ).strip("\n")
                         above[grid_column] = text
                     if span > 1:
                         merged.add(len(cells))
@@ -279,6 +287,13 @@ def all_bold(runs) -> bool:
         if mark is None or mark.get(qn("w:val"), "1") in {"0", "false", "off"}:
             return False
     return seen
+
+
+def numbered_text(paragraph, numbering) -> str:
+    """A cell paragraph with its automatic number: an "STT" cell holds only the number."""
+    text = paragraph_text(paragraph)
+    label = numbering.label(paragraph)
+    return f"{label} {text.lstrip()}".strip() if label else text
 
 
 def paragraph_text(paragraph) -> str:
