@@ -481,3 +481,19 @@ def test_word_number_formats_and_levels(tmp_path):
     assert texts[0].startswith("1") and texts[3].startswith("2")
     # the second level restarts under each item of the first
     assert texts[1].split()[0] == texts[4].split()[0] != texts[2].split()[0]
+
+
+def test_damaged_word_numbering_does_not_stop_reading(tmp_path):
+    from kehoach_xlsx.parse.docx_numbering import _format
+
+    assert _format(10**9, "upperRoman") == str(10**9)  # no endless "MMMM…"
+    document = docx.Document()
+    list_id = document.styles["List Number"].element.pPr.numPr.numId.val
+    paragraph = document.add_paragraph("Mục có cấp hỏng")
+    _numbered(paragraph, list_id)
+    paragraph._p.pPr.numPr.ilvl.set(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val", "x"
+    )
+    path = tmp_path / "hong.docx"
+    document.save(str(path))
+    assert read_docx_blocks(path, [])[0].text == "1. Mục có cấp hỏng"

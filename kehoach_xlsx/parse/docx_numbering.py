@@ -23,6 +23,14 @@ class _Level:
     text: str = "%1."
 
 
+def _int(value: str | None, default: int) -> int:
+    """A number attribute of untrusted XML ("" or "x" read as the default)."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
 def _value(element, tag: str) -> str | None:
     found = element.find(qn(tag)) if element is not None else None
     return found.get(qn("w:val")) if found is not None else None
@@ -45,24 +53,24 @@ class WordNumbering:
             levels = {}
             for lvl in abstract.findall(qn("w:lvl")):
                 level = _Level(
-                    int(_value(lvl, "w:start") or 1),
+                    _int(_value(lvl, "w:start"), 1),
                     _value(lvl, "w:numFmt") or "decimal",
                     _value(lvl, "w:lvlText") or "",
                 )
-                levels[int(lvl.get(qn("w:ilvl"), "0"))] = level
+                levels[_int(lvl.get(qn("w:ilvl")), 0)] = level
             self.levels[abstract.get(qn("w:abstractNumId"))] = levels
         for num in root.findall(qn("w:num")):
             restarts = {}
             for override in num.findall(qn("w:lvlOverride")):
                 start = _value(override, "w:startOverride")
                 if start is not None:
-                    restarts[int(override.get(qn("w:ilvl"), "0"))] = int(start)
+                    restarts[_int(override.get(qn("w:ilvl")), 0)] = _int(start, 1)
             self.lists[num.get(qn("w:numId"))] = (_value(num, "w:abstractNumId") or "", restarts)
         for style in document.styles:
             props = style.element.find(qn("w:pPr"))
             numbering = props.find(qn("w:numPr")) if props is not None else None
             if numbering is not None and _value(numbering, "w:numId"):
-                level = int(_value(numbering, "w:ilvl") or 0)
+                level = _int(_value(numbering, "w:ilvl"), 0)
                 self.style_lists[style.style_id] = (_value(numbering, "w:numId") or "", level)
 
     def label(self, paragraph) -> str:
@@ -74,7 +82,7 @@ class WordNumbering:
         num_id, level = None, 0
         if numbering is not None:
             num_id = _value(numbering, "w:numId")
-            level = int(_value(numbering, "w:ilvl") or 0)
+            level = _int(_value(numbering, "w:ilvl"), 0)
         else:
             style = _value(props, "w:pStyle")
             if style in self.style_lists:
@@ -105,7 +113,7 @@ class WordNumbering:
 
 
 def _format(number: int, fmt: str) -> str:
-    if fmt in {"upperRoman", "lowerRoman"}:
+    if fmt in {"upperRoman", "lowerRoman"} and 0 < number < 4000:
         roman = _roman(number)
         return roman if fmt == "upperRoman" else roman.lower()
     if fmt in {"upperLetter", "lowerLetter"}:
