@@ -497,3 +497,26 @@ def test_damaged_word_numbering_does_not_stop_reading(tmp_path):
     path = tmp_path / "hong.docx"
     document.save(str(path))
     assert read_docx_blocks(path, [])[0].text == "1. Mục có cấp hỏng"
+
+
+def test_header_repeated_in_other_words_keeps_the_group(tmp_path):
+    """After a page break the header comes back slightly reworded: the group goes on."""
+    text = (
+        "STT\tNội dung công việc\tĐơn vị chủ trì\tThời gian thực hiện\n"
+        "I\tCÔNG TÁC TUYÊN TRUYỀN\t\t\n"
+        "1\tIn áp phích về dịch vụ công trực tuyến\tPhòng Văn hóa\tQuý I\n"
+        "TT\tNội dung\tChủ trì\tThời gian\n"
+        "2\tPhát thanh chuyên mục hằng tuần\tĐài Truyền thanh\tHằng tuần\n"
+        "\n"
+        "Nội dung\tSTT\tThời gian\tChủ trì\n"
+        "Lập sổ theo dõi\t1\tQuý II\tVăn phòng UBND\n"
+    )
+    path = tmp_path / "lap-lai.txt"
+    path.write_text(text, encoding="utf-8")
+    plan = read_plan(path)
+    assert [(t.id, t.lead) for t in plan.tasks][:2] == [
+        ("I.1", ["Phòng Văn hóa"]),
+        ("I.2", ["Đài Truyền thanh"]),
+    ]
+    # a header with the columns in another order is another table
+    assert plan.tasks[2].title == "Lập sổ theo dõi" and plan.tasks[2].lead == ["Văn phòng UBND"]

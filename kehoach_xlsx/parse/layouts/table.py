@@ -183,7 +183,13 @@ class TableReading:
                 index += 1
                 continue
             if header_fields([one_line(c) for c in cells]):
-                break  # another table starts
+                repeated = header_roles(cells)
+                if not all(columns.get(k) == v for k, v in repeated.items() if k in columns):
+                    break  # another table starts
+                self.used.add(index)  # the header again, worded a little differently
+                self.boilerplate.append(" | ".join(one_line(c) for c in cells))
+                index += 1
+                continue
             self._commit_interruption(interruption, state)
             self.used.add(index)
             if is_column_numbering(cells):
