@@ -385,15 +385,18 @@ def to_blocks(pages: list[Page]) -> list[Block]:
             if item.parts is not None:
                 cells = [part.text for part in item.parts]
                 text = " ".join(cells)
-                blocks.append(
-                    Block(line=len(blocks) + 1, text=text, cells=cells, raw="\t".join(cells))
-                )
+                cell_bold = [part.bold for part in item.parts]
+                block = Block(line=len(blocks) + 1, text=text, cells=cells, raw="\t".join(cells))
+                block.cell_bold, block.bold = cell_bold, all(cell_bold)
             else:
                 text = join_lines(item.lines)
-                blocks.append(Block(line=len(blocks) + 1, text=text, raw=text))
+                block = Block(line=len(blocks) + 1, text=text, raw=text)
+                block.bold = all(line.bold for line in item.lines)
+            blocks.append(block)
             continue
         table_index += 1
-        for cells, merged in zip(item.rows, item.merged, strict=True):
+        for cells, merged, bold in zip(item.rows, item.merged, item.bold, strict=True):
+            filled = [b for b, c in zip(bold, cells, strict=True) if c.strip()]
             blocks.append(
                 Block(
                     line=len(blocks) + 1,
@@ -402,6 +405,8 @@ def to_blocks(pages: list[Page]) -> list[Block]:
                     raw="\t".join(cells),
                     table=table_index,
                     merged=merged,
+                    bold=bool(filled) and all(filled),
+                    cell_bold=bold,
                 )
             )
     return blocks

@@ -25,6 +25,7 @@ class Line:
     x1: float
     text: str
     first_width: float  # width of the first word: would it have fitted on the line above?
+    bold: bool = False  # every word is set in a bold font
 
     @property
     def size(self) -> float:
@@ -69,6 +70,7 @@ def make_line(words: list[dict]) -> Line:
         x1=words[-1]["x1"],
         text=nfc(" ".join(w["text"] for w in words)),
         first_width=words[0]["x1"] - words[0]["x0"],
+        bold=all(w.get("bold", False) for w in words),
     )
 
 
@@ -116,4 +118,6 @@ def join_lines(lines: list[Line]) -> str:
 def join_parts(parts: list[Line]) -> Line:
     first, last = parts[0], parts[-1]
     text = " ".join(part.text for part in parts)
-    return Line(first.top, max(p.bottom for p in parts), first.x0, last.x1, text, first.first_width)
+    bottom = max(p.bottom for p in parts)
+    bold = all(p.bold for p in parts)
+    return Line(first.top, bottom, first.x0, last.x1, text, first.first_width, bold)

@@ -22,6 +22,7 @@ WORD_GAP = 3.0  # as pdfplumber's x_tolerance: a wider gap between letters ends 
 LINE_SHIFT = 3.0  # a letter this far above or below the one before starts a new line
 UNDECODED = {0, 0xFFFD, 0xFFFF}  # a glyph the font does not map to a character
 LINE_END_HYPHEN = "\ufffe"  # pdfium's mark for a hyphen that ends a line
+FORCE_BOLD = 1 << 18  # font descriptor flag 19
 MAX_PATH_SEGMENTS = 20_000  # per page: a plan page draws a few hundred; more is a drawing
 
 
@@ -94,6 +95,9 @@ class CharReader:
         self.height = height
         self.rect = raw.FS_RECTF()
         self.ref = ctypes.byref(self.rect)
+        self.name = (ctypes.c_ubyte * 128)()
+        self.flags = ctypes.c_int()
+        self.flags_ref = ctypes.byref(self.flags)
         self.lost = 0
 
     def box(self, index: int) -> tuple[float, float, float]:
@@ -102,7 +106,23 @@ class CharReader:
 
     def new_word(self, index: int, text: str, x0: float, x1: float, bottom: float) -> dict:
         size = raw.FPDFText_GetFontSize(self.textpage, index) or (self.rect.top - self.rect.bottom)
-        return {"text": text, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom}
+        return {
+            "text": text,
+            "x0": x0,
+            "x1": x1,
+            "top": bottom - size,
+            "bottom": bottom,
+            "bold": self.is_bold(index),
+        }
+
+    def is_bold(self, index: int) -> bool:
+        """A bold face by its name ("TimesNewRomanPS-BoldMT", "…+Arial,Bold") or by the
+        font's ForceBold flag; PDFs have no styles, so this is what a heading keeps."""
+        length = raw.FPDFText_GetFontInfo(
+            self.textpage, index, self.name, len(self.name), self.flags_ref
+        )
+        name = bytes(self.name[: max(min(length, len(self.name)) - 1, 0)]).lower()
+        return b"bold" in name or b"black" in name or bool(self.flags.value & FORCE_BOLD)
 
     def word(self, start: int, end: int, text: str) -> dict | None:
         """The run as one word when its last letter follows its first on the same line."""

@@ -23,6 +23,7 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)
     merged: list[set[int]] = field(default_factory=list)
     full_ends: list[list[bool]] = field(default_factory=list)  # cell's last line filled it
+    bold: list[list[bool]] = field(default_factory=list)  # every word of the cell is bold
 
 
 def find_tables(rules: list[dict]) -> list:
@@ -169,29 +170,34 @@ def read_grid(boxes: Grid, words: list[dict]) -> Table:
     for r, row_boxes in enumerate(boxes):
         cells: list[str] = []
         full: list[bool] = []
+        bold: list[bool] = []
         merged: set[int] = set()
         row_words = words_between(words, row_boxes)  # so each cell scans its row, not all
         for col, box in enumerate(row_boxes):
             if box is not None:
-                text, ends_full = cell_text(box, row_words)
+                text, ends_full, is_bold = cell_text(box, row_words)
                 cells.append(text)
                 full.append(ends_full)
+                bold.append(is_bold)
                 continue
             origin = rowspan_origin(boxes, r, col)
             if origin is not None:
                 # a vertically merged cell means the same value on every row it spans (one
                 # lead for several tasks); the number column stays empty, as in Word files
                 cells.append(texts[origin][col] if col > 0 else "")
+                bold.append(result.bold[origin][col] if col > 0 else False)
             else:
                 left = next((c for c in range(col - 1, -1, -1) if row_boxes[c] is not None), None)
                 if left is not None:
                     merged.add(left)
                 cells.append("")
+                bold.append(False)
             full.append(False)
         texts.append(cells)
         result.rows.append(cells)
         result.merged.append(merged)
         result.full_ends.append(full)
+        result.bold.append(bold)
     return result
 
 
@@ -217,8 +223,9 @@ def rowspan_origin(boxes: list[list[tuple | None]], row: int, col: int) -> int |
     return None
 
 
-def cell_text(box: tuple, words: list[dict]) -> tuple[str, bool]:
-    """A cell's paragraphs joined by newlines, and whether its last line filled the cell."""
+def cell_text(box: tuple, words: list[dict]) -> tuple[str, bool, bool]:
+    """A cell's paragraphs joined by newlines, whether its last line filled the cell, and
+    whether all of it is bold."""
     x0, top, x1, bottom = (float(v) for v in box)
     inside = [
         w
@@ -226,7 +233,7 @@ def cell_text(box: tuple, words: list[dict]) -> tuple[str, bool]:
         if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom
     ]
     if not inside:
-        return "", False
+        return "", False, False
     flat = [join_parts(parts) for parts in group_lines(inside)]
     padding = max(min(line.x0 for line in flat) - x0, 0.0)
     right = x1 - padding
@@ -238,7 +245,8 @@ def cell_text(box: tuple, words: list[dict]) -> tuple[str, bool]:
             groups.append([line])
     last = flat[-1]
     ends_full = right - last.x1 < 0.15 * (right - x0 - padding)
-    return "\n".join(join_lines(group) for group in groups), ends_full
+    bold = all(line.bold for line in flat)
+    return "\n".join(join_lines(group) for group in groups), ends_full, bold
 
 
 def continue_table(before: Table, after: Table) -> bool:
@@ -253,11 +261,14 @@ def continue_table(before: Table, after: Table) -> bool:
     if any(abs(a - b) > 3.0 for a, b in zip(before.lefts, after.lefts, strict=True)):
         return False
     rows, merged, full = list(after.rows), list(after.merged), list(after.full_ends)
+    bold = list(after.bold)
     if rows and before.rows and rows[0] == before.rows[0]:
-        rows, merged, full = rows[1:], merged[1:], full[1:]
+        rows, merged, full, bold = rows[1:], merged[1:], full[1:], bold[1:]
     if rows and before.rows and is_split_row(before.rows[-1], before.full_ends[-1], rows[0]):
         last = before.rows[-1]
         for col, text in enumerate(rows[0]):
+            if text:
+                before.bold[-1][col] = bold[0][col] and (before.bold[-1][col] or not last[col])
             if text and last[col]:
                 # a cell cut by the page break is mid-sentence unless a new item starts
                 item = NUMBER_MARKER.match(text) or BULLET.match(text)
@@ -266,8 +277,9 @@ def continue_table(before: Table, after: Table) -> bool:
             elif text:
                 last[col] = text
         before.full_ends[-1] = full[0]
-        rows, merged, full = rows[1:], merged[1:], full[1:]
+        rows, merged, full, bold = rows[1:], merged[1:], full[1:], bold[1:]
     before.rows.extend(rows)
+    before.bold.extend(bold)
     before.merged.extend(merged)
     before.full_ends.extend(full)
     return True
