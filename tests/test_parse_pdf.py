@@ -217,6 +217,58 @@ def test_size_limit(tmp_path, monkeypatch):
         read_plan(path)
 
 
+def test_bold_font_marks_lines_and_plain_font_does_not(tmp_path):
+    plain = write_pdf(tmp_path / "thuong.pdf", prose_pages())
+    bold = tmp_path / "dam.pdf"
+    bold.write_bytes(plain.read_bytes().replace(b"/Helvetica ", b"/Helvetica-Bold "))
+    plain_blocks, _ = blocks_of(plain)
+    bold_blocks, _ = blocks_of(bold)
+    assert [b.text for b in bold_blocks] == [b.text for b in plain_blocks]
+    assert all(b.bold for b in bold_blocks)
+    assert not any(b.bold for b in plain_blocks)
+
+
+def flate_bomb(path: Path, inflated: int) -> Path:
+    """A one-page PDF whose content stream is `inflated` bytes of spaces, deflated."""
+    import zlib
+
+    data = zlib.compress(b" " * inflated, 9)
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(bodies) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_stream_that_inflates_past_the_bound_is_refused_before_reading(tmp_path, monkeypatch):
+    from kehoach_xlsx.parse import pdf_guard
+
+    monkeypatch.setattr(pdf_guard, "MAX_STREAM_BYTES", 1024 * 1024)
+    small = flate_bomb(tmp_path / "nho.pdf", 512 * 1024)
+    with pytest.raises(PlanFormatError, match="scan"):  # read: an empty page, no text
+        read_plan(small)
+    bomb = flate_bomb(tmp_path / "bom.pdf", 3 * 1024 * 1024)
+    assert bomb.stat().st_size < 20_000
+    result = CliRunner().invoke(main, ["parse", str(bomb)])
+    assert result.exit_code != 0
+    assert "luồng nén" in result.output and "Traceback" not in result.output
+
+
 def content(plan):
     return [(t.id, t.title, t.lead, t.coordinate, t.outputs, t.deadline_text) for t in plan.tasks]
 
@@ -234,6 +286,9 @@ def test_word_plan_with_appendix_table_saved_as_pdf(tmp_path, office):
     assert [c[:3] for c in got_rows] == [[c[0], c[1], c[2] or ""] for c in expected_rows]
     texts = [b.text for b in blocks]
     assert invented_plan.BODY[0] in texts and invented_plan.BODY[-1] in texts
+    bold = {b.text: b.bold for b in blocks if b.cells is None}
+    assert all(bold[title] for title in invented_plan.TITLE)  # bold runs in Word
+    assert bold[invented_plan.BODY[1]] and not bold[invented_plan.BODY[0]]
     assert warnings == []
     txt = invented_plan.write_txt(tmp_path / "ke-hoach.txt")
     expected = content(read_plan(txt))

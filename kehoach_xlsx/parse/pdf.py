@@ -18,6 +18,7 @@ from pathlib import Path
 from kehoach_xlsx.errors import InputFileError, KehoachError, PlanFormatError
 from kehoach_xlsx.model import PlanWarning
 from kehoach_xlsx.parse.blocks import Block
+from kehoach_xlsx.parse.pdf_guard import check_streams
 from kehoach_xlsx.parse.pdf_lines import Line, continues, group_lines, join_lines, line_pitch
 from kehoach_xlsx.parse.pdf_source import PageContent, read_content
 from kehoach_xlsx.parse.pdf_tables import (
@@ -67,6 +68,7 @@ def read_pdf(path: Path, warnings: list[PlanWarning]) -> list[Block]:
             f"Tệp PDF {path.name} quá lớn ({size // (1024 * 1024)} MB, giới hạn "
             f"{MAX_PDF_BYTES // (1024 * 1024)} MB). Hãy dùng bản Word (.docx) của kế hoạch."
         )
+    check_streams(path, path.read_bytes())
     pages = read_pages(path)
     if not any(page.has_text for page in pages):
         raise PlanFormatError(
