@@ -141,6 +141,8 @@ def merge_command(directory, period, as_of, due_soon_days, as_json) -> None:
         due_soon_days,
         progress=progress_bar("Đang đọc tệp", as_json),
     )
+    for note in result.notes:
+        click.echo(f"Lưu ý: {note.message}", err=True)
     if as_json:
         click.echo(json.dumps(result.data, ensure_ascii=False, indent=2, sort_keys=False))
         return
