@@ -154,12 +154,14 @@ def appendix_docx(source: Path, target: Path) -> None:
     document.save(target)
 
 
-def main() -> None:
-    write_registry(registry(), SAMPLE / "don-vi-hoa-binh.xlsx")
-    body_docx(SAMPLE / "ke-hoach-hoa-binh.txt", SAMPLE / "ke-hoach-hoa-binh.docx")
-    appendix_docx(SAMPLE / "phu-luc-hoa-binh.txt", SAMPLE / "phu-luc-hoa-binh.docx")
-    for path in sorted(SAMPLE.iterdir()):
-        print(f"  {path.relative_to(ROOT)}")
+def main(target: Path = SAMPLE) -> None:
+    """Write the registry and both Word files into `target` (the tests use a temp folder)."""
+    target.mkdir(parents=True, exist_ok=True)
+    write_registry(registry(), target / "don-vi-hoa-binh.xlsx")
+    body_docx(SAMPLE / "ke-hoach-hoa-binh.txt", target / "ke-hoach-hoa-binh.docx")
+    appendix_docx(SAMPLE / "phu-luc-hoa-binh.txt", target / "phu-luc-hoa-binh.docx")
+    for path in sorted(target.iterdir()):
+        print(f"  {path}")
 
 
 if __name__ == "__main__":
