@@ -163,6 +163,7 @@ class Plan:
 
 ScheduleKind = Literal[
     "once",
+    "weekly",
     "monthly",
     "quarterly",
     "half_yearly",
