@@ -14,11 +14,11 @@ warning says to close it; the merge itself has already succeeded.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
+import io
 from pathlib import Path
 from typing import Any
 
+from kehoach_xlsx.fileio import atomic_write_bytes
 from kehoach_xlsx.history import history_rows, latest_rows
 from kehoach_xlsx.model import PlanWarning
 from kehoach_xlsx.workspace import ASSIGNMENT, Workspace
@@ -173,12 +173,9 @@ def write_status_sheet(path: Path, table: list[tuple[Any, ...]], updated: str) -
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    temp = path.with_name(f".~{path.stem}.{secrets.token_hex(4)}.xlsx")
-    try:
-        book.save(temp)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic_write_bytes(path, buffer.getvalue())
     return True
 
 
