@@ -10,10 +10,14 @@ Run: .venv/bin/python benchmarks/bench_startup.py [--repeat 5]
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import time
+
+try:
+    import resource
+except ImportError:  # Windows: no getrusage; the CPU column then repeats wall time
+    resource = None
 
 TARGET = 2.5
 CLI = "from kehoach_xlsx.cli import run; run()"  # what the `kehoach` console script runs
@@ -27,8 +31,12 @@ CASES = {
 
 def once(args: list[str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one fresh interpreter running args."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
+    if resource is None:
+        subprocess.run([sys.executable, *args], check=True, stdout=subprocess.DEVNULL)
+        wall = time.perf_counter() - started
+        return wall, wall
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run([sys.executable, *args], check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
