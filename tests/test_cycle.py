@@ -169,6 +169,8 @@ def test_collect_merge_flags_duplicates_and_supersede(workspace, tmp_path):
     assert items[("A.2", "VP")]["flags"] == ["missing_output"]
     assert "invalid_value" in items[("A.1", "VP")]["flags"]
     assert items[("B.I.3", "PKT")]["flags"] == ["overdue", "not_reported"]
+    assert items[("B.III.12", "VP")]["due"] is None  # "Khi có hướng dẫn…": the coordinator
+    assert "needs_date" in items[("B.III.12", "VP")]["flags"]  # must set a date
     vp = next(u for u in merged["units"] if u["unit"] == "VP")
     assert vp["returned"] and "superseded" in vp["flags"]
     assert merged["summary"]["superseded"] == 1
@@ -246,19 +248,20 @@ def test_override_date_wins_and_is_recorded(workspace):
     header = next(r for r in sheet.iter_rows(max_row=40) if any(c.value == "Mã NV" for c in r))
     cols = {c.value: c.column for c in header if c.value}
     for row in sheet.iter_rows(min_row=header[0].row + 1):
-        if row[cols["Mã NV"] - 1].value == "II.5":  # "6 tháng và cả năm": no date of its own
+        if row[cols["Mã NV"] - 1].value == "B.III.12":  # "Khi có hướng dẫn…": no date of its own
             sheet.cell(row[0].row, cols["Hạn do điều phối đặt"]).value = dt.datetime(2026, 9, 20)
     book.save(workspace / "phan-cong.xlsx")
     split_json(workspace)
     merged = json.loads(
         run("merge", workspace, "--period", "2026-09", "--as-of", "2026-10-10", "--json").output
     )
-    item = next(i for i in merged["items"] if i["task_id"] == "II.5" and i["unit"] == "VP")
+    item = next(i for i in merged["items"] if i["task_id"] == "B.III.12" and i["unit"] == "VP")
     assert item["due"] == "2026-09-20"
     assert item["flags"] == ["overdue", "not_reported"]  # no longer needs_date
     with Ledger(workspace / "kehoach.sqlite") as ledger:
         assert any(
-            e["kind"] == "override" and "II.5: 20/09/2026" in e["message"] for e in ledger.events()
+            e["kind"] == "override" and "B.III.12: 20/09/2026" in e["message"]
+            for e in ledger.events()
         )
 
 

@@ -129,7 +129,7 @@ def cycle(tmp_path_factory, office):
     last, _ = office.used_area(doc, SHEET)
     office.sort_rows(doc, SHEET, header_row + 1, last, cols["Mã NV"] + 1, descending=True)
     cols = {k: v + 1 for k, v in cols.items()}
-    row = row_of(doc, "II.5")
+    row = row_of(doc, "II.2")
     office.set_string(doc, SHEET, row, cols["Tình trạng"], "Đang thực hiện")
     office.save_as(doc, returns / "vhxh.xlsx", "xlsx")
     office.close(doc)
@@ -192,8 +192,9 @@ def test_exact_flags(cycle):
     assert (pkt["status"], pkt["flags"]) == ("done", ["missing_output"])
     ca = item(merged, "B.II.8", "CA")
     assert (ca["status"], ca["flags"]) == ("cannot_do", [])
-    vhxh = item(merged, "II.5", "PVHXH")
-    assert (vhxh["status"], vhxh["flags"]) == ("in_progress", ["needs_date"])
+    vhxh = item(merged, "II.2", "PVHXH")  # "Thường xuyên": no due date, nothing to flag
+    assert (vhxh["status"], vhxh["flags"]) == ("in_progress", [])
+    assert "needs_date" in item(merged, "B.III.12", "TTHCC")["flags"]
     edited = item(merged, "B.III.11", "TTHCC")
     assert edited["status"] == "in_progress"
     assert edited["flags"] == ["locked_field_changed"]
