@@ -21,6 +21,7 @@ from typing import Any
 from kehoach_xlsx.fileio import atomic_write_bytes
 from kehoach_xlsx.history import history_rows, latest_rows
 from kehoach_xlsx.model import PlanWarning
+from kehoach_xlsx.workbook.styles import text_lines
 from kehoach_xlsx.workspace import ASSIGNMENT, Workspace
 
 STATUS_SHEET = "Tình hình"
@@ -151,6 +152,7 @@ def write_status_sheet(path: Path, table: list[tuple[Any, ...]], updated: str) -
         cell = sheet.cell(HEADER_ROW, col, title)
         cell.font, cell.border, cell.alignment, cell.fill = head_font, border, wrap, fill
         sheet.column_dimensions[get_column_letter(col)].width = width
+    _fit_height(sheet, HEADER_ROW, [title for _, title, _ in COLUMNS])
     flags_col = len(COLUMNS)
     for offset, values in enumerate(table, start=1):
         row = HEADER_ROW + offset
@@ -165,6 +167,7 @@ def write_status_sheet(path: Path, table: list[tuple[Any, ...]], updated: str) -
             cell.font, cell.border, cell.alignment = font, border, wrap
         if values[flags_col - 1] and _alerting(values[flags_col - 1]):
             sheet.cell(row, flags_col).font = alert
+        _fit_height(sheet, row, values)
     last = HEADER_ROW + max(len(table), 1)
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 3)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{last}"
@@ -177,6 +180,16 @@ def write_status_sheet(path: Path, table: list[tuple[Any, ...]], updated: str) -
     book.save(buffer)
     atomic_write_bytes(path, buffer.getvalue())
     return True
+
+
+def _fit_height(sheet, row: int, values) -> None:
+    """Excel and LibreOffice do not re-fit wrapped rows on open (printed lines would overlap):
+    size the row for its tallest cell."""
+    lines = max(
+        text_lines(str(value), width) if value not in (None, "") else 1
+        for value, (_, _, width) in zip(values, COLUMNS, strict=True)
+    )
+    sheet.row_dimensions[row].height = round(lines * FONT_SIZE * 1.18 + 4, 1)
 
 
 def _alerting(flags_text: str) -> bool:
