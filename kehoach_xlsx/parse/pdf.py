@@ -1,11 +1,13 @@
 """Read a text-layer PDF into blocks: ruled tables as table rows, the prose around them as lines.
 
-pdfplumber (MIT) gives the characters with their positions and the ruling lines of tables.
-From those we rebuild what the author typed: a table's cells (merged cells and a table that
-runs over a page break kept as one table), and paragraphs from the wrapped lines of the page
-(a line that filled its column continues in the next one), in reading order. Running headers,
-footers and page numbers are dropped. A PDF without a text layer (a scan) is refused with a
-message saying what to do; OCR is the user's choice, never required.
+pdfium (pypdfium2, see pdf_source) gives the characters with their positions and the ruling
+lines of tables; pdfplumber's (MIT) table rule turns the lines into cells, and pdfminer reads
+only the words a signing tool stamps into annotations. From those we rebuild what the author
+typed: a table's cells (merged cells and a table that runs over a page break kept as one
+table), and paragraphs from the wrapped lines of the page (a line that filled its column
+continues in the next one), in reading order. Running headers, footers and page numbers are
+dropped. A PDF without a text layer (a scan) is refused with a message saying what to do;
+OCR is the user's choice, never required.
 """
 
 from __future__ import annotations
