@@ -29,7 +29,7 @@ from unicodedata import normalize as _normalize
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from kehoach_xlsx.errors import ReturnedFileError
-from kehoach_xlsx.safety import DEFAULT_LIMITS, FileCheck, Limits, inspect_file
+from kehoach_xlsx.safety import DEFAULT_LIMITS, FileCheck, Limits, inspect_file, safe_content
 from kehoach_xlsx.vntext import clean_spaces, fold, nfc
 from kehoach_xlsx.workbook.identity import IDENTITY_MARK, IDENTITY_SHEET, read_identity
 from kehoach_xlsx.workbook.unit import REPORT_SHEET
@@ -461,6 +461,8 @@ def _read_book(
 ) -> ReturnedBook:
     # from_filelike sniffs the format from the bytes, so a renamed .xls or .ods still opens.
     try:
+        # A count or dimension the file merely claims never reaches the reader.
+        content = safe_content(content, check)
         with CalamineWorkbook.from_filelike(io.BytesIO(content)) as workbook:
             sheets = _Sheets(workbook)
             identity = None
