@@ -1,0 +1,332 @@
+"""Read untrusted returned files in child processes, so no file can stop a round.
+
+A returned file can make the native reader abort the whole process (python-calamine asked
+for 51 GB by a false count ends in ``memory allocation … failed``, exit 134), exhaust
+memory, or hang. Each file is therefore read by a worker process under limits:
+
+- time: ``Limits.max_seconds`` per file, everywhere (the parent kills a late worker; on
+  POSIX the worker's CPU limit is a second guard should the parent itself be gone);
+- memory: ``Limits.max_memory`` of address space (``RLIMIT_AS``) where the system has it;
+  on Windows the safety scan's size budgets (``safety.Limits``) are the bound.
+
+A worker that dies or is killed fails only the file it was reading (a ``FailedFile`` with a
+Vietnamese reason); a fresh one takes its place for the rest. Workers are reused for a whole
+batch. They are plain ``python -m kehoach_xlsx.isolate`` subprocesses talking pickles over
+their stdin/stdout, never ``multiprocessing`` children: a caller's script is never
+re-imported, so a library call from a script without ``if __name__ == "__main__"`` works
+under every start method (spawn on Windows and macOS).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from kehoach_xlsx.safety import DEFAULT_LIMITS, Limits
+
+_FRAME = struct.Struct("<Q")
+_STDERR_KEEP = 4096  # bytes of a worker's error output kept to explain its death
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
+
+Result = Any  # returns.ReturnedBook | returns.FailedFile (imported lazily: returns imports us)
+
+
+def _write_frame(stream: BinaryIO, obj: object) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_FRAME.pack(len(data)) + data)
+    stream.flush()
+
+
+def _read_frame(stream: BinaryIO) -> object:
+    head = stream.read(_FRAME.size)
+    if len(head) < _FRAME.size:
+        raise EOFError
+    (size,) = _FRAME.unpack(head)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+class _Worker:
+    """One reading subprocess; its replies and death arrive on the shared ``events`` queue."""
+
+    def __init__(self, events: queue.Queue, limits: Limits) -> None:
+        env = dict(os.environ)
+        # The child must import this very package, installed or not.
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p
+        )
+        env["PYTHONIOENCODING"] = "utf-8"
+        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # no console flashing on Windows
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kehoach_xlsx.isolate", str(limits.max_memory)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            creationflags=flags,
+        )
+        self.events = events
+        self.stderr = bytearray()
+        self.job: tuple[int, Path, float] | None = None  # (index, path, deadline)
+        threading.Thread(target=self._replies, daemon=True).start()
+        threading.Thread(target=self._errors, daemon=True).start()
+
+    def _replies(self) -> None:
+        stdout = self.proc.stdout
+        assert stdout is not None
+        while True:
+            try:
+                reply = _read_frame(stdout)
+            except Exception:  # noqa: BLE001 - EOF or garbage: the worker is gone either way
+                self.kill()
+                self.proc.wait()
+                stdout.close()
+                self.events.put((self, "died", None))
+                return
+            self.events.put((self, "reply", reply))
+
+    def _errors(self) -> None:
+        stderr = self.proc.stderr
+        assert stderr is not None
+        for line in iter(stderr.readline, b""):
+            self.stderr += line
+            del self.stderr[:-_STDERR_KEEP]
+        stderr.close()
+
+    def start(self, index: int, path: Path, headers: list[str] | None, limits: Limits) -> bool:
+        self.job = (index, path, time.monotonic() + limits.max_seconds)
+        try:
+            assert self.proc.stdin is not None
+            _write_frame(self.proc.stdin, (str(path), headers, limits))
+        except OSError:
+            return False  # died meanwhile: its "died" event follows
+        return True
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except OSError:
+            pass
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()  # the worker's loop ends at end of input
+            self.proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.kill()
+            self.proc.wait()
+
+
+class IsolatedReader:
+    """A small pool of reading processes, reused for a batch; use as a context manager."""
+
+    def __init__(self, workers: int = 1, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.size = max(1, workers)
+        self.limits = limits
+        self.events: queue.Queue = queue.Queue()
+        self.idle: list[_Worker] = []
+        self.all: set[_Worker] = set()
+
+    def __enter__(self) -> IsolatedReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for worker in list(self.all):
+            worker.close()
+        self.all.clear()
+        self.idle.clear()
+
+    def read(self, path: str | Path, headers: Iterable[str] | None = None) -> Result:
+        """One file: a ``ReturnedBook`` or a ``FailedFile``, never an exception."""
+        return self.read_many([path], headers)[0]
+
+    def read_many(
+        self,
+        paths: Iterable[str | Path],
+        headers: Iterable[str] | None = None,
+        arrived: Callable[[Result], None] | None = None,
+    ) -> list[Result]:
+        """Read files in input order; ``arrived(result)`` is called as each one is done."""
+        path_list = [Path(p) for p in paths]
+        header_list = list(headers) if headers is not None else None
+        results: list[Result] = [None] * len(path_list)
+        pending = deque(enumerate(path_list))
+        busy: set[_Worker] = set()
+
+        def finish(index: int, result: Result) -> None:
+            results[index] = result
+            if arrived:
+                arrived(result)
+
+        while pending or busy:
+            while pending and len(busy) < self.size:
+                index, path = pending.popleft()
+                worker = self._worker()
+                if worker is None:
+                    finish(index, _failed(path, "isolation_failed", _NO_WORKER.format(path.name)))
+                    continue
+                busy.add(worker)
+                worker.start(index, path, header_list, self.limits)
+            if not busy:
+                break
+            deadline = min(w.job[2] for w in busy if w.job)
+            try:
+                worker, kind, payload = self.events.get(
+                    timeout=max(0.0, deadline - time.monotonic())
+                )
+            except queue.Empty:
+                now = time.monotonic()
+                for late in [w for w in busy if w.job and w.job[2] <= now]:
+                    index, path, _ = late.job
+                    late.job = None
+                    busy.discard(late)
+                    self._drop(late)
+                    late.kill()
+                    finish(
+                        index,
+                        _failed(
+                            path, "timeout", _TIMEOUT.format(path.name, self.limits.max_seconds)
+                        ),
+                    )
+                continue
+            if worker not in busy:
+                continue  # a killed worker's last words
+            index, path, _ = worker.job
+            worker.job = None
+            busy.discard(worker)
+            if kind == "reply":
+                self.idle.append(worker)
+                finish(index, payload)
+            else:
+                self._drop(worker)
+                finish(index, _died(path, worker))
+        return results
+
+    def _worker(self) -> _Worker | None:
+        if self.idle:
+            return self.idle.pop()
+        try:
+            worker = _Worker(self.events, self.limits)
+        except OSError:
+            return None
+        self.all.add(worker)
+        return worker
+
+    def _drop(self, worker: _Worker) -> None:
+        self.all.discard(worker)
+        if worker in self.idle:
+            self.idle.remove(worker)
+
+
+_NO_WORKER = "Không đọc được tệp {}: không khởi động được tiến trình đọc riêng; hãy chạy lại."
+_TIMEOUT = "Tệp {} đọc quá lâu (quá {:.0f} giây); có thể là tệp độc hại, không đọc."
+
+
+def _died(path: Path, worker: _Worker) -> Result:
+    said = bytes(worker.stderr).decode("utf-8", "replace")
+    code = worker.proc.returncode
+    if "memory allocation" in said or "MemoryError" in said:
+        return _failed(
+            path,
+            "out_of_memory",
+            f"Tệp {path.name} đòi quá nhiều bộ nhớ khi đọc; có thể là tệp độc hại, không đọc.",
+        )
+    return _failed(
+        path,
+        "reader_crashed",
+        f"Không đọc được tệp {path.name}: trình đọc bảng tính bị dừng đột ngột khi mở tệp "
+        f"(mã {code}); hãy đề nghị đơn vị mở và lưu lại tệp rồi gửi lại.",
+    )
+
+
+def _failed(path: Path, code: str, message: str) -> Result:
+    from kehoach_xlsx.returns import FailedFile, _sha256_or_none
+
+    return FailedFile(str(path), _sha256_or_none(path), code, message)
+
+
+# --- worker side -----------------------------------------------------------------------------
+
+
+def _limit_self(max_memory: int) -> None:
+    """Bound this process where the system allows it (POSIX); nothing on Windows."""
+    try:
+        import resource
+    except ImportError:
+        return
+    if max_memory > 0:
+        try:
+            _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            limit = max_memory if hard == resource.RLIM_INFINITY else min(max_memory, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        except (ValueError, OSError):
+            pass
+    if sys.platform.startswith("linux"):
+        try:  # die with the parent, whatever kills it (prctl PR_SET_PDEATHSIG, SIGKILL)
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, 9)
+        except (OSError, AttributeError):
+            pass
+
+
+def _cpu_guard(seconds: float) -> None:
+    """A CPU-time ceiling for the next file, should the parent be unable to kill us."""
+    try:
+        import resource
+    except ImportError:
+        return
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = int(used.ru_utime + used.ru_stime)
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        soft = spent + int(seconds * 2) + 1
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def worker_main(max_memory: int) -> None:
+    """Answer read requests from stdin until it closes (``python -m kehoach_xlsx.isolate``)."""
+    stdin = sys.stdin.buffer
+    stdout = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print never corrupts a reply
+    _limit_self(max_memory)
+    from kehoach_xlsx.returns import _gc_paused, _read_or_fail
+
+    while True:
+        try:
+            path, headers, limits = _read_frame(stdin)
+        except EOFError:
+            return
+        _cpu_guard(limits.max_seconds)
+        with _gc_paused():
+            result = _read_or_fail(Path(path), headers, limits)
+        _write_frame(stdout, result)
+
+
+if __name__ == "__main__":
+    worker_main(int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_LIMITS.max_memory)
