@@ -179,6 +179,8 @@ class ReturnedBook:
     columns: dict[str, int]  # field -> 0-based column index in the data sheet
     rows: list[ReturnedRow] = field(default_factory=list)
     warnings: list[ReturnWarning] = field(default_factory=list)
+    # The defined name kehoach_workbook_id: harder to edit than the identity sheet's cells.
+    named_workbook_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -186,6 +188,7 @@ class ReturnedBook:
             "sha256": self.sha256,
             "kind": self.kind,
             "identity": self.identity,
+            "named_workbook_id": self.named_workbook_id,
             "identified_by": self.identified_by,
             "header_unit_name": self.header_unit_name,
             "sheet": self.sheet,
@@ -441,6 +444,7 @@ def _build_book(
         sheet=None,
         columns={},
         warnings=warnings,
+        named_workbook_id=check.workbook_id,
     )
     if found is None:
         book.warnings.append(
