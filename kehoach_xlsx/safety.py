@@ -518,7 +518,7 @@ def _check_shared_strings(
                 Concern(
                     "false_count",
                     f"Tệp {path.name} khai báo số lượng chuỗi không đúng thực tế "
-                    f"({int(claim.group(2)):,}); đã bỏ qua khai báo đó khi đọc.".replace(",", "."),
+                    f"({_n(int(claim.group(2)))}); đã bỏ qua khai báo đó khi đọc.",
                 )
             )
             return
@@ -686,19 +686,22 @@ class _SheetScan:
 def _raise_cells(path: Path, cells: int, limits: Limits) -> None:
     raise _Reject(
         "sheet_too_large",
-        f"Tệp {path.name} có trang tính quá nhiều ô có nội dung (hơn {cells:,} ô; tối đa "
-        f"{limits.max_cells:,}); không đọc để tránh treo máy.".replace(",", "."),
+        f"Tệp {path.name} có trang tính quá nhiều ô có nội dung (hơn {_n(cells)} ô; tối đa "
+        f"{_n(limits.max_cells)}); không đọc để tránh treo máy.",
     )
 
 
 def _raise_size(path: Path, rows: int, columns: int, limits: Limits) -> None:
     raise _Reject(
         "sheet_too_large",
-        f"Tệp {path.name} có ô có nội dung ở quá xa (dòng {rows:,}, cột {columns:,}; tối đa "
-        f"{limits.max_rows:,} dòng, {limits.max_columns:,} cột); không đọc để tránh treo máy.".replace(
-            ",", "."
-        ),
+        f"Tệp {path.name} có ô có nội dung ở quá xa (dòng {_n(rows)}, cột {_n(columns)}; tối đa "
+        f"{_n(limits.max_rows)} dòng, {_n(limits.max_columns)} cột); không đọc để tránh treo máy.",
     )
+
+
+def _n(number: int) -> str:
+    """A count the Vietnamese way: 1.048.576."""
+    return f"{number:,}".replace(",", ".")
 
 
 # --- removing false claims -------------------------------------------------------------------
