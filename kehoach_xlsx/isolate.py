@@ -68,6 +68,7 @@ class _Worker:
             p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p
         )
         env["PYTHONIOENCODING"] = "utf-8"
+        env["RUST_BACKTRACE"] = "0"  # a backtrace needs memory the aborting reader lacks
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # no console flashing on Windows
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kehoach_xlsx.isolate", str(limits.max_memory)],
