@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -114,9 +115,11 @@ def members(path: Path) -> dict[str, bytes]:
 
 def write_zip(path: Path, parts: dict[str, bytes] | list[tuple[str, bytes]]) -> Path:
     items = parts.items() if isinstance(parts, dict) else parts
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in items:
-            archive.writestr(name, data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a duplicate name is the point
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in items:
+                archive.writestr(name, data)
     return path
 
 
