@@ -153,7 +153,10 @@ class IsolatedReader:
             self.idle.append(worker)
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is not None:  # interrupted: no waiting for a file being read
+            for worker in list(self.all):
+                worker.kill()
         self.close()
 
     def close(self) -> None:

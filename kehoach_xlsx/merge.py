@@ -90,11 +90,7 @@ def merge_period(
                 f"kehoach split {workspace.root} --period {period} --due <hạn>"
             )
         receipts = [r for r in ledger.receipts() if r.period == period or (r.period is None)]
-        readable = [r for r in receipts if r.state in {"accepted", "superseded"} and r.stored_path]
-        read = read_returned_books(
-            [workspace.root / r.stored_path for r in readable], threads=threads, progress=progress
-        )
-        by_sha = {r.sha256: result for r, result in zip(readable, read, strict=True)}
+        by_sha = read_receipts(workspace, receipts, threads, progress)
         builder = _Builder(workspace, ledger, period, as_of, due_soon_days, order)
         for book in books:
             builder.add_unit(book, receipts, by_sha)
@@ -124,6 +120,21 @@ def merge_period(
         )
     data["report"] = str(report_path.relative_to(workspace.root))
     return MergeResult(data, report_path, report)
+
+
+def read_receipts(
+    workspace: Workspace, receipts: list[Receipt], threads: int = 2, progress=None
+) -> dict[str, ReturnedBook | FailedFile]:
+    """What each received file holds, by sha256: the one place the merge reads returns.
+
+    Files are read again, each in an isolated worker (returns.read_returned_books), so a
+    file that became unreadable since collect fails alone.
+    """
+    readable = [r for r in receipts if r.state in {"accepted", "superseded"} and r.stored_path]
+    read = read_returned_books(
+        [workspace.root / r.stored_path for r in readable], threads=threads, progress=progress
+    )
+    return {r.sha256: result for r, result in zip(readable, read, strict=True)}
 
 
 class _Builder:
