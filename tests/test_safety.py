@@ -183,58 +183,71 @@ def test_external_links_warned(tmp_path: Path) -> None:
     assert check.ok and [w.code for w in check.warnings] == ["external_links"]
 
 
+def edited_copy(tmp_path: Path, member: str, change) -> tuple[Path, bytes, bytes]:
+    """A copy of make_xlsx's file with one part changed: (path, part before, part after)."""
+    src = make_xlsx(tmp_path / "base.xlsx")
+    with zipfile.ZipFile(src) as archive:
+        before = archive.read(member)
+    after = change(before)
+    assert after != before
+    return rewrite_zip(src, tmp_path / "edited.xlsx", {member: after}, {}), before, after
+
+
+def assert_reads_one_task(path: Path) -> None:
+    book = read_returned_books([path], processes=0)[0]
+    assert isinstance(book, ReturnedBook) and [r.task_id for r in book.rows] == ["B.I.1"]
+
+
+SHEET1 = "xl/worksheets/sheet1.xml"
+
+
 @pytest.mark.parametrize("ref", [b"A1:A1048576", b"A1:XFD1048576", b"A1:K1048576"])
 def test_huge_dimension_is_a_claim_not_a_size(tmp_path: Path, ref: bytes) -> None:
     """A declared dimension never makes a file too large: it is dropped before reading."""
-    src = make_xlsx(tmp_path / "base.xlsx")
-    with zipfile.ZipFile(src) as archive:
-        sheet = archive.read("xl/worksheets/sheet1.xml")
-    hostile = sheet.replace(b'<dimension ref="A1:D2"/>', b'<dimension ref="' + ref + b'"/>')
-    assert hostile != sheet
-    path = rewrite_zip(src, tmp_path / "tall.xlsx", {"xl/worksheets/sheet1.xml": hostile}, {})
+    claim = b'<dimension ref="' + ref + b'"/>'
+    path, _, hostile = edited_copy(
+        tmp_path, SHEET1, lambda d: d.replace(b'<dimension ref="A1:D2"/>', claim)
+    )
     started = time.monotonic()
     check = inspect_file(path)
     assert_fast(started, 1.0)
-    assert check.ok and check.false_claims == ["xl/worksheets/sheet1.xml"]
+    assert check.ok and check.false_claims == [SHEET1]
     with zipfile.ZipFile(io.BytesIO(safe_content(path.read_bytes(), check))) as archive:
-        cleaned = archive.read("xl/worksheets/sheet1.xml")
-    assert b"<dimension" not in cleaned and b"B.I.1" not in cleaned
-    assert cleaned == hostile.replace(b'<dimension ref="' + ref + b'"/>', b"")
-    book = read_returned_books([path], processes=0)[0]
-    assert isinstance(book, ReturnedBook) and [r.task_id for r in book.rows] == ["B.I.1"]
+        cleaned = archive.read(SHEET1)
+    assert b"<dimension" not in cleaned and cleaned == hostile.replace(claim, b"")
+    assert_reads_one_task(path)
 
 
 def test_empty_far_row_written_by_libreoffice_is_read(tmp_path: Path) -> None:
     """After a deleted row LibreOffice writes an empty row 1,048,576: content decides size."""
-    src = make_xlsx(tmp_path / "base.xlsx")
-    with zipfile.ZipFile(src) as archive:
-        sheet = archive.read("xl/worksheets/sheet1.xml")
     far = (
         b'<row r="1048576" s="1" customFormat="false" ht="12.8" hidden="false">'
         b'<c r="A1048576" s="0"/><c r="K1048576" s="2"></c></row>'
     )
-    hostile = sheet.replace(b'<dimension ref="A1:D2"/>', b'<dimension ref="A1:K1048576"/>')
-    hostile = hostile.replace(b"</sheetData>", far + b"</sheetData>")
-    path = rewrite_zip(src, tmp_path / "lo.xlsx", {"xl/worksheets/sheet1.xml": hostile}, {})
+    path, _, _ = edited_copy(
+        tmp_path,
+        SHEET1,
+        lambda d: d.replace(b'<dimension ref="A1:D2"/>', b'<dimension ref="A1:K1048576"/>').replace(
+            b"</sheetData>", far + b"</sheetData>"
+        ),
+    )
     assert inspect_file(path).ok
-    book = read_returned_books([path], processes=0)[0]
-    assert isinstance(book, ReturnedBook) and [r.task_id for r in book.rows] == ["B.I.1"]
+    assert_reads_one_task(path)
 
 
 @pytest.mark.parametrize("attribute", [b"uniqueCount", b"count"])
 def test_shared_string_count_that_lies_is_dropped(tmp_path: Path, attribute: bytes) -> None:
     """uniqueCount=2147483647 made python-calamine ask for 51 GB and abort the process."""
-    src = make_xlsx(tmp_path / "base.xlsx")
-    with zipfile.ZipFile(src) as archive:
-        strings = archive.read("xl/sharedStrings.xml")
-    hostile = re.sub(rb"\b" + attribute + rb'="\d+"', attribute + b'="2147483647"', strings)
-    assert hostile != strings
-    path = rewrite_zip(src, tmp_path / "sst.xlsx", {"xl/sharedStrings.xml": hostile}, {})
+    member = "xl/sharedStrings.xml"
+    path, _, _ = edited_copy(
+        tmp_path,
+        member,
+        lambda d: re.sub(rb"\b" + attribute + rb'="\d+"', attribute + b'="2147483647"', d),
+    )
     check = inspect_file(path)
-    assert check.ok and check.false_claims == ["xl/sharedStrings.xml"]
+    assert check.ok and check.false_claims == [member]
     assert [w.code for w in check.warnings] == ["false_count"]
-    book = read_returned_books([path], processes=0)[0]
-    assert isinstance(book, ReturnedBook) and [r.task_id for r in book.rows] == ["B.I.1"]
+    assert_reads_one_task(path)
 
 
 def test_far_away_cell_without_dimension_rejected(tmp_path: Path) -> None:
