@@ -80,7 +80,10 @@ class _Worker:
         )
         self.events = events
         self.stderr = bytearray()
-        self.job: tuple[int, Path, float] | None = None  # (index, path, deadline)
+        # Files sent and not answered yet, oldest first; the worker reads them in this order,
+        # so when it dies the oldest is the one that killed it.
+        self.jobs: deque[tuple[int, Path]] = deque()
+        self.started = 0.0  # when the oldest job's reading began
         threading.Thread(target=self._replies, daemon=True).start()
         threading.Thread(target=self._errors, daemon=True).start()
 
@@ -106,14 +109,15 @@ class _Worker:
             del self.stderr[:-_STDERR_KEEP]
         stderr.close()
 
-    def start(self, index: int, path: Path, headers: list[str] | None, limits: Limits) -> bool:
-        self.job = (index, path, time.monotonic() + limits.max_seconds)
+    def send(self, index: int, path: Path, headers: list[str] | None, limits: Limits) -> None:
+        if not self.jobs:
+            self.started = time.monotonic()
+        self.jobs.append((index, path))
         try:
             assert self.proc.stdin is not None
             _write_frame(self.proc.stdin, (str(path), headers, limits))
         except OSError:
-            return False  # died meanwhile: its "died" event follows
-        return True
+            pass  # died meanwhile: its "died" event follows
 
     def kill(self) -> None:
         try:
@@ -143,14 +147,11 @@ class IsolatedReader:
         self.size = max(1, workers)
         self.limits = limits
         self.events: queue.Queue = queue.Queue()
-        self.idle: list[_Worker] = []
         self.all: set[_Worker] = set()
 
     def __enter__(self) -> IsolatedReader:
         # Start one worker now: its imports (a third of a second) overlap the caller's work.
-        worker = self._worker()
-        if worker is not None:
-            self.idle.append(worker)
+        self._worker()
         return self
 
     def __exit__(self, kind: object, *exc: object) -> None:
@@ -163,7 +164,6 @@ class IsolatedReader:
         for worker in list(self.all):
             worker.close()
         self.all.clear()
-        self.idle.clear()
 
     def read(self, path: str | Path, headers: Iterable[str] | None = None) -> Result:
         """One file: a ``ReturnedBook`` or a ``FailedFile``, never an exception."""
@@ -175,65 +175,76 @@ class IsolatedReader:
         headers: Iterable[str] | None = None,
         arrived: Callable[[Result], None] | None = None,
     ) -> list[Result]:
-        """Read files in input order; ``arrived(result)`` is called as each one is done."""
+        """Read files in input order; ``arrived(result)`` is called as each one is done.
+
+        Each worker has up to ``_DEPTH`` files in flight, so it reads the next file while
+        this process unpickles the last one.
+        """
         path_list = [Path(p) for p in paths]
         header_list = list(headers) if headers is not None else None
         results: list[Result] = [None] * len(path_list)
         pending = deque(enumerate(path_list))
-        busy: set[_Worker] = set()
+        limit = self.limits.max_seconds
 
         def finish(index: int, result: Result) -> None:
             results[index] = result
             if arrived:
                 arrived(result)
 
-        while pending or busy:
-            while pending and len(busy) < self.size:
-                index, path = pending.popleft()
-                worker = self._worker()
+        def give_up(worker: _Worker, result: Callable[[Path], Result]) -> None:
+            """The oldest file fails with ``result``; the worker's other files go back."""
+            index, path = worker.jobs.popleft()
+            pending.extendleft(reversed(worker.jobs))
+            worker.jobs.clear()
+            self._drop(worker)
+            finish(index, result(path))
+
+        while True:
+            while pending:
+                worker = self._free_worker()
                 if worker is None:
+                    break
+                if worker is False:
+                    index, path = pending.popleft()
                     finish(index, _failed(path, "isolation_failed", _NO_WORKER.format(path.name)))
                     continue
-                busy.add(worker)
-                worker.start(index, path, header_list, self.limits)
+                index, path = pending.popleft()
+                worker.send(index, path, header_list, self.limits)
+            busy = [w for w in self.all if w.jobs]
             if not busy:
                 break
-            deadline = min(w.job[2] for w in busy if w.job)
+            deadline = min(w.started for w in busy) + limit
             try:
                 worker, kind, payload = self.events.get(
                     timeout=max(0.0, deadline - time.monotonic())
                 )
             except queue.Empty:
                 now = time.monotonic()
-                for late in [w for w in busy if w.job and w.job[2] <= now]:
-                    index, path, _ = late.job
-                    late.job = None
-                    busy.discard(late)
-                    self._drop(late)
+                for late in [w for w in busy if w.started + limit <= now]:
                     late.kill()
-                    finish(
-                        index,
-                        _failed(
-                            path, "timeout", _TIMEOUT.format(path.name, self.limits.max_seconds)
-                        ),
-                    )
+                    give_up(late, lambda p: _failed(p, "timeout", _TIMEOUT.format(p.name, limit)))
                 continue
-            if worker not in busy:
-                continue  # a killed worker's last words
-            index, path, _ = worker.job
-            worker.job = None
-            busy.discard(worker)
+            if worker not in self.all or not worker.jobs:
+                continue  # a dropped worker's last words
             if kind == "reply":
-                self.idle.append(worker)
+                index, _path = worker.jobs.popleft()
+                worker.started = time.monotonic()
                 finish(index, payload)
             else:
-                self._drop(worker)
-                finish(index, _died(path, worker))
+                give_up(worker, lambda p, w=worker: _died(p, w))
         return results
 
+    def _free_worker(self) -> _Worker | None | bool:
+        """A worker with room for one more file; None when all are full, False when none start."""
+        candidates = [w for w in self.all if len(w.jobs) < _DEPTH]
+        if candidates:
+            return min(candidates, key=lambda w: len(w.jobs))
+        if len(self.all) >= self.size:
+            return None
+        worker = self._worker()
+        return False if worker is None else worker
+
     def _worker(self) -> _Worker | None:
-        if self.idle:
-            return self.idle.pop()
         try:
             worker = _Worker(self.events, self.limits)
         except OSError:
@@ -243,10 +254,9 @@ class IsolatedReader:
 
     def _drop(self, worker: _Worker) -> None:
         self.all.discard(worker)
-        if worker in self.idle:
-            self.idle.remove(worker)
 
 
+_DEPTH = 2  # files in flight per worker
 _NO_WORKER = "Không đọc được tệp {}: không khởi động được tiến trình đọc riêng; hãy chạy lại."
 _TIMEOUT = "Tệp {} đọc quá lâu (quá {:.0f} giây); có thể là tệp độc hại, không đọc."
 
