@@ -506,8 +506,11 @@ def _check_shared_strings(
     bytes, so a claim above a fifth of the part's size, or above ``max_shared_strings``, is
     false: the claim is dropped before reading (``safe_content``), the strings still count.
     """
-    head = _head(path, content, info, 64 * 1024)
+    head = _prolog(content, info)  # the start tag is in the first KB of every real file
     tag = _SST_TAG.search(head)
+    if tag is None:
+        head = _head(path, content, info, 64 * 1024)
+        tag = _SST_TAG.search(head)
     if tag is None:
         return
     ceiling = min(max(info.file_size, len(head)) // 5, limits.max_shared_strings)
