@@ -491,6 +491,7 @@ def _scan_xml_members(
                 ods_rows += chunk.count(_ODS_ROW)
                 if ods_rows > limits.max_rows:
                     _raise_size(path, ods_rows, 0, limits)
+                _check_ods_repeats(path, data, limits)
             tail = data[-keep:]
         if sheet is not None and tail:
             sheet.feed(tail, check, len(tail))
@@ -525,6 +526,32 @@ def _check_shared_strings(
                 )
             )
             return
+
+
+_ODS_REPEAT = re.compile(rb'number-(rows|columns)-repeated\s*=\s*["\'](\d+)')
+
+
+def _check_ods_repeats(path: Path, data: bytes, limits: Limits) -> None:
+    """A repeat count is a claim the reader honours: rows or cells repeated past the limits
+    are refused when they hold a value. LibreOffice repeats only empty rows and cells that
+    far (the rest of the sheet); a row cut by the chunk's end is judged by what is seen
+    (the reading process's limits stand behind that)."""
+    for match in _ODS_REPEAT.finditer(data):
+        count = int(match.group(2))
+        rows = match.group(1) == b"rows"
+        if count <= (limits.max_rows if rows else limits.max_columns):
+            continue
+        start = data.rfind(b"<", 0, match.start())
+        tag_end = data.find(b">", match.end())
+        if rows:
+            end = data.find(b"</table:table-row>", match.end())
+        elif tag_end > 0 and data[tag_end - 1] == 0x2F:  # "/>": a cell with no content
+            end = tag_end
+        else:
+            end = data.find(b"</table:table-cell>", match.end())
+        scope = data[max(start, 0) : end if end >= 0 else len(data)]
+        if b"value-type" in scope or b"<text:" in scope:
+            _raise_size(path, count if rows else 0, 0 if rows else count, limits)
 
 
 _SST_TAG = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")

@@ -345,3 +345,44 @@ def test_ods_sniffed_from_content(tmp_path: Path, kind: str) -> None:
         archive.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
     check = inspect_file(path)
     assert (check.ok, check.kind) == (True, kind)
+
+
+def ods_file(path: Path, body: str) -> Path:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Báo cáo">'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>Mã NV</text:p>'
+        "</table:table-cell></table:table-row>"
+        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
+    return path
+
+
+def test_ods_repeat_counts_judged_by_content(tmp_path: Path) -> None:
+    """python-calamine expands repeated rows and cells: a repeated value is real size."""
+    empty_tail = (
+        '<table:table-row table:number-rows-repeated="1048574">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    assert inspect_file(ods_file(tmp_path / "lo.ods", empty_tail)).ok
+    repeated_value = (
+        '<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+        'office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+        "</table:table-row>"
+    )
+    check = inspect_file(ods_file(tmp_path / "rows.ods", repeated_value))
+    assert (check.ok, check.code) == (False, "sheet_too_large")
+    wide = (
+        '<table:table-row><table:table-cell office:value-type="string" '
+        'table:number-columns-repeated="16384"><text:p>x</text:p></table:table-cell>'
+        "</table:table-row>"
+    )
+    check = inspect_file(ods_file(tmp_path / "wide.ods", wide))
+    assert (check.ok, check.code) == (False, "sheet_too_large")
