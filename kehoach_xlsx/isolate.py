@@ -84,8 +84,9 @@ class _Worker:
         # so when it dies the oldest is the one that killed it.
         self.jobs: deque[tuple[int, Path]] = deque()
         self.started = 0.0  # when the oldest job's reading began
+        self.error_reader = threading.Thread(target=self._errors, daemon=True)
+        self.error_reader.start()
         threading.Thread(target=self._replies, daemon=True).start()
-        threading.Thread(target=self._errors, daemon=True).start()
 
     def _replies(self) -> None:
         stdout = self.proc.stdout
@@ -97,6 +98,7 @@ class _Worker:
                 self.kill()
                 self.proc.wait()
                 stdout.close()
+                self.error_reader.join(timeout=2)  # its last words say why (see _died)
                 self.events.put((self, "died", None))
                 return
             self.events.put((self, "reply", reply))
@@ -235,14 +237,16 @@ class IsolatedReader:
         return results
 
     def _free_worker(self) -> _Worker | None | bool:
-        """A worker with room for one more file; None when all are full, False when none start."""
-        candidates = [w for w in self.all if len(w.jobs) < _DEPTH]
-        if candidates:
-            return min(candidates, key=lambda w: len(w.jobs))
-        if len(self.all) >= self.size:
-            return None
-        worker = self._worker()
-        return False if worker is None else worker
+        """An idle worker, else a new one, else one with room for one more file in flight;
+        None when all are full, False when no worker can be started."""
+        idle = [w for w in self.all if not w.jobs]
+        if idle:
+            return idle[0]
+        if len(self.all) < self.size:
+            worker = self._worker()
+            return False if worker is None and not self.all else worker
+        room = [w for w in self.all if len(w.jobs) < _DEPTH]
+        return min(room, key=lambda w: len(w.jobs)) if room else None
 
     def _worker(self) -> _Worker | None:
         try:
