@@ -19,6 +19,7 @@ from kehoach_xlsx.parse.outline import (
     Node,
     compress_path,
     is_bullet,
+    join_wrapped_lines,
     match_item,
     node_path,
     roman_value,
@@ -1133,4 +1134,5 @@ def split_sentences(text: str) -> list[str]:
 
 
 def parse_document(blocks: list[Block], file_name: str) -> Document:
+    blocks = join_wrapped_lines(blocks)
     return DocumentParser(blocks, file_name).parse()

@@ -137,3 +137,116 @@ def node_path(node: Node) -> list[str]:
             tokens.append(current.number.rstrip("."))
         current = current.parent
     return compress_path(list(reversed(tokens)))
+
+
+# ---- hard-wrapped text -------------------------------------------------------------------
+# Text saved from a web page or a PDF often breaks every paragraph into lines of ~80
+# characters ("- Cơ quan chủ trì: Bộ Công\nan."). Reading such a line as a paragraph of its own
+# cuts titles, units and deadlines in half, so wrapped lines are joined back first.
+
+HARD_WRAP_SHARE = 0.12  # share of prose lines continued on the next line that marks the style
+HARD_WRAP_MIN_LINES = 5
+
+
+def _starts_block(text: str) -> bool:
+    """A line that opens something of its own: an item, a bullet, a label line, a heading."""
+    from kehoach_xlsx.parse.vocabulary import match_label
+
+    stripped = text.strip()
+    if not stripped:
+        return True
+    if match_item(stripped) or is_bullet(stripped) or match_label(stripped):
+        return True
+    return bool(re.match(r"^\(?\d{1,3}\)?$", stripped))  # a page number on a line of its own
+
+
+def _plain(block) -> str:
+    from kehoach_xlsx.parse.blocks import one_line
+
+    return one_line(block.text)
+
+
+def _indent(block) -> int:
+    raw = (block.raw or block.text).replace("\t", "    ")
+    return len(raw) - len(raw.lstrip(" "))
+
+
+def is_hard_wrapped(blocks: list) -> bool:
+    """Many prose lines go on, lowercase, on the very next line: the text was wrapped."""
+    prose = 0
+    wrapped = 0
+    for before, after in zip(blocks, blocks[1:]):
+        if before.cells is not None or before.is_blank:
+            continue
+        prose += 1
+        if after.cells is None and not after.is_blank:
+            text = _plain(after)
+            if text and (text[0].islower() or text[0].isdigit()) and not _starts_block(text):
+                wrapped += 1
+    return wrapped >= HARD_WRAP_MIN_LINES and wrapped >= HARD_WRAP_SHARE * max(prose, 1)
+
+
+def join_wrapped_lines(blocks: list) -> list:
+    """Blocks with each hard-wrapped paragraph joined into one block (its first line number).
+
+    A line continues the one before it unless it starts something of its own (an item, a
+    bullet, a label, a page number), follows a blank line or a table row, or is indented as a
+    new paragraph where wrapped lines are not (the layout text of a PDF).
+    """
+    if not is_hard_wrapped(blocks):
+        return blocks
+    from kehoach_xlsx.parse.blocks import Block
+
+    margins = [
+        _indent(after)
+        for before, after in zip(blocks, blocks[1:])
+        if before.cells is None
+        and not before.is_blank
+        and after.cells is None
+        and _plain(after)[:1].islower()
+    ]
+    margin = min(set(margins), key=lambda m: (-margins.count(m), m)) if margins else 0
+    result: list = []
+    after_table = False  # lines right under a table row stay as they are (the table reads them)
+    for block in blocks:
+        previous = result[-1] if result else None
+        if block.cells is not None:
+            after_table = True
+        elif block.is_blank:
+            after_table = False
+        text = _plain(block) if block.cells is None else ""
+        joins = (
+            previous is not None
+            and not after_table
+            and previous.cells is None
+            and not previous.is_blank
+            and block.cells is None
+            and block.sheet == previous.sheet
+            and text
+            and not _starts_block(text)
+            and _indent(block) <= margin + 1
+            and not re.fullmatch(r"\(?\d{1,3}\)?", _plain(previous))
+            and _continues(_plain(previous), text)
+        )
+        if joins:
+            result[-1] = Block(
+                line=previous.line,
+                text=f"{previous.text.rstrip()} {block.text.strip()}",
+                raw=f"{(previous.raw or previous.text).rstrip()} {(block.raw or block.text).strip()}",
+                sheet=previous.sheet,
+            )
+        else:
+            result.append(block)
+    return result
+
+
+def _continues(before: str, after: str) -> bool:
+    """Does `after` go on with the sentence of `before`?
+
+    A lowercase or digit start always does; an uppercase start ("… Nghị định của" / "Chính
+    phủ") does unless `before` ended its sentence.
+    """
+    first = after.lstrip(' "“(*')[:1]
+    if not first or first.islower() or first.isdigit():
+        return True
+    return not before.replace("*", "").rstrip().endswith((".", ":", ";", "!", "?"))
