@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from kehoach_xlsx.model import PlanMeta, PlanWarning, Section, Source, Task
 from kehoach_xlsx.parse import meta as M
 from kehoach_xlsx.parse.blocks import Block, clean, is_separator_row, one_line
+from kehoach_xlsx.parse.layouts.prose import apply_prose_layouts
 from kehoach_xlsx.parse.outline import (
     FIELDS,
     Node,
@@ -740,6 +741,10 @@ class DocumentParser:
         tasks: list[Task] = []
         self.deferred_no_lead: list[tuple[Node, Node, str]] = []
         self.zones_with_tasks: set[int] = set()
+        mentions_appendix = any(
+            b.cells is None and "phu luc" in fold(b.text) for b in self.blocks
+        )  # "(Chi tiết nhiệm vụ theo Phụ lục kèm theo)": the tasks are in a table elsewhere
+        apply_prose_layouts(self.root, mentions_appendix, self.has_zone_headings)
         self.classify(self.root, None, sections, tasks)
         for zone, child, heading in self.deferred_no_lead:
             # an item without a lead is worth a doubt only where its part of the plan does

@@ -1,0 +1,175 @@
+"""Agency-as-heading lists: "1. Sở Văn hóa và Thể thao" (or "- Bộ Tài chính", "Công an
+phường:") followed by bullet duties. Each duty is a task led by the heading's agency.
+
+Also the agency written as the subject of a one-sentence item ("b) Bộ Nội vụ rà soát …")
+when it stands among such headings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kehoach_xlsx.parse.layouts.agencies import (
+    agency_heading,
+    lead_sentence,
+    partners,
+    sentence_subject,
+    split_bodies,
+)
+from kehoach_xlsx.parse.outline import Node
+
+_MARK = re.compile(r"^\s*([-–—+•*▪·])\s*")
+_INLINE_DEADLINE = (
+    re.compile(r"\btrước ngày \d{1,2}(?:/\d{1,2}/\d{4}| tháng \d{1,2} năm \d{4})", re.I),
+    re.compile(r"\btrong (?:năm|quý [IV]+(?: năm)?) \d{4}\b", re.I),
+    re.compile(r"\bđịnh kỳ (?:hằng|hàng) (?:năm|quý|tháng)\b", re.I),
+    re.compile(r"^(?:hằng|hàng) (?:năm|quý|tháng)\b", re.I),
+)
+
+
+def inline_deadline(text: str) -> str | None:
+    """The time phrase a duty prints in its own sentence ("… trước ngày 31/12/2026"), if any."""
+    for pattern in _INLINE_DEADLINE:
+        match = pattern.search(text)
+        if match:
+            phrase = match.group(0)
+            return phrase[:1].upper() + phrase[1:] if match.start() == 0 else phrase
+    return None
+
+
+def _marker(text: str) -> str:
+    match = _MARK.match(text)
+    return match.group(1) if match else ""
+
+
+def _unmarked(text: str) -> str:
+    return _MARK.sub("", text, count=1).strip()
+
+
+def duty_node(parent: Node, line: int, text: str, leads: list[str], index: int) -> Node:
+    """A task node for one duty of an agency."""
+    node = Node(
+        kind="bullet",
+        number=f"({index})",
+        title=text,
+        line=line,
+        file=parent.file,
+        level=9,
+        sheet=parent.sheet,
+        in_task_zone=parent.in_task_zone,
+    )
+    node.title_open = False
+    node.fields["lead"].append("\n".join(leads))
+    directing = re.match(r"^chỉ đạo\b", text, re.IGNORECASE)  # the clause is another body's
+    found = [] if directing else partners(text)
+    if found:
+        node.fields["coordinate"].append("\n".join(found))
+    deadline = inline_deadline(text)
+    if deadline:
+        node.fields["deadline"].append(deadline)
+    return node
+
+
+def duties_of(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Body lines grouped into duties: a bullet starts one, a plain line continues it."""
+    duties: list[tuple[int, str]] = []
+    for line, text in body:
+        if _marker(text) or not duties:
+            duties.append((line, _unmarked(text)))
+        else:
+            duties[-1] = (duties[-1][0], f"{duties[-1][1]} {text}")
+    return duties
+
+
+def expand_heading(node: Node) -> bool:
+    """ "1. Sở X" with bullet duties (or lettered sub-items, or one paragraph) -> tasks."""
+    if node.from_table or node.has_lead or any(c.has_lead for c in node.descendants()):
+        return False
+    name = agency_heading(node.title)
+    if not name:
+        return False
+    leads = split_bodies(name)
+    made = False
+    for child in node.children:
+        if not child.children and not child.has_lead:
+            child.fields["lead"].append("\n".join(leads))
+            made = True
+    if node.body:
+        for index, (line, text) in enumerate(duties_of(node.body), start=1):
+            node.add_child(duty_node(node, line, text, leads, index))
+        node.body = []
+        made = True
+    return made
+
+
+def expand_body(node: Node) -> bool:
+    """Agency lines inside a body ("- Bộ Công Thương" then "+ …" duties) -> tasks."""
+    if node.from_table or not node.body or node.has_lead:
+        return False
+    if not any(agency_heading(text) for _, text in node.body):
+        return False
+    kept: list[tuple[int, str]] = []
+    created: list[Node] = []
+    current: tuple[list[str], str] | None = None  # leads and the heading's bullet mark
+    last: Node | None = None
+    index = 0
+    for line, text in node.body:
+        mark = _marker(text)
+        heading = agency_heading(text)
+        if heading and (current is None or mark == current[1] or not mark):
+            current, last = (split_bodies(heading), mark), None
+            continue
+        subject = sentence_subject(text)
+        if subject and (current is None or mark == current[1]):
+            index += 1
+            last = duty_node(node, line, _unmarked(text), split_bodies(subject), index)
+            created.append(last)
+            current = None
+            continue
+        if current is not None and (mark and mark != current[1] or not current[1] and mark):
+            index += 1
+            last = duty_node(node, line, _unmarked(text), current[0], index)
+            created.append(last)
+            continue
+        if last is not None and not mark:
+            last.title = f"{last.title} {text}"
+            continue
+        current, last = None, None
+        kept.append((line, text))
+    if not created:
+        return False
+    node.body = kept
+    for child in created:
+        node.add_child(child)
+    return True
+
+
+def subject_items(parent: Node) -> None:
+    """Among agency headings, "b) Bộ Nội vụ rà soát …" is a task led by its subject."""
+    for child in parent.children:
+        if child.from_table or child.has_lead or child.children or child.body:
+            continue
+        roles = lead_sentence(child.title)
+        if roles:
+            child.fields["lead"].append("\n".join(roles[0]))
+            if roles[1]:
+                child.fields["coordinate"].append("\n".join(roles[1]))
+            continue
+        subject = sentence_subject(child.title)
+        if subject:
+            child.fields["lead"].append("\n".join(split_bodies(subject)))
+            deadline = inline_deadline(child.title)
+            if deadline:
+                child.fields["deadline"].append(deadline)
+
+
+def apply(node: Node) -> None:
+    """Recognise agency lists everywhere below node (which is in the tasks part)."""
+    expanded = False
+    for child in list(node.children):
+        if expand_heading(child) or expand_body(child):
+            expanded = True
+        else:
+            apply(child)
+    if expanded:
+        subject_items(node)
