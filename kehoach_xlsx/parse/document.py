@@ -69,6 +69,7 @@ class DocumentParser:
         self.title_lines: list[str] = []
         self.is_body = False
         self.open_label: tuple[Node, str] | None = None
+        self.label_is_list = False  # the open label's value is a list of bullet lines
         self.used: set[int] = set()
         self.appendix_count = 0
         self.appendix_reference: dict | None = None
@@ -171,7 +172,7 @@ class DocumentParser:
                 if not M.is_recipients_start(text) and text[:1].isupper() and ":" not in text:
                     self.meta.signer = text
             return
-        if M.is_recipients_start(text) or (
+        if M.is_recipients_start(text) or _recipients_beside_signature(text) or (
             M.is_signature_role(text) and text.isupper() and len(text) < 60
         ):
             self.mode = "recipients"
@@ -318,8 +319,9 @@ class DocumentParser:
                 and is_bullet(text)
                 and node.lead_label_seen
             ):
-                # "- Sản phẩm:" followed by a list of "+ …" lines
-                if values[-1].rstrip().endswith(":"):
+                # "- Sản phẩm:" followed by a list of "+ …" lines (the label line itself empty
+                # or ending with a colon)
+                if values[-1].rstrip().endswith(":") or self.label_is_list:
                     values.append(text)
                     return
         if (
@@ -370,6 +372,7 @@ class DocumentParser:
             if field_name == "lead":
                 node.lead_label_seen = True
         self.open_label = (node, field_name)
+        self.label_is_list = not value.strip()
 
     def synthetic_item(self, block: Block) -> Node:
         node = Node(
@@ -933,6 +936,12 @@ def zone_root(node: Node) -> Node:
     while current.parent is not None and current.parent.kind not in {"root", "appendix"}:
         current = current.parent
     return current
+
+
+def _recipients_beside_signature(text: str) -> bool:
+    """ "Nơi nhận:   TM. ỦY BAN NHÂN DÂN": a PDF's layout text keeps both columns on one line."""
+    head, _, rest = text.partition(":")
+    return fold(head).strip() == "noi nhan" and M.is_signature_role(rest.strip())
 
 
 def _date_or_none(day, month, year):

@@ -254,9 +254,19 @@ def agency_heading(text: str) -> str | None:
     name = _strip_heading(text)
     if not name or len(name) > 140 or not is_agency_start(name):
         return None
-    if _VERB.search(name) or name.count(",") > 4:
+    if _duty_verb(name) or name.count(",") > 4:
         return None
     return name
+
+
+def _duty_verb(text: str, start: int = 0) -> re.Match[str] | None:
+    """The first duty verb; "tổ chức" after "các", "," or "và" is the noun (organisations)."""
+    for match in _VERB.finditer(text, start):
+        before = text[: match.start()].rstrip()
+        if match.group(0) == "tổ chức" and re.search(r"(?:các|những|,|và)$", before):
+            continue
+        return match
+    return None
 
 
 def sentence_subject(text: str) -> str | None:
@@ -264,7 +274,7 @@ def sentence_subject(text: str) -> str | None:
     body = _PREFIXES.sub("", text.strip().lstrip("-–+•*· ").strip())
     if not is_agency_start(body):
         return None
-    verb = _VERB.search(body)
+    verb = _duty_verb(body)
     if not verb or verb.start() == 0 or verb.start() > 220:
         return None
     subject = body[: verb.start()].strip(" ,;:")
@@ -348,7 +358,7 @@ def partners(text: str) -> list[str]:
     if not match:
         return []
     rest = text[match.end() :]
-    verb = _VERB.search(rest)
+    verb = _duty_verb(rest)
     stop = re.search(r"[.;()]|\bđể\b", rest)
     end = min(m.start() for m in (verb, stop) if m) if (verb or stop) else len(rest)
     return [b for b in split_bodies(rest[:end]) if is_agency_start(b) or _is_collective(b)]

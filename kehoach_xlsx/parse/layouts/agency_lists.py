@@ -59,6 +59,7 @@ def duty_node(parent: Node, line: int, text: str, leads: list[str], index: int) 
         in_task_zone=parent.in_task_zone,
     )
     node.title_open = False
+    node.roles_read = True
     node.fields["lead"].append("\n".join(leads))
     directing = re.match(r"^chỉ đạo\b", text, re.IGNORECASE)  # the clause is another body's
     found = [] if directing else partners(text)
@@ -93,6 +94,7 @@ def expand_heading(node: Node) -> bool:
     for child in node.children:
         if not child.children and not child.has_lead:
             child.fields["lead"].append("\n".join(leads))
+            child.roles_read = True
             made = True
     if node.body:
         for index, (line, text) in enumerate(duties_of(node.body), start=1):
@@ -150,6 +152,7 @@ def subject_items(parent: Node) -> None:
         if child.from_table or child.has_lead or child.children or child.body:
             continue
         roles = lead_sentence(child.title)
+        child.roles_read = True
         if roles:
             child.fields["lead"].append("\n".join(roles[0]))
             if roles[1]:

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import re
+
 from kehoach_xlsx.parse.layouts.agencies import lead_sentence, sentence_subject, split_bodies
 from kehoach_xlsx.parse.outline import Node
 
@@ -29,23 +31,41 @@ def read_roles(value: str) -> tuple[list[str], list[str]]:
     return leads, partners
 
 
+def _items(values: list[str]) -> list[str]:
+    """Label value lines grouped into items: a "+"/"-" bullet starts one, other lines go on."""
+    items: list[str] = []
+    for value in values:
+        for line in value.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            if re.match(r"^[-–+•]\s*", line) or not items:
+                items.append(re.sub(r"^[-–+•]\s*", "", line))
+            else:
+                items[-1] = f"{items[-1]} {line}"
+    return items
+
+
 def resolve(node: Node) -> None:
     """Rewrite a prose node's lead label into one body per line (and its partners)."""
     values = [v for v in node.fields["lead"] if v.strip()]
-    if node.from_table or not values:
+    if node.from_table or node.roles_read or not values:
         return
-    text = " ".join(" ".join(v.split()) for v in values)
+    text = " ".join(values)
     if "(" in text and ("chủ trì)" in text.lower() or "phối hợp)" in text.lower()):
         return  # "Phòng A (chủ trì); Công an (phối hợp)": sorted later by role marks
-    if any(line.lstrip().startswith(("-", "+", "•")) for v in values for line in v.split("\n")):
-        return  # a list of units as bullets: already one per line
-    leads, partners = read_roles(text)
+    leads: list[str] = []
+    partners: list[str] = []
+    for item in _items(values):
+        found = read_roles(" ".join(item.split()))
+        leads.extend(found[0])
+        partners.extend(found[1])
     if not leads:
         return
-    node.fields["lead"] = ["\n".join(leads)]
-    if partners and not any(v.strip() for v in node.fields["coordinate"]):
-        node.fields["coordinate"] = ["\n".join(partners)]
-    elif any(v.strip() for v in node.fields["coordinate"]):
-        joined = " ".join(" ".join(v.split()) for v in node.fields["coordinate"] if v.strip())
-        if not any(line.lstrip().startswith(("-", "+")) for line in joined.split("\n")):
-            node.fields["coordinate"] = ["\n".join(split_bodies(joined))]
+    node.fields["lead"] = ["\n".join(dict.fromkeys(leads))]
+    coordinate = [v for v in node.fields["coordinate"] if v.strip()]
+    if partners and not coordinate:
+        node.fields["coordinate"] = ["\n".join(dict.fromkeys(partners))]
+    elif coordinate:
+        bodies = [b for item in _items(coordinate) for b in split_bodies(" ".join(item.split()))]
+        node.fields["coordinate"] = ["\n".join(bodies)]
