@@ -208,6 +208,20 @@ _DUTY_VERBS = (
     "tiếp nhận",
     "đăng ký",
     "in",
+    "đưa tin",
+    "công bố",
+    "công khai",
+    "hoàn thành",
+    "phát hành",
+    "áp dụng",
+    "thông báo",
+    "mở",
+    "vận động",
+    "rà",
+    "làm",
+    "lựa chọn",
+    "điều tra",
+    "khảo sát",
 )
 _VERB = re.compile(
     r"(?<![\wÀ-ỹ])(?:"
