@@ -293,3 +293,29 @@ def test_agency_lines_inside_the_task_part(tmp_path):
     assert plan.tasks[3].deadline_text == "trước ngày 31/12/2027"
     # the duties under "Tổ chức thực hiện" are general: the plan assigned its work above
     assert not any("Theo dõi" in t.title for t in plan.tasks)
+
+
+def test_unlabelled_item_among_tasks_is_led_by_its_subject(tmp_path):
+    plan = plan_of(
+        tmp_path,
+        [
+            "II. NỘI DUNG",
+            "",
+            "1. Tổ chức hội nghị triển khai",
+            "",
+            "- Cơ quan chủ trì: Phòng Nội vụ.",
+            "",
+            "2. Ban hành văn bản hướng dẫn",
+            "",
+            "Các phòng chuyên môn thuộc Ủy ban nhân dân huyện có trách nhiệm tham mưu ban hành.",
+            "",
+            "3. Kiểm tra việc thực hiện",
+            "",
+            "- Cơ quan chủ trì: Phòng Tư pháp.",
+        ],
+    )
+    assert [(t.number, t.lead) for t in plan.tasks] == [
+        ("1", ["Phòng Nội vụ"]),
+        ("2", ["Các phòng chuyên môn thuộc Ủy ban nhân dân huyện"]),
+        ("3", ["Phòng Tư pháp"]),
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 FIELDS = ("lead", "coordinate", "outputs", "deadline")
 
@@ -177,7 +178,7 @@ def is_hard_wrapped(blocks: list) -> bool:
     """Many prose lines go on, lowercase, on the very next line: the text was wrapped."""
     prose = 0
     wrapped = 0
-    for before, after in zip(blocks, blocks[1:]):
+    for before, after in pairwise(blocks):
         if before.cells is not None or before.is_blank:
             continue
         prose += 1
@@ -201,7 +202,7 @@ def join_wrapped_lines(blocks: list) -> list:
 
     margins = [
         _indent(after)
-        for before, after in zip(blocks, blocks[1:])
+        for before, after in pairwise(blocks)
         if before.cells is None
         and not before.is_blank
         and after.cells is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kehoach_xlsx.parse.layouts import agency_lists, lead_roles
+from kehoach_xlsx.parse.layouts import agency_lists, lead_roles, unlabelled
 from kehoach_xlsx.parse.outline import Node
 from kehoach_xlsx.vntext import fold
 
@@ -32,6 +32,8 @@ def apply_prose_layouts(root: Node, has_appendix_reference: bool, has_zones: boo
     for node in root.descendants():
         if not node.from_table:
             lead_roles.resolve(node)
+    for node in list(root.descendants()):
+        unlabelled.adopt(node)
 
 
 def _recognise(zone: Node) -> None:
