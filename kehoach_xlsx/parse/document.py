@@ -369,6 +369,7 @@ class DocumentParser:
         for extra_field, extra_value in split_inline_labels(value):
             field_name = extra_field or field_name
             node.fields[field_name].append(extra_value)
+            node.label_lines.append((block.line, field_name, len(node.fields[field_name]) - 1))
             if field_name == "lead":
                 node.lead_label_seen = True
         self.open_label = (node, field_name)

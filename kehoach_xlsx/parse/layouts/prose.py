@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kehoach_xlsx.parse.layouts import agency_lists, lead_roles, unlabelled
+from kehoach_xlsx.parse.layouts import agency_lists, label_blocks, lead_roles, unlabelled
 from kehoach_xlsx.parse.outline import Node
 from kehoach_xlsx.vntext import fold
 
@@ -15,6 +15,7 @@ def apply_prose_layouts(root: Node, has_appendix_reference: bool, has_zones: boo
     Without a "Nhiệm vụ"/"Nội dung" part, a text that sends its tasks to a table (a letter
     urging the units of its appendix) gives general directives, not tasks.
     """
+    label_blocks.apply(root)
     zones = [z for z in root.children if z.kind != "appendix" and not z.from_table]
     beside_table = not has_zones and (has_appendix_reference or has_task(root))
     for zone in zones:
