@@ -319,3 +319,171 @@ def test_unlabelled_item_among_tasks_is_led_by_its_subject(tmp_path):
         ("2", ["Các phòng chuyên môn thuộc Ủy ban nhân dân huyện"]),
         ("3", ["Phòng Tư pháp"]),
     ]
+
+
+# ---- label blocks ----------------------------------------------------------------------------
+
+
+def test_lettered_label_block_takes_the_task_text_as_title(tmp_path):
+    plan = plan_of(
+        tmp_path,
+        [
+            "II. NHIỆM VỤ",
+            "",
+            "1. Nhiệm vụ 1",
+            "",
+            "a) Nhiệm vụ: Số hóa hồ sơ hộ tịch giai đoạn trước năm 2010.",
+            "",
+            "b) Cơ quan thực hiện:",
+            "",
+            "- Đơn vị chủ trì: Phòng Tư pháp.",
+            "",
+            "- Đơn vị phối hợp: Văn phòng HĐND và UBND huyện; Trung tâm Văn hóa huyện.",
+            "",
+            "c) Thời gian thực hiện: Quý IV năm 2027.",
+            "",
+            "2. Cải thiện môi trường kinh doanh",
+            "",
+            "a) Nội dung: Tổ chức đối thoại với doanh nghiệp.",
+            "",
+            "b) Cơ quan thực hiện:",
+            "",
+            "- Đơn vị chủ trì: Phòng Kinh tế.",
+            "",
+            "c) Thời gian thực hiện: Hằng năm.",
+        ],
+    )
+    first, second = plan.tasks
+    assert first.title == "Nhiệm vụ 1: Số hóa hồ sơ hộ tịch giai đoạn trước năm 2010."
+    assert first.lead == ["Phòng Tư pháp"]
+    assert first.coordinate == ["Văn phòng HĐND và UBND huyện", "Trung tâm Văn hóa huyện"]
+    assert first.deadline_text == "Quý IV năm 2027."
+    assert second.title == "Cải thiện môi trường kinh doanh"
+    assert second.details[0] == "Tổ chức đối thoại với doanh nghiệp."
+    assert second.lead == ["Phòng Kinh tế"]
+
+
+def test_several_lead_blocks_under_one_heading(tmp_path):
+    plan = plan_of(
+        tmp_path,
+        [
+            "II. NỘI DUNG",
+            "",
+            "3. Ban hành văn bản hướng dẫn",
+            "",
+            "- Quy chế quản lý cụm công nghiệp",
+            "",
+            "+ Nội dung: quy định trách nhiệm quản lý.",
+            "",
+            "+ Cơ quan chủ trì: Phòng Kinh tế.",
+            "",
+            "+ Thời hạn ban hành: trước ngày 30/6/2027.",
+            "",
+            "- Quy định về quản lý chợ",
+            "",
+            "+ Cơ quan chủ trì: Phòng Tài chính – Kế hoạch.",
+            "",
+            "+ Cơ quan phối hợp: Ủy ban nhân dân các xã.",
+            "",
+            "+ Thời hạn ban hành: Quý IV năm 2027.",
+        ],
+    )
+    first, second = plan.tasks
+    assert (first.title, first.lead, first.deadline_text) == (
+        "Quy chế quản lý cụm công nghiệp",
+        ["Phòng Kinh tế"],
+        "trước ngày 30/6/2027.",
+    )
+    assert (second.title, second.lead, second.coordinate) == (
+        "Quy định về quản lý chợ",
+        ["Phòng Tài chính – Kế hoạch"],
+        ["Ủy ban nhân dân các xã"],
+    )
+    assert first.id != second.id
+
+
+def test_role_sub_heading_lists_units_of_the_section(tmp_path):
+    plan = plan_of(
+        tmp_path,
+        [
+            "II. NHIỆM VỤ, GIẢI PHÁP",
+            "",
+            "1. Đẩy mạnh chuyển đổi số trong trường học",
+            "",
+            "a) Nội dung thực hiện",
+            "",
+            "- Trang bị phòng học thông minh.",
+            "",
+            "b) Cơ quan chủ trì, phối hợp",
+            "",
+            "- Phòng Giáo dục và Đào tạo",
+            "",
+            "- Trung tâm Văn hóa huyện",
+            "",
+            "- Các trường học trên địa bàn",
+        ],
+    )
+    [task] = plan.tasks
+    assert task.title == "Đẩy mạnh chuyển đổi số trong trường học"
+    assert task.lead == ["Phòng Giáo dục và Đào tạo"]
+    assert task.coordinate == ["Trung tâm Văn hóa huyện", "Các trường học trên địa bàn"]
+
+
+def test_lead_written_in_the_item_or_bullet_sentence(tmp_path):
+    plan = plan_of(
+        tmp_path,
+        [
+            "I. MỤC ĐÍCH",
+            "",
+            "1. Phòng Văn hóa chủ trì, phối hợp với các trường tổ chức giao lưu văn nghệ.",
+            "",
+            "II. NỘI DUNG",
+            "",
+            "1. Phòng Văn hóa chủ trì, phối hợp với Đoàn Thanh niên huyện tổ chức hội thi.",
+            "",
+            "2. Tổ chức diễn tập phòng cháy (Giao Công an huyện chủ trì, phối hợp với Ban Chỉ"
+            " huy Quân sự huyện và Ủy ban nhân dân các xã).",
+            "",
+            "3. Công tác tuyên truyền",
+            "",
+            "- Đài Truyền thanh huyện chủ trì, phối hợp với Phòng Văn hóa mở chuyên mục mới.",
+            "",
+            "- Các xã treo băng rôn, khẩu hiệu.",
+        ],
+    )
+    assert [(t.number, t.lead, t.coordinate) for t in plan.tasks] == [
+        ("1", ["Phòng Văn hóa"], ["Đoàn Thanh niên huyện"]),
+        ("2", ["Công an huyện"], ["Ban Chỉ huy Quân sự huyện", "Ủy ban nhân dân các xã"]),
+        ("(1)", ["Đài Truyền thanh huyện"], ["Phòng Văn hóa"]),
+    ]
+    assert plan.tasks[1].title == "Tổ chức diễn tập phòng cháy"
+
+
+def test_deadline_given_as_dated_steps_is_the_last_step(tmp_path):
+    plan = plan_of(
+        tmp_path,
+        [
+            "II. NỘI DUNG",
+            "",
+            "1. Rà soát văn bản",
+            "",
+            "- Cơ quan chủ trì: Phòng Tư pháp.",
+            "",
+            "- Thời gian thực hiện:",
+            "",
+            "+ Các phòng gửi kết quả rà soát trước ngày 15/11/2027.",
+            "",
+            "+ Phòng Tư pháp tổng hợp, báo cáo trước ngày 10/12/2027.",
+        ],
+    )
+    [task] = plan.tasks
+    assert task.deadline_text == "trước ngày 10/12/2027"
+    assert any("15/11/2027" in note for note in task.notes)  # the first step is kept
+
+
+def test_a_kind_of_body_after_a_list_of_places():
+    assert split_bodies("Ủy ban nhân dân các xã, thị trấn, báo, đài và các đơn vị liên quan") == [
+        "Ủy ban nhân dân các xã, thị trấn",
+        "báo, đài",
+        "các đơn vị liên quan",
+    ]

@@ -70,6 +70,7 @@ class DocumentParser:
         self.is_body = False
         self.open_label: tuple[Node, str] | None = None
         self.label_is_list = False  # the open label's value is a list of bullet lines
+        self.label_mark = ""  # the bullet the open label's line starts with
         self.used: set[int] = set()
         self.appendix_count = 0
         self.appendix_reference: dict | None = None
@@ -315,6 +316,14 @@ class DocumentParser:
                 values[-1] = f"{values[-1]} {text}"
                 return
             if (
+                field_name == "deadline"
+                and self.label_is_list
+                and is_bullet(text)
+                and text[:1] != self.label_mark
+            ):
+                values.append(text)  # "- Thời gian thực hiện:" over dated "+ …" steps
+                return
+            if (
                 field_name in {"outputs", "lead", "coordinate"}
                 and is_bullet(text)
                 and node.lead_label_seen
@@ -374,6 +383,7 @@ class DocumentParser:
                 node.lead_label_seen = True
         self.open_label = (node, field_name)
         self.label_is_list = not value.strip()
+        self.label_mark = text.lstrip()[:1]
 
     def synthetic_item(self, block: Block) -> Node:
         node = Node(

@@ -336,13 +336,19 @@ def _opens_body(following: str, current: str) -> bool:
     # "… trực thuộc trung ương, cơ quan, tổ chức khác có liên quan": after a named body a
     # lowercase unit word opens a collective; inside "các bộ, cơ quan ngang bộ" it goes on
     named = current[:1].isupper() and not _key(current).startswith("các ")
-    return (
-        named and _starts_with(key, ("cơ quan", "đơn vị", "tổ chức")) and not _ends_place(current)
-    )
+    if named and _starts_with(key, ("cơ quan", "đơn vị", "tổ chức")):
+        return True
+    # "Ủy ban nhân dân phường, xã, đặc khu, báo, đài": a kind of body after a list of places
+    return _ends_place(current) and _starts_with(key, _BODY_KINDS)
+
+
+_BODY_KINDS = ("báo", "đài", "cơ quan", "đơn vị", "tổ chức", "doanh nghiệp", "trường", "hội")
 
 
 def _ends_place(text: str) -> bool:
-    return bool(re.search(r"(?:tỉnh|thành phố|xã|phường|huyện)$", text.strip()))
+    return bool(
+        re.search(r"(?:tỉnh|thành phố|xã|phường|huyện|quận|thị xã|thị trấn|đặc khu)$", text.strip())
+    )
 
 
 _LEAD_MARK = re.compile(r"\bchủ trì\b", re.IGNORECASE)
@@ -380,4 +386,4 @@ def partners(text: str) -> list[str]:
 
 def _is_collective(text: str) -> bool:
     key = _key(text)
-    return key.startswith("các ") or _starts_with(key, _UNIT_WORDS)
+    return key.startswith("các ") or _starts_with(key, _UNIT_WORDS + _BODY_KINDS)

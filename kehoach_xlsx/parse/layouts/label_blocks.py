@@ -165,7 +165,24 @@ def apply(root: Node) -> None:
     content_items(root)
     role_headings(root)
     lead_blocks(root)
+    for node in root.descendants():
+        deadline_steps(node)
 
 
 def is_role_heading(text: str) -> bool:
     return bool(_ROLE_HEADING.match(text.strip())) and "chu tri" in fold(text)
+
+
+def deadline_steps(node: Node) -> None:
+    """ "Thời gian thực hiện:" followed by dated steps ("+ … trước ngày 15/12", "+ … trước
+    ngày 31/12"): the task is done when its last step is, so that step's date is the deadline."""
+    from kehoach_xlsx.parse.layouts.agency_lists import inline_deadline
+
+    values = [v for v in node.fields["deadline"] if v.strip()]
+    steps = [v for v in values if _MARK.match(v)]
+    if node.from_table or len(steps) < 2 or len(steps) != len(values):
+        return
+    phrases = [inline_deadline(step) for step in steps]
+    if all(phrases):
+        node.notes.extend(_MARK.sub("", step) for step in steps)
+        node.fields["deadline"] = [phrases[-1]]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from kehoach_xlsx.parse.layouts import agency_lists, label_blocks, lead_roles, unlabelled
+from kehoach_xlsx.parse.layouts import (
+    agency_lists,
+    inline_lead,
+    label_blocks,
+    lead_roles,
+    unlabelled,
+)
 from kehoach_xlsx.parse.outline import Node
 from kehoach_xlsx.vntext import fold
 
@@ -40,6 +46,7 @@ def apply_prose_layouts(root: Node, has_appendix_reference: bool, has_zones: boo
 def _recognise(zone: Node) -> None:
     if not (agency_lists.expand_heading(zone) or agency_lists.expand_body(zone)):
         agency_lists.apply(zone)
+    inline_lead.apply(zone)
 
 
 def has_task(root: Node) -> bool:
