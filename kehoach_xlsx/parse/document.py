@@ -173,8 +173,10 @@ class DocumentParser:
                 if not M.is_recipients_start(text) and text[:1].isupper() and ":" not in text:
                     self.meta.signer = text
             return
-        if M.is_recipients_start(text) or _recipients_beside_signature(text) or (
-            M.is_signature_role(text) and text.isupper() and len(text) < 60
+        if (
+            M.is_recipients_start(text)
+            or _recipients_beside_signature(text)
+            or (M.is_signature_role(text) and text.isupper() and len(text) < 60)
         ):
             self.mode = "recipients"
             self.open_label = None
