@@ -21,17 +21,20 @@ from kehoach_xlsx.deadlines import (
 from kehoach_xlsx.errors import WorkspaceError
 from kehoach_xlsx.fileio import atomic_write_bytes
 from kehoach_xlsx.ledger import BookRecord
-from kehoach_xlsx.model import Plan, PlanWarning, Task, Unit
+from kehoach_xlsx.model import Plan, PlanMeta, PlanWarning, Source, Task, Unit
 from kehoach_xlsx.parse import read_plan
 from kehoach_xlsx.units import (
     Registry,
     check_units,
+    deletion_marks,
     load_registry,
     propose_registry,
+    reconcile_registry,
     resolve_task_units,
 )
 from kehoach_xlsx.vntext import slugify
 from kehoach_xlsx.workbook.assign import (
+    ASSIGN_SHEET,
     Assignment,
     AssignmentRow,
     read_assignment,
@@ -101,15 +104,23 @@ def init_workspace(
     if units_file is not None:
         registry = load_registry(units_file)
         registry_warnings = list(registry.warnings)
-    elif (root / REGISTRY_FILE).exists():
+    elif previous is None and (root / REGISTRY_FILE).exists():
         registry = load_registry(root / REGISTRY_FILE)
         registry_warnings = list(registry.warnings)
     else:
         registry, registry_warnings = propose_registry(plan)
     changes: list[str] = []
+    forgotten: set[str] = set()
     if previous is not None:
-        registry = Registry(merge_units(registry.units, previous.units), registry.phrases)
-        changes = carry_edits(plan, previous)
+        # The coordinator's "Đơn vị"/"Nhóm" sheets are the truth: what they deleted stays
+        # deleted, what they aliased stays one unit; only new bodies of the plan are added.
+        with workspace.ledger() as ledger:
+            forgotten = forgotten_units(ledger, previous.units)
+        registry, unit_changes = reconcile_registry(
+            registry, previous.units, previous.phrases, forgotten
+        )
+        registry_warnings = [w for w in registry_warnings if w.code != "outside_body"]
+        changes = carry_edits(plan, previous) + unit_changes
 
     warnings = (
         plan.warnings + registry_warnings + check_units(plan, registry) + deadline_warnings(plan)
@@ -118,7 +129,14 @@ def init_workspace(
         backup = workspace.archive_dir / f"phan-cong_{datetime.now():%Y%m%d-%H%M%S}.xlsx"
         shutil.copy2(root / ASSIGNMENT, backup)
         changes.append(f"Đã lưu bản cũ vào {backup.relative_to(root)}")
-    write_assignment(root / ASSIGNMENT, plan, registry.units, schedules_for(plan), warnings)
+    write_assignment(
+        root / ASSIGNMENT,
+        plan,
+        registry.units,
+        schedules_for(plan),
+        warnings,
+        phrases=registry.phrases,
+    )
     if units_file is not None or not (root / REGISTRY_FILE).exists():
         from kehoach_xlsx.units import write_registry
 
@@ -131,6 +149,8 @@ def init_workspace(
         shutil.copy2(source, workspace.safe_child("ke-hoach", source.name))
     with workspace.ledger() as ledger:
         ledger.set_meta("plan_id", plan_identity(plan_dict))
+        ledger.set_meta(WRITTEN_UNITS, json.dumps(sorted(deletion_marks(registry.units))))
+        ledger.set_meta(FORGOTTEN_UNITS, json.dumps(sorted(forgotten)))
         if previous is None:
             ledger.set_meta("created", utc_now())
         ledger.log(
@@ -139,10 +159,16 @@ def init_workspace(
     return InitResult(workspace, plan, list(registry.units), warnings, changes)
 
 
-def merge_units(proposed: list[Unit], edited: list[Unit]) -> list[Unit]:
-    """The coordinator's registry rows win; new units from the plan are added after them."""
-    codes = {u.code for u in edited}
-    return list(edited) + [u for u in proposed if u.code not in codes]
+WRITTEN_UNITS = "registry_written"  # ledger meta: marks of the units last written
+FORGOTTEN_UNITS = "registry_forgotten"  # ledger meta: marks of units the coordinator deleted
+
+
+def forgotten_units(ledger, kept: list[Unit]) -> set[str]:
+    """Units the coordinator deleted from "Đơn vị", now and in earlier updates, as marks."""
+    written = set(json.loads(ledger.get_meta(WRITTEN_UNITS) or "[]"))
+    forgotten = set(json.loads(ledger.get_meta(FORGOTTEN_UNITS) or "[]"))
+    still_there = deletion_marks(kept)
+    return (forgotten | (written - still_there)) - still_there
 
 
 def carry_edits(plan: Plan, previous: Assignment) -> list[str]:
@@ -188,6 +214,8 @@ def task_from_row(row: AssignmentRow) -> Task:
         coordinate=list(row.coordinate),
         outputs=list(row.outputs),
         deadline_text=row.deadline_text,
+        # where the coordinator edits this task, named in "Cần kiểm tra"
+        source=Source(ASSIGNMENT, row.row, ASSIGN_SHEET) if row.row else None,
     )
 
 
@@ -233,12 +261,61 @@ class SplitResult:
 
 
 def workspace_registry(workspace: Workspace, assignment: Assignment) -> Registry:
-    """Units as edited in phan-cong.xlsx; group meanings from don-vi.xlsx ("Nhóm")."""
-    phrases = []
+    """Units and group meanings as edited in phan-cong.xlsx ("Đơn vị", "Nhóm"); workspaces
+    made before phan-cong.xlsx had a "Nhóm" sheet take the meanings from don-vi.xlsx."""
+    phrases = assignment.phrases
     registry_file = workspace.root / REGISTRY_FILE
-    if registry_file.exists():
-        phrases = load_registry(registry_file).phrases
+    if phrases is None:
+        phrases = load_registry(registry_file).phrases if registry_file.exists() else []
     return Registry(assignment.units, phrases)
+
+
+def current_checks(
+    workspace: Workspace, assignment: Assignment, registry: Registry
+) -> list[PlanWarning]:
+    """What is still open, from the present state: the plan's doubts, the rows of phan-cong.xlsx
+    that could not be read, names and phrases no unit answers to, deadlines with no date."""
+    plan_data = workspace.plan_dict()
+    tasks = plan_tasks(assignment)
+    plan = Plan(meta=PlanMeta(date=workspace.plan_date()), sections=[], tasks=tasks, warnings=[])
+    doubts = [
+        PlanWarning(
+            w.get("code", ""),
+            w.get("message", ""),
+            w.get("file"),
+            w.get("line"),
+            w.get("sheet"),
+        )
+        for w in plan_data.get("warnings", [])
+        if w.get("code") not in _UNIT_CODES  # unit doubts are recomputed below
+    ]
+    return dedupe(
+        doubts + list(assignment.warnings) + check_units(plan, registry) + deadline_warnings(plan)
+    )
+
+
+# Warnings check_units recomputes from the coordinator's registry on every run.
+_UNIT_CODES = {"unresolved_unit", "fuzzy_unit", "empty_group", "no_lead_unit", "unassigned_phrase"}
+
+
+def refresh_checks(
+    workspace: Workspace, assignment: Assignment, registry: Registry
+) -> tuple[list[PlanWarning], PlanWarning | None]:
+    """Rewrite the "Cần kiểm tra" sheet of phan-cong.xlsx from the present state; a file open
+    in Excel is not an error of the run, only a warning saying to close it and run again."""
+    from kehoach_xlsx.workbook.assign_edit import refresh_check_sheet
+
+    checks = current_checks(workspace, assignment, registry)
+    try:
+        refresh_check_sheet(workspace.assignment_path, checks)
+    except OSError as err:
+        return checks, PlanWarning(
+            "assignment_not_updated",
+            f"Chưa cập nhật được trang “Cần kiểm tra” của {ASSIGNMENT} ({err.strerror or err}). "
+            f"Hãy đóng tệp {ASSIGNMENT} trong Excel rồi chạy lại lệnh.",
+            ASSIGNMENT,
+        )
+    return checks, None
 
 
 def plan_tasks(assignment: Assignment) -> list[Task]:
@@ -283,8 +360,8 @@ def split_period(
                 overrides.append(
                     f"{task.id}: {row.override:%d/%m/%Y} (tiến độ ghi “{task.deadline_text}”)"
                 )
-            lead, coordinate, unit_warnings = resolve_task_units(task, registry)
-            warnings.extend(unit_warnings)
+            # unit doubts are reported once per name, from "Cần kiểm tra" below
+            lead, coordinate, _unit_warnings = resolve_task_units(task, registry)
             due_date = period_due.due
             for role, codes in (("lead", lead), ("coordinate", coordinate)):
                 for code in codes:
@@ -384,6 +461,10 @@ def split_period(
             message = f"{period.code}: hạn do điều phối đặt — " + "; ".join(overrides)
             ledger.log("override", message, utc_now())
     files.sort(key=lambda f: f.unit)
+    checks, not_updated = refresh_checks(workspace, assignment, registry)
+    warnings.extend(w for w in checks if w.code in _UNIT_CODES)
+    if not_updated is not None:
+        warnings.append(not_updated)
     return SplitResult(period.code, due, files, dedupe(warnings), skipped)
 
 

@@ -120,7 +120,21 @@ def merge_period(
             period, as_of.isoformat(), data["summary"], str(report_path.relative_to(workspace.root))
         )
     data["report"] = str(report_path.relative_to(workspace.root))
+    refresh_assignment_checks(workspace)
     return MergeResult(data, report_path, report)
+
+
+def refresh_assignment_checks(workspace: Workspace) -> None:
+    """Keep "Cần kiểm tra" of phan-cong.xlsx current after a merge; never fails the merge."""
+    from kehoach_xlsx.books import refresh_checks, workspace_registry
+    from kehoach_xlsx.errors import KehoachError
+    from kehoach_xlsx.workbook.assign import read_assignment
+
+    try:
+        assignment = read_assignment(workspace.assignment_path)
+    except KehoachError:
+        return  # the report is written; split and init say what is wrong with the file
+    refresh_checks(workspace, assignment, workspace_registry(workspace, assignment))
 
 
 class _Builder:

@@ -218,6 +218,7 @@ def unit_key(text: str) -> str:
 
 NOTE_RELATED = "Cụm từ chung, không chỉ định đơn vị cụ thể; điền nhóm hoặc mã nếu muốn giao."
 NOTE_NOT_UNIT = "Không phải đơn vị báo cáo."
+NOTE_DELETED = "Điều phối viên đã xóa đơn vị này khỏi danh sách: không giao."
 _DEPT_WORDS = {"phong", "ban", "co", "quan", "don", "vi", "chuyen", "mon"}
 _QUALIFIERS = {"thuoc", "theo", "tham", "uy", "cua", "tai", "duoc", "o", "co", "lien"}
 _LABEL_KEYS = re.compile(
@@ -283,16 +284,157 @@ _KNOWN_UNITS: tuple[tuple[re.Pattern[str], str | None, tuple[str, ...]], ...] = 
         (r"^truong .", None, (G_SCHOOLS,)),
     )
 )
-_OUTSIDE = re.compile(r"\b(thanh pho|tinh|trung uong|quoc hoi)\b|^so ")
+# Administrative levels, to tell a body of the issuer's own level from one above it.
+_LEVELS = (
+    (4, re.compile(r"^(bo|tong cuc|cuc) |\b(trung uong|quoc hoi|chinh phu|thu tuong)\b")),
+    (3, re.compile(r"^so |\b(tinh|thanh pho)\b")),
+    (2, re.compile(r"\b(huyen|thi xa)\b")),
+    (1, re.compile(r"\b(phuong|xa|thi tran)\b")),
+)
+_LEVEL_WORDS = ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "phuong", "xa")
 
 
-def _builtin_phrase(key: str) -> tuple[tuple[str, ...], str] | None:
-    """Meaning of a group phrase we know without any registry, or None for a unit name."""
+def _folded_words(text: str) -> str:
+    return " ".join(re.split(r"[^\w]+", fold(clean_unit_name(text)))).strip()
+
+
+def _level(folded: str) -> int:
+    """1 ward/commune … 4 central; 0 when the name says nothing about its level."""
+    for level, pattern in _LEVELS:
+        if pattern.search(folded):
+            return level
+    return 0
+
+
+@dataclass(frozen=True)
+class _Home:
+    """The issuing body's level and place ("tỉnh", "Đồng Tháp"), folded, from the plan."""
+
+    level: int = 1
+    level_word: str = ""
+    place: str = ""
+
+    @classmethod
+    def of(cls, issuer: str | None) -> _Home:
+        text = _folded_words(issuer or "")
+        text = re.sub(r"^(uy ban nhan dan|hoi dong nhan dan|ubnd)\s+", "", text)
+        # A ward's header names its city above it ("UBND THÀNH PHỐ X / UBND PHƯỜNG Y"): the
+        # issuer is the level named last.
+        found = list(re.finditer(rf"\b({'|'.join(_LEVEL_WORDS)})\b", text))
+        if found:
+            last = found[-1]
+            place = re.split(r"\s(?:uy ban|ubnd)\b", text[last.end() :])[0].strip()
+            return cls(_level(last.group(1)) or 1, last.group(1), place)
+        return cls(_level(text) or 1)
+
+    def strip(self, key: str) -> str:
+        """ "ban quan ly khu kinh te tinh dong thap" -> "ban quan ly khu kinh te" when the plan
+        is the province's own: spellings that differ only by the issuer's place are one body."""
+        if self.level <= 1 or not self.level_word:
+            return key
+        for suffix in (f"{self.level_word} {self.place}".strip(), self.place, self.level_word):
+            if (
+                suffix
+                and key.endswith(" " + suffix)
+                and len(key.split()) - len(suffix.split()) >= 2
+            ):
+                return key[: -len(suffix) - 1]
+        return key
+
+    def is_outside(self, folded: str) -> bool:
+        return _level(folded) > self.level
+
+
+def _home_of(plan_or_names: Plan | Iterable[Plan] | Iterable[str]) -> _Home:
+    plans = [plan_or_names] if isinstance(plan_or_names, Plan) else []
+    if not plans and not isinstance(plan_or_names, str | Plan):
+        try:
+            plans = [p for p in plan_or_names if isinstance(p, Plan)]  # type: ignore[union-attr]
+        except TypeError:
+            plans = []
+    issuer = next((p.meta.issuer for p in plans if p.meta.issuer), None)
+    return _Home.of(issuer)
+
+
+# Words that only say what KIND of body is meant ("Sở, ban, ngành", "Viện", "các địa phương"):
+# a phrase made of nothing else names nobody in particular.
+_KINDS = frozenset(
+    {
+        *"so ban nganh bo vien truong cuc phong hoi doan xa phuong huyen tinh cap quan".split(),
+        *("doanh nghiep", "dia phuong", "co quan", "don vi", "to chuc", "doan the"),
+        *("thanh pho", "trung tam", "trung uong", "ban nganh", "so nganh", "bo nganh"),
+        *("chi cuc", "co so", "dia ban", "thi xa", "truong hoc", "benh vien", "ca nhan"),
+    }
+)
+_KIND_SEPARATORS = re.compile(r"\s*(?:[,;/&]|\s-\s|\bva\b|\bhoac\b)\s*")
+_KIND_FILLERS = re.compile(r"^(?:cac|nhung|moi)\s+|\s+(?:khac|co lien quan|lien quan)$")
+# The plural marker "các"/"những" before a kind inside a name ("UBND các xã, phường", "Công
+# an các huyện") stands for every body of that kind; after "và", "," or "với" it starts a
+# second name instead, split off before this test.
+_PLURAL = re.compile(r"(?:^|\s)(?:cac|nhung)\s(\w+(?:\s\w+)?)")
+_PLURAL_AFTER_JOIN = re.compile(r"(?:,|\bva|\bvoi|\bhoac)\s+(?:cac|nhung)\s")
+# "UBND xã, phường, đặc khu", "Công an huyện/thị xã": a body at several kinds of place.
+_PLACE_KIND = r"(?:xa|phuong|huyen|tinh|thanh pho|dac khu|thi xa|thi tran|quan)"
+_PLACE_KINDS = re.compile(rf"\b{_PLACE_KIND}\s*(?:,|/|\bva\b|\bhoac\b)\s*{_PLACE_KIND}\b")
+_RELATED = re.compile(r"\blien quan(?: khac)?(?: tren dia ban\b.*)?$")
+
+
+def names_nobody(text: str) -> bool:
+    """Does a unit cell name only kinds of bodies, not one body ("Các sở, ngành liên quan",
+    "Viện", "UBND các xã, phường", "Doanh nghiệp, Sở, ban, ngành có liên quan")?
+
+    A named body inside such a list ("Sở Tài chính và các sở, ngành liên quan") names somebody.
+    """
+    pieces = split_unit_cell(text)
+    return bool(pieces) and all(_names_nobody_alone(piece) for piece in pieces)
+
+
+def _names_nobody_alone(text: str) -> bool:
+    folded = fold(clean_unit_name(text)).replace("\n", " ")
+    folded = re.sub(r"[^\w,;/&-]+", " ", folded).strip()
+    if not folded:
+        return False
+    if _RELATED.search(folded) or _PLACE_KINDS.search(folded):
+        return True
+    plural = _PLURAL.search(folded)
+    if plural and not _PLURAL_AFTER_JOIN.search(folded):
+        following = plural.group(1)
+        if following in _KINDS or following.split()[0] in _KINDS | {
+            "thon",
+            "ho",
+            "nha",
+            "lang",
+            "hiep",
+        }:
+            return True
+    parts = [_KIND_FILLERS.sub("", p.strip()) for p in _KIND_SEPARATORS.split(folded)]
+    parts = [p for p in parts if p]
+    return bool(parts) and all(p in _KINDS for p in parts)
+
+
+def _builtin_phrase(key: str, text: str | None = None) -> tuple[tuple[str, ...], str] | None:
+    """Meaning of a group phrase we know without any registry, or None for a unit name.
+
+    With the printed text, a phrase that names nobody ("Các bộ, ngành liên quan") is a group
+    phrase with no meaning: the coordinator decides whom it means in sheet "Nhóm".
+    """
     if not key:
         return None
     for pattern, meaning, note in _BUILTIN_PHRASES:
         if pattern.search(key):
             return meaning, note
+    found = _generic_departments(key)
+    if found is not None:
+        return found
+    # only a single phrase: a list is split first, so its pieces keep their own meanings
+    # ("Doanh nghiệp, sở, ngành liên quan": the group Doanh nghiệp, then nobody)
+    if text is not None and len(split_unit_cell(text)) <= 1 and _names_nobody_alone(text):
+        return (), NOTE_RELATED
+    return None
+
+
+def _generic_departments(key: str) -> tuple[tuple[str, ...], str] | None:
+    """ "Các phòng, ban, cơ quan chuyên môn thuộc UBND" and the like: the ward's departments."""
     words = key.split()
     head: list[str] = []
     for word in words:
@@ -370,6 +512,35 @@ _CAPITAL_HEADS = (
     "doan",
     "to",
     "truong",
+    # bodies of a province or of the State, named in provincial and national plans
+    "bo",
+    "so",
+    "cuc",
+    "tong cuc",
+    "chi cuc",
+    "vien",
+    "toa an",
+    "kho bac",
+    "ngan hang",
+    "dai phat thanh",
+    "lien doan",
+    "hiep hoi",
+    "thanh tra",
+    "bao hiem xa hoi",
+    "dang uy",
+    "tinh doan",
+    "thanh doan",
+    "hoc vien",
+    "dai hoc",
+    "cong ty",
+    "tong cong ty",
+    "tap doan",
+    "benh vien",
+    "dai",
+    "bao",
+    "thong tan xa",
+    "vu",
+    "chi nhanh",
 )
 _SENTENCE_BREAK = re.compile(r"\.\s+-?\s*\w")
 _ACRONYM_START = re.compile(r"^[A-ZĐ][A-ZĐ&\-]+\b")
@@ -402,6 +573,15 @@ def _cuts(chunk: str, with_weak: bool) -> list[tuple[int, int, bool]]:
     return sorted(set(cuts))
 
 
+def _unit_acronym(text: str) -> bool:
+    """Does the text start with the acronym of a body ("UBMTTQ …"), not of a thing ("TTHC")?"""
+    found = _ACRONYM_START.match(text)
+    if found is None:
+        return False
+    word = found.group(0).split("-")[0]
+    return word in _ABBREV_CASED or fold(word) in _ABBREV
+
+
 def _split_heuristic(chunk: str) -> list[str]:
     """Cut where the next piece starts like a unit name ("…, Phòng Kinh tế", "… và các …").
 
@@ -417,6 +597,7 @@ def _split_heuristic(chunk: str) -> list[str]:
         if weak and (
             _builtin_phrase(unit_key(left)) is None
             or fold(left.split()[-1]) in {"thuoc", "cua", "tai", "o", "theo", "voi"}
+            or not _unit_acronym(chunk[cut_end:])
         ):
             continue
         if _looks_like_unit_start(chunk[cut_end:]) and left.strip():
@@ -630,7 +811,7 @@ class Registry:
             return self._group_resolution(cleaned, phrase.meaning, phrase.note, "cụm từ")
         if key in self._group_names:
             return self._group_resolution(cleaned, (self._group_names[key],), "", "nhóm")
-        builtin = _builtin_phrase(key)
+        builtin = _builtin_phrase(key, cleaned)
         if builtin is not None:
             meaning, note = builtin
             return self._group_resolution(cleaned, meaning, note, "cụm từ quen thuộc")
@@ -648,6 +829,12 @@ class Registry:
             label = ", ".join(groups) if groups else ", ".join(codes)
             reason = f"{what.capitalize()} chỉ nhóm {label}: {', '.join(codes)}."
         return Resolution(name, codes, "group", reason=reason, groups=groups)
+
+    def decided(self, phrase: str) -> bool:
+        """Did the coordinator decide what this phrase means: a "Nhóm" row whose "Ghi chú"
+        is their own (not the proposal's note), e.g. "không giao" for a phrase meaning nobody?"""
+        found = self._phrases.get(unit_key(phrase))
+        return found is not None and bool(found.note) and found.note != NOTE_RELATED
 
     def suggest(self, name: str, limit: int = 3) -> tuple[tuple[str, float], ...]:
         """Registry codes whose names look like this one, best first (rapidfuzz scores)."""
@@ -789,7 +976,12 @@ def _problem_warning(part: Resolution, task_ids: list[str], **where: Any) -> Pla
             "Nếu đúng, thêm tên này vào cột tên gọi khác của đơn vị đó."
         )
         return PlanWarning("fuzzy_unit", message, **where)
-    message = f"Chưa nhận ra đơn vị “{part.name}” (nhiệm vụ {tasks}). {part.reason}"
+    message = (
+        f"Chưa nhận ra đơn vị “{part.name}” (nhiệm vụ {tasks}). {part.reason} Cách sửa: ghi "
+        f"“{part.name}” vào cột “Tên viết tắt / tên gọi khác” của đơn vị đúng ở trang "
+        f"“{UNIT_SHEET}”, hoặc thêm một dòng cho đơn vị này, hoặc sửa ô Chủ trì/Phối hợp của "
+        "nhiệm vụ ở trang “Phân công”."
+    )
     return PlanWarning("unresolved_unit", message, **where)
 
 
@@ -830,8 +1022,14 @@ class _Problem:
     where: dict[str, Any] = field(default_factory=dict)
 
 
-def _collect(plan: Plan, registry: Registry) -> tuple[dict[str, _Problem], dict[str, list[str]]]:
-    """Unknown names (with the tasks using them) and the groups the plan's phrases used."""
+def _collect(
+    plan: Plan, registry: Registry, unassigned: dict[str, _Problem] | None = None
+) -> tuple[dict[str, _Problem], dict[str, list[str]]]:
+    """Unknown names (with the tasks using them) and the groups the plan's phrases used.
+
+    With `unassigned`, also the group phrases that give a task to nobody (“các sở, ngành liên
+    quan” with an empty “Gồm”), each once with its tasks.
+    """
     problems: dict[str, _Problem] = {}
     used_groups: dict[str, list[str]] = {}
     cache: dict[str, Resolution] = {}
@@ -846,6 +1044,17 @@ def _collect(plan: Plan, registry: Registry) -> tuple[dict[str, _Problem], dict[
                 tasks = used_groups.setdefault(group, [])
                 if task.id not in tasks:
                     tasks.append(task.id)
+            if unassigned is not None:
+                for part in resolution.parts or (resolution,):
+                    if part.kind == "group" and not part.codes and not part.groups:
+                        if registry.decided(part.name):
+                            continue
+                        entry = unassigned.setdefault(  # one item per phrase, any spelling
+                            unit_key(part.name),
+                            _Problem(part.name, "group", "", (), [], _task_where(task)),
+                        )
+                        if task.id not in entry.tasks:
+                            entry.tasks.append(task.id)
             for part in _problem_parts(resolution):
                 problem = problems.get(part.name)
                 if problem is None:
@@ -858,8 +1067,10 @@ def _collect(plan: Plan, registry: Registry) -> tuple[dict[str, _Problem], dict[
 
 
 def check_units(plan: Plan, registry: Registry) -> list[PlanWarning]:
-    """Warnings for names the registry does not know (with tasks) and for empty groups."""
-    problems, used_groups = _collect(plan, registry)
+    """Warnings for names the registry does not know (with tasks), for empty groups and for
+    group phrases that give tasks to nobody — each once, saying where to write what."""
+    unassigned: dict[str, _Problem] = {}
+    problems, used_groups = _collect(plan, registry, unassigned)
     warnings = [
         _problem_warning(
             Resolution(p.name, (), p.kind, p.suggestions, p.reason), p.tasks, **p.where
@@ -876,6 +1087,16 @@ def check_units(plan: Plan, registry: Registry) -> list[PlanWarning]:
                     f"các đơn vị vào sheet “{UNIT_SHEET}”, cột Nhóm ghi “{group}”.",
                 )
             )
+    for entry in unassigned.values():
+        warnings.append(
+            PlanWarning(
+                "unassigned_phrase",
+                f"Cụm từ chung “{entry.name}” (nhiệm vụ {', '.join(entry.tasks)}) không chỉ "
+                f"định đơn vị nào. Nếu muốn giao, ghi tên nhóm hoặc mã đơn vị vào cột “Gồm” "
+                f"của dòng có cụm từ này ở trang “{GROUP_SHEET}”; để trống là không giao.",
+                **entry.where,
+            )
+        )
     for task in plan.tasks:
         if not task.lead:
             continue
@@ -970,12 +1191,15 @@ def propose_registry(
     extra_aliases: dict[str, list[str]] = {}
     outside: set[str] = set()
     phrases: dict[str, tuple[str, tuple[str, ...], str]] = {}
+    if not isinstance(plan_or_names, Plan | str):
+        plan_or_names = list(plan_or_names)  # read twice: once for the issuer, once for names
+    home = _home_of(plan_or_names)
     for raw, task in _names_of(plan_or_names):
         for piece in split_unit_cell(raw):
-            key = unit_key(piece)
+            key = home.strip(unit_key(piece))
             if _is_noise(key):
                 continue
-            builtin = _builtin_phrase(key)
+            builtin = _builtin_phrase(key, piece)
             if builtin is not None:
                 phrases.setdefault(key, (_ASKED.sub("", piece), *builtin))
                 continue
@@ -986,10 +1210,10 @@ def propose_registry(
                 # "Lựa chọn Tổ dân phố Đông Nam làm điểm mô hình": the unit is the TDP.
                 display = f"{named_tdp.group(1)} {named_tdp.group(2).strip()}"
                 extra_aliases.setdefault(unit_key(display), []).append(piece)
-                key = unit_key(display)
+                key = home.strip(unit_key(display))
             spellings.setdefault(key, Counter())[display] += 1
             first_seen.setdefault(key, task)
-            if raw.strip().startswith("(") or _OUTSIDE.search(key):
+            if raw.strip().startswith("(") or home.is_outside(_folded_words(piece)):
                 outside.add(key)
 
     taken: set[str] = set()
@@ -1172,23 +1396,43 @@ def load_registry(path: str | Path) -> Registry:
     units = _read_units(rows, header_index, columns, path.name, unit_sheet, warnings)
     phrases: list[GroupPhrase] = []
     if group_rows:
-        located = _find_header(group_rows, _PHRASE_COLUMNS, ("phrase", "meaning"))
-        if located:
-            phrases = _read_phrases(group_rows, *located, path.name, group_sheet, warnings)
-        else:
-            warnings.append(
-                PlanWarning(
-                    "registry_group_header",
-                    f"Sheet “{group_sheet}” không có dòng tiêu đề “Cụm từ trong kế hoạch” | "
-                    "“Gồm”; bỏ qua sheet này.",
-                    file=path.name,
-                    sheet=group_sheet,
-                )
-            )
+        phrases = read_phrase_rows(group_rows, path.name, group_sheet or GROUP_SHEET, warnings)
     registry = Registry(units, phrases, warnings)
     _check_loaded(registry, path.name, warnings)
     registry.warnings = warnings
     return registry
+
+
+def read_unit_rows(
+    rows: list[list[Any]], file: str, sheet: str, warnings: list[PlanWarning]
+) -> list[Unit] | None:
+    """Units of a "Đơn vị" sheet (header found anywhere in its first rows), or None when the
+    sheet has no header row with "Mã" and "Tên đầy đủ". The one reader every command uses."""
+    texts = [[_cell_text(v) for v in row] for row in rows]
+    found = _find_header(texts, _UNIT_COLUMNS, ("code", "name"))
+    if found is None:
+        return None
+    return _read_units(texts, *found, file, sheet, warnings)
+
+
+def read_phrase_rows(
+    rows: list[list[Any]], file: str, sheet: str, warnings: list[PlanWarning]
+) -> list[GroupPhrase]:
+    """Group phrases of a "Nhóm" sheet; a sheet without its header is reported and skipped."""
+    texts = [[_cell_text(v) for v in row] for row in rows]
+    located = _find_header(texts, _PHRASE_COLUMNS, ("phrase", "meaning"))
+    if located is None:
+        warnings.append(
+            PlanWarning(
+                "registry_group_header",
+                f"Sheet “{sheet}” không có dòng tiêu đề “Cụm từ trong kế hoạch” | "
+                "“Gồm”; bỏ qua sheet này.",
+                file=file,
+                sheet=sheet,
+            )
+        )
+        return []
+    return _read_phrases(texts, *located, file, sheet, warnings)
 
 
 def _read_units(
@@ -1339,22 +1583,29 @@ def write_registry(registry: Registry, path: str | Path) -> Path:
         str(path),
         {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
     )
+    fmt = registry_formats(workbook)
+    try:
+        write_unit_sheet(workbook.add_worksheet(UNIT_SHEET), fmt, registry.units)
+        write_group_sheet(workbook.add_worksheet(GROUP_SHEET), fmt, registry)
+        workbook.close()
+    except (XlsxWriterException, OSError) as err:
+        raise RegistryError(f"Không ghi được tệp “{path}”: {err}") from err
+    return path
+
+
+def registry_formats(workbook: Any) -> dict[str, Any]:
+    """The formats of the "Đơn vị" and "Nhóm" sheets, made once per workbook."""
     base = {"font_name": "Times New Roman", "font_size": 12, "valign": "top", "text_wrap": True}
-    fmt = {
+    return {
         "title": workbook.add_format({**base, "bold": True, "font_size": 14, "text_wrap": False}),
         "note": workbook.add_format({**base, "italic": True}),
         "header": workbook.add_format(
             {**base, "bold": True, "border": 1, "align": "center", "bg_color": "#DDEBF7"}
         ),
         "cell": workbook.add_format({**base, "border": 1}),
+        # typed phone numbers stay text, or "0912…" loses its leading zero
+        "text": workbook.add_format({**base, "border": 1, "num_format": "@"}),
     }
-    try:
-        _write_units_sheet(workbook, fmt, registry)
-        _write_group_sheet(workbook, fmt, registry)
-        workbook.close()
-    except (XlsxWriterException, OSError) as err:
-        raise RegistryError(f"Không ghi được tệp “{path}”: {err}") from err
-    return path
 
 
 def _put(sheet: Any, row: int, col: int, text: str, cell_format: Any) -> None:
@@ -1376,8 +1627,8 @@ def _prepare(sheet: Any, widths: Sequence[int], header_row: int, last_row: int) 
     sheet.set_footer("&CTrang &P/&N")
 
 
-def _write_units_sheet(workbook: Any, fmt: dict[str, Any], registry: Registry) -> None:
-    sheet = workbook.add_worksheet(UNIT_SHEET)
+def write_unit_sheet(sheet: Any, fmt: dict[str, Any], units: Sequence[Unit]) -> None:
+    """The "Đơn vị" sheet, in don-vi.xlsx and in phan-cong.xlsx alike (one writer)."""
     _put(sheet, 0, 0, "DANH SÁCH CƠ QUAN, ĐƠN VỊ", fmt["title"])
     sheet.merge_range(1, 0, 1, len(UNIT_HEADERS) - 1, "", fmt["note"])
     _put(
@@ -1393,7 +1644,7 @@ def _write_units_sheet(workbook: Any, fmt: dict[str, Any], registry: Registry) -
     header_row = 3
     for col, title in enumerate(UNIT_HEADERS):
         _put(sheet, header_row, col, title, fmt["header"])
-    for index, unit in enumerate(registry.units, start=header_row + 1):
+    for index, unit in enumerate(units, start=header_row + 1):
         values = (
             unit.code,
             unit.name,
@@ -1404,12 +1655,15 @@ def _write_units_sheet(workbook: Any, fmt: dict[str, Any], registry: Registry) -
             unit.phone,
         )
         for col, value in enumerate(values):
-            _put(sheet, index, col, value, fmt["cell"])
-    _prepare(sheet, (12, 42, 48, 26, 28, 22, 16), header_row, header_row + len(registry.units))
+            _put(sheet, index, col, value, fmt["text"] if col == 6 else fmt["cell"])
+    # the code column is as wide as the longest code, so no code spills over on paper
+    code_width = max([12, *(len(u.code) + 3 for u in units)])
+    _prepare(sheet, (code_width, 42, 48, 26, 28, 22, 16), header_row, header_row + len(units))
+    sheet.set_column(6, 6, 16, fmt["text"])
 
 
-def _write_group_sheet(workbook: Any, fmt: dict[str, Any], registry: Registry) -> None:
-    sheet = workbook.add_worksheet(GROUP_SHEET)
+def write_group_sheet(sheet: Any, fmt: dict[str, Any], registry: Registry) -> None:
+    """The "Nhóm" sheet: what each group phrase of the plan means."""
     _put(sheet, 0, 0, "CỤM TỪ CHỈ NHÓM ĐƠN VỊ TRONG KẾ HOẠCH", fmt["title"])
     sheet.merge_range(1, 0, 1, len(GROUP_HEADERS) - 1, "", fmt["note"])
     _put(
@@ -1418,7 +1672,8 @@ def _write_group_sheet(workbook: Any, fmt: dict[str, Any], registry: Registry) -
         0,
         "Cột “Gồm”: tên nhóm (như cột Nhóm ở sheet “Đơn vị”) hoặc mã đơn vị, cách nhau bằng "
         "“;”. Để trống nếu cụm từ không giao cho đơn vị nào (VD: “các cơ quan, đơn vị có liên "
-        "quan”). Cột cuối do chương trình tính, sửa cũng không có tác dụng.",
+        "quan”) và ghi “không giao” vào Ghi chú để bỏ nó khỏi trang “Cần kiểm tra”. Cột cuối "
+        "do chương trình tính, sửa cũng không có tác dụng.",
         fmt["note"],
     )
     sheet.set_row(1, 48)
@@ -1431,3 +1686,60 @@ def _write_group_sheet(workbook: Any, fmt: dict[str, Any], registry: Registry) -
         for col, value in enumerate(values):
             _put(sheet, index, col, value, fmt["cell"])
     _prepare(sheet, (50, 34, 40, 34), header_row, header_row + len(registry.phrases))
+
+
+# --------------------------------------------------------------------------------------------
+# The coordinator's edits win: reconciling a new proposal with the edited registry
+# --------------------------------------------------------------------------------------------
+
+
+def deletion_marks(units: Iterable[Unit]) -> set[str]:
+    """What identifies a unit the coordinator may delete: its code and its name keys."""
+    marks: set[str] = set()
+    for unit in units:
+        marks.add(f"code:{unit.code.upper()}")
+        marks.update(f"key:{unit_key(n)}" for n in (unit.name, *unit.aliases) if unit_key(n))
+    return marks
+
+
+def reconcile_registry(
+    proposed: Registry,
+    edited_units: Sequence[Unit],
+    edited_phrases: Sequence[GroupPhrase] | None,
+    forgotten: set[str],
+) -> tuple[Registry, list[str]]:
+    """The coordinator's registry with only what is really new in the plan added after it.
+
+    A proposed unit is left out when the coordinator deleted it before (its code or a name key
+    is in `forgotten`, see `deletion_marks`), or when any of its spellings already resolves in
+    the edited registry (an alias the coordinator added points to the unit they kept).
+    Returns the registry and a Vietnamese line per unit added.
+    """
+    phrases = list(edited_phrases) if edited_phrases is not None else list(proposed.phrases)
+    edited = Registry(edited_units, phrases)
+    taken = {u.code.upper() for u in edited_units}
+    units = list(edited_units)
+    changes: list[str] = []
+    phrase_keys = {unit_key(p.phrase) for p in phrases}
+    for unit in proposed.units:
+        marks = deletion_marks([unit])
+        if marks & forgotten:
+            # deleted by the coordinator: the plan's name for it now means nobody, visibly so
+            if edited._lookup(unit.name) is None and unit_key(unit.name) not in phrase_keys:
+                phrases.append(GroupPhrase(unit.name, (), NOTE_DELETED))
+                phrase_keys.add(unit_key(unit.name))
+            continue
+        if unit.code.upper() in taken:
+            continue
+        if any(edited._lookup(n) is not None for n in (unit.name, *unit.aliases)):
+            continue
+        units.append(unit)
+        taken.add(unit.code.upper())
+        changes.append(f"Thêm đơn vị mới trong kế hoạch: {unit.code} – {unit.name}")
+    if edited_phrases is not None:
+        for phrase in proposed.phrases:
+            if unit_key(phrase.phrase) not in phrase_keys:
+                phrases.append(phrase)
+                phrase_keys.add(unit_key(phrase.phrase))
+                changes.append(f"Thêm cụm từ chung vào trang “{GROUP_SHEET}”: {phrase.phrase}")
+    return Registry(units, phrases), changes

@@ -155,7 +155,7 @@ def test_layout(tmp_path):
     assert body[6][8].startswith("Theo sự kiện")
 
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == [ASSIGN_SHEET, UNITS_SHEET, CHECK_SHEET, "Hướng dẫn"]
+    assert book.sheetnames == [ASSIGN_SHEET, UNITS_SHEET, "Nhóm", CHECK_SHEET, "Hướng dẫn"]
     ws = book[ASSIGN_SHEET]
     assert ws.protection.sheet is False  # the coordinator must be able to insert rows
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
@@ -215,10 +215,11 @@ def test_coordinator_edits_come_back(tmp_path):
     ws.cell(added, 4).value = "Phòng Kinh tế; Văn phòng HĐND và UBND"
     ws.cell(added, 7).value = "Quý IV năm 2026"
     units = book[UNITS_SHEET]
-    units.cell(2, 5).value = "vp@anbien.gov.vn"
-    units.cell(5, 1).value = "CA"
-    units.cell(5, 2).value = "Công an phường"
-    units.cell(5, 7).value = "0912345678"
+    top = next(r for r in range(1, 20) if units.cell(r, 1).value == "Mã")  # header row
+    units.cell(top + 1, 5).value = "vp@anbien.gov.vn"
+    units.cell(top + 4, 1).value = "CA"
+    units.cell(top + 4, 2).value = "Công an phường"
+    units.cell(top + 4, 7).value = "0912345678"
     book.save(path)
 
     result = read_assignment(path)

@@ -1098,13 +1098,18 @@ _ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-ZĐ]{1,2}|TP|Tp|tp|St|ThS|TS|Th)$")
 
 
 def split_units(text: str) -> list[str]:
-    """Unit cell -> list of units as printed: split on ";", new lines and "-" bullets.
+    """Unit cell -> list of units as printed: split on ";", new lines and "-" bullets, and on
+    "," / "và" only between named bodies ("Bộ Tài chính, Bộ Nội vụ").
 
-    Commas and "và" stay (they occur inside one unit's name: "Phòng Xây dựng, Nông nghiệp và
-    Môi trường"); group phrases such as "Các phòng chuyên môn, đơn vị thuộc phường" stay whole.
+    Commas and "và" inside one unit's name stay ("Phòng Xây dựng, Nông nghiệp và Môi
+    trường"); group phrases such as "Các phòng chuyên môn, đơn vị thuộc phường" stay whole.
     "Văn phòng HĐND và UBND. Phòng Kinh tế" (a full stop between two names) is split too.
     """
-    return _split_list(text)
+    # Named bodies joined by "," or "và" are cut where the next name starts like a body
+    # ("Bộ Tài chính, Bộ Nội vụ"); one body's own commas and collective phrases stay whole.
+    from kehoach_xlsx.units import split_unit_cell
+
+    return [name for item in _split_list(text) for name in (split_unit_cell(item) or [item])]
 
 
 def split_outputs(text: str) -> list[str]:

@@ -21,6 +21,16 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from kehoach_xlsx.errors import InputFileError
 from kehoach_xlsx.model import Plan, PlanWarning, Section, Task, Unit
+from kehoach_xlsx.units import (
+    GROUP_SHEET,
+    GroupPhrase,
+    Registry,
+    read_phrase_rows,
+    read_unit_rows,
+    registry_formats,
+    write_group_sheet,
+    write_unit_sheet,
+)
 from kehoach_xlsx.vntext import compare_key, nfc
 from kehoach_xlsx.workbook.identity import cell_text
 from kehoach_xlsx.workbook.styles import (
@@ -58,15 +68,6 @@ A = {text: index for index, text in enumerate(ASSIGN_HEADERS)}
 LAST_COL = len(ASSIGN_COLUMNS) - 1
 SPARE_ROWS = 200  # validation and formats reach this far below the last task, for added rows
 
-UNIT_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Mã", 10),
-    ("Tên đầy đủ", 40),
-    ("Tên viết tắt / tên gọi khác", 36),
-    ("Nhóm", 24),
-    ("Email", 30),
-    ("Người đầu mối", 24),
-    ("Điện thoại", 16),
-)
 CHECK_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Mã", 22),
     ("Nội dung", 80),
@@ -107,7 +108,9 @@ ASSIGN_GUIDE = (
     "không có tác dụng. Muốn đổi, sửa cột Tiến độ hoặc đặt “Hạn do điều phối đặt”.",
     "6. Trang “Đơn vị”: danh sách đơn vị báo cáo. Bổ sung Email, Người đầu mối, Điện thoại; "
     "tên gọi khác (viết tắt, cách viết trong kế hoạch) ngăn cách bằng dấu chấm phẩy. Không đổi Mã "
-    "của đơn vị đã có.",
+    "của đơn vị đã có. Xóa dòng của một “đơn vị” không có thật: chương trình nhớ và không thêm "
+    "lại. Trang “Nhóm”: cụm từ chung của kế hoạch (“các sở, ngành liên quan”…) giao cho nhóm "
+    "hoặc mã đơn vị nào; để trống là không giao (ghi “không giao” vào Ghi chú để khỏi nhắc lại).",
     "7. Trang “Cần kiểm tra”: các điểm chương trình nghi ngờ khi đọc kế hoạch (số nhiệm vụ không "
     "khớp, tên đơn vị không nhận ra, tiến độ không rõ…). Xem và sửa ở trang “Phân công”.",
     "8. Không đổi tên các trang và tiêu đề cột; có thể đổi độ rộng cột, thứ tự cột, lọc, sắp xếp.",
@@ -147,6 +150,7 @@ class Assignment:
     sections: list[AssignmentSection] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     warnings: list[PlanWarning] = field(default_factory=list)
+    phrases: list[GroupPhrase] | None = None  # None: the workbook has no "Nhóm" sheet
 
 
 # ---------------------------------------------------------------------------- writing
@@ -194,8 +198,9 @@ def write_assignment(
     warnings: Sequence[PlanWarning],
     *,
     created: datetime | None = None,
+    phrases: Sequence[GroupPhrase] = (),
 ) -> None:
-    """Write `phan-cong.xlsx` (atomically): Phân công, Đơn vị, Cần kiểm tra, Hướng dẫn."""
+    """Write `phan-cong.xlsx` (atomically): Phân công, Đơn vị, Nhóm, Cần kiểm tra, Hướng dẫn."""
     meta = plan.meta
     write_warnings: list[PlanWarning] = []
     properties: dict[str, Any] = {
@@ -209,6 +214,7 @@ def write_assignment(
         fmt = Formats(workbook)
         sheet = workbook.add_worksheet(ASSIGN_SHEET)
         unit_sheet = workbook.add_worksheet(UNITS_SHEET)
+        group_sheet = workbook.add_worksheet(GROUP_SHEET)
         check_sheet = workbook.add_worksheet(CHECK_SHEET)
         guide = workbook.add_worksheet(GUIDE_SHEET)
         for index, width in enumerate(ASSIGN_WIDTHS):
@@ -294,7 +300,9 @@ def write_assignment(
         sheet.autofilter(header_row, 0, max(last_row, first_data), LAST_COL)
         sheet.activate()
 
-        _write_units(unit_sheet, fmt, units, write_warnings)
+        registry_fmt = registry_formats(workbook)
+        write_unit_sheet(unit_sheet, registry_fmt, units)
+        write_group_sheet(group_sheet, registry_fmt, Registry(units, phrases))
         _write_checks(check_sheet, fmt, list(warnings) + write_warnings)
         _write_guide(guide, fmt)
 
@@ -383,31 +391,6 @@ def _write_table(
     setup_page(sheet, 0, len(columns) - 1)
     sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
     return row
-
-
-def _write_units(
-    sheet: Any, fmt: Formats, units: Sequence[Unit], warnings: list[PlanWarning]
-) -> None:
-    del warnings
-    _write_table(
-        sheet,
-        fmt,
-        UNIT_COLUMNS,
-        (
-            (
-                unit.code,
-                unit.name,
-                join_list(unit.aliases),
-                join_list(unit.groups),
-                unit.email,
-                unit.contact,
-                unit.phone,
-            )
-            for unit in units
-        ),
-    )
-    # Typed phone numbers must stay text, or "0912..." loses its leading zero.
-    sheet.set_column(6, 6, UNIT_COLUMNS[6][1], fmt.input_text)
 
 
 def _write_checks(sheet: Any, fmt: Formats, warnings: Sequence[PlanWarning]) -> None:
@@ -548,7 +531,21 @@ def read_assignment(path: str | os.PathLike[str]) -> Assignment:
             )
         )
     else:
-        _read_units(units_rows, source.name, result)
+        units = read_unit_rows(units_rows, source.name, UNITS_SHEET, result.warnings)
+        if units is None:
+            result.warnings.append(
+                PlanWarning(
+                    code="units_header_missing",
+                    message=f"Trang “{UNITS_SHEET}” không có dòng tiêu đề “Mã”, “Tên đầy đủ”.",
+                    file=source.name,
+                    sheet=UNITS_SHEET,
+                )
+            )
+        else:
+            result.units = units
+    group_rows = _sheet_rows(book, GROUP_SHEET)
+    if group_rows is not None:
+        result.phrases = read_phrase_rows(group_rows, source.name, GROUP_SHEET, result.warnings)
     return result
 
 
@@ -638,82 +635,5 @@ def _read_tasks(
                 row=line,
                 section=current_section,
                 added=added,
-            )
-        )
-
-
-def _read_units(rows: list[list[Any]], file_name: str, result: Assignment) -> None:
-    headers = tuple(text for text, _ in UNIT_COLUMNS)
-    found = _find_header(rows, ("Mã", "Tên đầy đủ"))
-    if found is None:
-        result.warnings.append(
-            PlanWarning(
-                code="units_header_missing",
-                message=f"Trang “{UNITS_SHEET}” không có dòng tiêu đề “Mã”, “Tên đầy đủ”.",
-                file=file_name,
-                sheet=UNITS_SHEET,
-            )
-        )
-        return
-    header_index, _ = found
-    cols = _columns(rows[header_index], headers)
-
-    def get(row: list[Any], header: str) -> str:
-        col = cols.get(header)
-        if col is None or col >= len(row):
-            return ""
-        return cell_text(row[col])
-
-    seen: set[str] = set()
-    for index in range(header_index + 1, len(rows)):
-        row = rows[index]
-        line = index + 1
-        code, name = get(row, "Mã"), get(row, "Tên đầy đủ")
-        if not code and not name:
-            continue
-        if not code or not name:
-            result.warnings.append(
-                PlanWarning(
-                    code="unit_incomplete",
-                    message=f"Dòng {line} trang “{UNITS_SHEET}”: cần cả Mã và Tên đầy đủ; bỏ qua.",
-                    file=file_name,
-                    line=line,
-                    sheet=UNITS_SHEET,
-                )
-            )
-            continue
-        if code in seen:
-            result.warnings.append(
-                PlanWarning(
-                    code="duplicate_unit",
-                    message=f"Dòng {line} trang “{UNITS_SHEET}”: mã đơn vị {code} bị trùng; bỏ qua.",
-                    file=file_name,
-                    line=line,
-                    sheet=UNITS_SHEET,
-                )
-            )
-            continue
-        seen.add(code)
-        email = get(row, "Email")
-        if email and not re.fullmatch(r"[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+", email):
-            result.warnings.append(
-                PlanWarning(
-                    code="bad_email",
-                    message=f"Dòng {line} trang “{UNITS_SHEET}”: email “{email}” của {code} "
-                    "có vẻ không đúng.",
-                    file=file_name,
-                    line=line,
-                    sheet=UNITS_SHEET,
-                )
-            )
-        result.units.append(
-            Unit(
-                code=code,
-                name=name,
-                aliases=tuple(split_list(get(row, "Tên viết tắt / tên gọi khác"))),
-                groups=tuple(split_list(get(row, "Nhóm"))),
-                email=email,
-                contact=get(row, "Người đầu mối"),
-                phone=get(row, "Điện thoại"),
             )
         )

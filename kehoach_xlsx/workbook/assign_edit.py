@@ -1,0 +1,102 @@
+"""Edit the coordinator's own `phan-cong.xlsx` in place (openpyxl), keeping their edits.
+
+XlsxWriter cannot edit a workbook, and rewriting it would lose what the coordinator typed,
+formatted or validated; openpyxl loads the file as it is and we touch only the sheet we own.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+
+from kehoach_xlsx.model import PlanWarning
+from kehoach_xlsx.workbook.styles import text_lines
+
+CHECK_SHEET = "Cần kiểm tra"
+CHECK_HEADERS = ("Mã", "Nội dung", "Tệp", "Dòng", "Trang tính")
+CHECK_WIDTHS = (22, 80, 30, 8, 16)
+FONT_SIZE = 12
+
+
+def _rows(warnings: Sequence[PlanWarning]) -> list[tuple[str, str, str, str, str]]:
+    return [
+        (w.code, w.message, w.file or "", "" if w.line is None else str(w.line), w.sheet or "")
+        for w in warnings
+    ]
+
+
+def _current_rows(sheet) -> tuple[int | None, list[tuple[str, ...]]]:
+    """Header row (1-based) of the check sheet and the rows under it, as text."""
+    header = None
+    for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, 30)):
+        if row and str(row[0].value or "").strip() == CHECK_HEADERS[0] and len(row) > 1:
+            if str(row[1].value or "").strip() == CHECK_HEADERS[1]:
+                header = row[0].row
+                break
+    if header is None:
+        return None, []
+    rows = []
+    for values in sheet.iter_rows(min_row=header + 1, max_col=len(CHECK_HEADERS), values_only=True):
+        texts = tuple("" if v is None else str(v) for v in values)
+        if any(texts):
+            rows.append(texts + ("",) * (len(CHECK_HEADERS) - len(texts)))
+    return header, rows
+
+
+def refresh_check_sheet(path: str | os.PathLike[str], warnings: Sequence[PlanWarning]) -> bool:
+    """Make the "Cần kiểm tra" sheet list exactly `warnings` (resolved items go, new ones
+    come); every other sheet stays as the coordinator left it. Returns True when the file
+    changed. Raises OSError when the file cannot be written (open in Excel, read-only)."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    target = Path(path)
+    book = openpyxl.load_workbook(target)
+    wanted = _rows(warnings)
+    if CHECK_SHEET in book.sheetnames:
+        sheet = book[CHECK_SHEET]
+        header, present = _current_rows(sheet)
+        if header is not None and present == wanted:
+            return False
+        if header is None:
+            header = 1
+        if sheet.max_row > header:
+            sheet.delete_rows(header + 1, sheet.max_row - header)
+    else:
+        sheet = book.create_sheet(CHECK_SHEET)
+        header = 1
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    font = Font(name="Times New Roman", size=FONT_SIZE)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    head_font = Font(name="Times New Roman", size=FONT_SIZE, bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for col, (title, width) in enumerate(zip(CHECK_HEADERS, CHECK_WIDTHS, strict=True), start=1):
+        cell = sheet.cell(header, col, title)
+        cell.font, cell.border, cell.alignment, cell.fill = head_font, border, wrap, fill
+        letter = cell.column_letter
+        if not sheet.column_dimensions[letter].width:
+            sheet.column_dimensions[letter].width = width
+    for offset, values in enumerate(wanted, start=1):
+        row = header + offset
+        lines = 1
+        for col, (value, width) in enumerate(zip(values, CHECK_WIDTHS, strict=True), start=1):
+            # data_type "s": a message starting with "=" stays text, never a formula
+            cell = sheet.cell(row, col)
+            cell.value = value
+            cell.data_type = "s"
+            cell.font, cell.border, cell.alignment = font, border, wrap
+            lines = max(lines, text_lines(value, width) if value else 1)
+        # LibreOffice and Excel do not re-fit row heights on open: size wrapped rows here
+        sheet.row_dimensions[row].height = round(lines * FONT_SIZE * 1.18 + 4, 1)
+    if sheet.auto_filter.ref:
+        sheet.auto_filter.ref = f"A{header}:E{max(header + len(wanted), header + 1)}"
+    temp = target.with_name(f".~{target.stem}.{secrets.token_hex(4)}.xlsx")
+    try:
+        book.save(temp)
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+    return True
