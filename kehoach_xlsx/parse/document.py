@@ -913,9 +913,11 @@ class DocumentParser:
         return ".".join(path) if path else f"L{node.line}"
 
     def make_task(self, node: Node, task_id: str, section_id: str | None) -> Task:
+        # a prose recogniser that read the roles already left one body per line
+        units = _one_per_line if node.roles_read else split_units
         lead, coordinate = sort_roles(
-            split_units("\n".join(node.fields["lead"])),
-            split_units("\n".join(node.fields["coordinate"])),
+            units("\n".join(node.fields["lead"])),
+            units("\n".join(node.fields["coordinate"])),
         )
         return Task(
             id=task_id,
@@ -949,6 +951,10 @@ def zone_root(node: Node) -> Node:
     while current.parent is not None and current.parent.kind not in {"root", "appendix"}:
         current = current.parent
     return current
+
+
+def _one_per_line(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
 def _recipients_beside_signature(text: str) -> bool:

@@ -59,6 +59,32 @@ class Node:
             yield from child.descendants()
 
 
+def task_child(parent: Node, line: int, title: str, index: int) -> Node:
+    """A task found inside an item's text (a duty bullet, a block): "(1)", "(2)" … under it."""
+    node = Node(
+        kind="bullet",
+        number=f"({index})",
+        title=title,
+        line=line,
+        file=parent.file,
+        level=9,
+        sheet=parent.sheet,
+        in_task_zone=parent.in_task_zone,
+    )
+    node.title_open = False
+    return node
+
+
+def adopt_tasks(node: Node, kept: list[tuple[int, str]], tasks: list[Node]) -> bool:
+    """Body lines that became tasks leave the body and hang below the item; True if any."""
+    if not tasks:
+        return False
+    node.body = kept
+    for task in tasks:
+        node.add_child(task)
+    return True
+
+
 def roman_value(text: str) -> int | None:
     if not ROMAN.match(text):
         return None

@@ -69,6 +69,7 @@ _AGENCY_HEADS = (
     "đại học",
     "trung ương",
     "chính quyền",
+    "doanh nghiệp",
     "hđnd",
     "vp",
     "ubkt",
@@ -126,6 +127,10 @@ _UNIT_WORDS = (
     "tổ dân phố",
     "thôn",
     "thành viên",
+    "tổ",
+    "ấp",
+    "khu phố",
+    "hộ",
     "lực lượng",
 )
 _PREFIXES = re.compile(r"^\s*(?:đề nghị|giao|kính đề nghị)\s+", re.IGNORECASE)
@@ -331,7 +336,7 @@ def _opens_body(following: str, current: str) -> bool:
         key, ("ủy ban nhân dân", "ubnd")
     ):
         return False  # "Văn phòng HĐND và UBND" is one office
-    if is_agency_start(following):
+    if is_agency_start(following) or _starts_with(key, ("toàn thể", "nhân dân", "người dân")):
         return True
     # "… trực thuộc trung ương, cơ quan, tổ chức khác có liên quan": after a named body a
     # lowercase unit word opens a collective; inside "các bộ, cơ quan ngang bộ" it goes on

@@ -16,7 +16,7 @@ from kehoach_xlsx.parse.layouts.agencies import (
     sentence_subject,
     split_bodies,
 )
-from kehoach_xlsx.parse.outline import Node
+from kehoach_xlsx.parse.outline import Node, adopt_tasks, task_child
 
 _MARK = re.compile(r"^\s*([-–—+•*▪·])\s*")
 _INLINE_DEADLINE = (
@@ -48,17 +48,7 @@ def _unmarked(text: str) -> str:
 
 def duty_node(parent: Node, line: int, text: str, leads: list[str], index: int) -> Node:
     """A task node for one duty of an agency."""
-    node = Node(
-        kind="bullet",
-        number=f"({index})",
-        title=text,
-        line=line,
-        file=parent.file,
-        level=9,
-        sheet=parent.sheet,
-        in_task_zone=parent.in_task_zone,
-    )
-    node.title_open = False
+    node = task_child(parent, line, text, index)
     node.roles_read = True
     node.fields["lead"].append("\n".join(leads))
     directing = re.match(r"^chỉ đạo\b", text, re.IGNORECASE)  # the clause is another body's
@@ -138,12 +128,7 @@ def expand_body(node: Node) -> bool:
             continue
         current, last = None, None
         kept.append((line, text))
-    if not created:
-        return False
-    node.body = kept
-    for child in created:
-        node.add_child(child)
-    return True
+    return adopt_tasks(node, kept, created)
 
 
 def subject_items(parent: Node) -> None:

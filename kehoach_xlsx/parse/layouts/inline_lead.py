@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kehoach_xlsx.parse.layouts.agencies import lead_sentence
-from kehoach_xlsx.parse.outline import Node
+from kehoach_xlsx.parse.outline import Node, adopt_tasks, task_child
 
 _TRAILING_GROUP = re.compile(r"\(([^()]{6,400})\)\s*[.;,]?\s*$")
 _MARK = re.compile(r"^\s*[-–—+•*▪·]\s*")
@@ -65,25 +65,10 @@ def bullets(node: Node) -> bool:
             else:
                 kept.append((line, text))
             continue
-        child = Node(
-            kind="bullet",
-            number=f"({len(made) + 1})",
-            title=found[0],
-            line=line,
-            file=node.file,
-            level=9,
-            sheet=node.sheet,
-            in_task_zone=node.in_task_zone,
-        )
-        child.title_open = False
+        child = task_child(node, line, found[0], len(made) + 1)
         _assign(child, found[1])
         made.append(child)
-    if not made:
-        return False
-    node.body = kept
-    for child in made:
-        node.add_child(child)
-    return True
+    return adopt_tasks(node, kept, made)
 
 
 def apply(zone: Node) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from kehoach_xlsx.parse.outline import FIELDS, Node
+from kehoach_xlsx.parse.outline import FIELDS, Node, task_child
 from kehoach_xlsx.vntext import fold
 
 _CONTENT_LABEL = re.compile(
@@ -140,17 +140,7 @@ def lead_blocks(node: Node) -> None:
         return
     moved = {(f, i) for b in blocks for _, f, i in b["labels"]}
     for index, block in enumerate(blocks, start=1):
-        child = Node(
-            kind="bullet",
-            number=f"({index})",
-            title=block["title"],
-            line=block["line"],
-            file=node.file,
-            level=9,
-            sheet=node.sheet,
-            in_task_zone=node.in_task_zone,
-        )
-        child.title_open = False
+        child = task_child(node, block["line"], block["title"], index)
         child.body = block["body"]
         for _, name, position in block["labels"]:
             child.fields[name].append(node.fields[name][position])

@@ -63,6 +63,7 @@ def resolve(node: Node) -> None:
     if not leads:
         return
     node.fields["lead"] = ["\n".join(dict.fromkeys(leads))]
+    node.roles_read = True
     coordinate = [v for v in node.fields["coordinate"] if v.strip()]
     if partners and not coordinate:
         node.fields["coordinate"] = ["\n".join(dict.fromkeys(partners))]
