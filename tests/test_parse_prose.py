@@ -487,3 +487,20 @@ def test_a_kind_of_body_after_a_list_of_places():
         "báo, đài",
         "các đơn vị liên quan",
     ]
+
+
+def test_same_tasks_from_docx_paragraphs(tmp_path):
+    import docx
+
+    document = docx.Document()
+    for line in HEAD + AGENCY_PLAN:
+        if line:
+            document.add_paragraph(line)
+    path = tmp_path / "ke-hoach.docx"
+    document.save(path)
+    from_docx = read_plan(path)
+    from_text = plan_of(tmp_path, AGENCY_PLAN)
+    assert [(t.title, t.lead, t.coordinate, t.deadline_text) for t in from_docx.tasks] == [
+        (t.title, t.lead, t.coordinate, t.deadline_text) for t in from_text.tasks
+    ]
+    assert len(from_docx.tasks) == 4

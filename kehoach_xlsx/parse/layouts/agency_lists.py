@@ -61,14 +61,15 @@ def duty_node(parent: Node, line: int, text: str, leads: list[str], index: int) 
     return node
 
 
-def duties_of(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Body lines grouped into duties: a bullet starts one, a plain line continues it."""
-    duties: list[tuple[int, str]] = []
+def duties_of(body: list[tuple[int, str]]) -> list[tuple[int, str, list[tuple[int, str]]]]:
+    """Body lines grouped into duties: a bullet starts one; a plain paragraph after it is
+    that duty's detail (before any bullet, it is a duty of its own)."""
+    duties: list[tuple[int, str, list[tuple[int, str]]]] = []
     for line, text in body:
         if _marker(text) or not duties:
-            duties.append((line, _unmarked(text)))
+            duties.append((line, _unmarked(text), []))
         else:
-            duties[-1] = (duties[-1][0], f"{duties[-1][1]} {text}")
+            duties[-1][2].append((line, text))
     return duties
 
 
@@ -87,8 +88,10 @@ def expand_heading(node: Node) -> bool:
             child.roles_read = True
             made = True
     if node.body:
-        for index, (line, text) in enumerate(duties_of(node.body), start=1):
-            node.add_child(duty_node(node, line, text, leads, index))
+        for index, (line, text, details) in enumerate(duties_of(node.body), start=1):
+            duty = duty_node(node, line, text, leads, index)
+            duty.body.extend(details)
+            node.add_child(duty)
         node.body = []
         made = True
     return made
@@ -124,7 +127,7 @@ def expand_body(node: Node) -> bool:
             created.append(last)
             continue
         if last is not None and not mark:
-            last.title = f"{last.title} {text}"
+            last.body.append((line, text))  # a paragraph of the duty above
             continue
         current, last = None, None
         kept.append((line, text))

@@ -12,7 +12,8 @@ from kehoach_xlsx.parse.layouts import (
 from kehoach_xlsx.parse.outline import Node
 from kehoach_xlsx.vntext import fold
 
-DUTIES_ZONE = "to chuc thuc hien"  # where general duties live, unless the plan assigns work there
+# where general duties live, unless the plan assigns its work there
+DUTIES_ZONES = ("to chuc thuc hien", "trach nhiem", "phan cong")
 
 
 def apply_prose_layouts(root: Node, has_appendix_reference: bool, has_zones: bool) -> None:
@@ -31,7 +32,7 @@ def apply_prose_layouts(root: Node, has_appendix_reference: bool, has_zones: boo
         # nothing assigned in the tasks part: the plan assigns its work agency by agency
         # under "Tổ chức thực hiện" (one heading per agency, one task per duty)
         for zone in zones:
-            if DUTIES_ZONE in fold(zone.title):
+            if any(words in fold(zone.title) for words in DUTIES_ZONES):
                 zone.in_task_zone = True
                 for node in zone.descendants():
                     node.in_task_zone = True
