@@ -504,3 +504,28 @@ def test_same_tasks_from_docx_paragraphs(tmp_path):
         (t.title, t.lead, t.coordinate, t.deadline_text) for t in from_text.tasks
     ]
     assert len(from_docx.tasks) == 4
+
+
+def test_labels_in_any_emphasis_with_the_colon_inside_or_outside(tmp_path):
+    plan = plan_of(
+        tmp_path,
+        [
+            "**II. NỘI DUNG**",
+            "",
+            "**1. Tổ chức hội nghị**",
+            "",
+            "- **Cơ quan chủ trì:** Phòng Nội vụ.",
+            "",
+            "- *Cơ quan phối hợp*: Công an xã.",
+            "",
+            "- ***Thời gian thực hiện***: Quý IV.",
+            "",
+            "**2. Kiểm tra**",
+            "",
+            "**Cơ quan chủ trì**: Phòng Tư pháp; **thời gian**: tháng 12.",
+        ],
+    )
+    assert [(t.title, t.lead, t.coordinate, t.deadline_text) for t in plan.tasks] == [
+        ("Tổ chức hội nghị", ["Phòng Nội vụ"], ["Công an xã"], "Quý IV."),
+        ("Kiểm tra", ["Phòng Tư pháp"], [], "tháng 12."),
+    ]
