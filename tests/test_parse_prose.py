@@ -529,3 +529,18 @@ def test_labels_in_any_emphasis_with_the_colon_inside_or_outside(tmp_path):
         ("Tổ chức hội nghị", ["Phòng Nội vụ"], ["Công an xã"], "Quý IV."),
         ("Kiểm tra", ["Phòng Tư pháp"], [], "tháng 12."),
     ]
+
+
+def test_roles_named_after_the_bodies_in_one_label(tmp_path):
+    plan = plan_of(
+        tmp_path,
+        [
+            "II. NỘI DUNG",
+            "",
+            "1. Tổ chức ngày hội đọc sách",
+            "",
+            "- Đơn vị thực hiện: Phòng Văn hóa chủ trì; Công an xã, Đoàn Thanh niên phối hợp.",
+        ],
+    )
+    [task] = plan.tasks
+    assert (task.lead, task.coordinate) == (["Phòng Văn hóa"], ["Công an xã", "Đoàn Thanh niên"])

@@ -27,7 +27,10 @@ def read_roles(value: str) -> tuple[list[str], list[str]]:
             partners.extend(roles[1])
             continue
         subject = sentence_subject(part)
-        leads.extend(split_bodies(subject if subject else part))
+        bodies = split_bodies(subject if subject else part)
+        rest = part[len(subject) :].lstrip(" ,(") if subject else ""
+        # "Phòng A chủ trì; Công an xã, Đoàn Thanh niên phối hợp": the second part coordinates
+        (partners if rest.lower().startswith("phối hợp") else leads).extend(bodies)
     return leads, partners
 
 
