@@ -1,7 +1,9 @@
 """Turn one document's blocks into plan metadata, sections, tasks and warnings.
 
-One pass over the blocks builds an outline (outline.Node); appendix tables are read row by
-row with their page-break damage repaired; afterwards each node is classified: a node that
+Hard-wrapped lines are first joined back into paragraphs (outline.join_wrapped_lines); one
+pass over the blocks builds an outline (outline.Node); appendix tables are read row by row
+with their page-break damage repaired; the prose layouts (layouts/prose.py) then read who
+leads what from the outline; afterwards each node is classified: a node that
 carries its own lead unit is a task, a node with tasks below it is a section, and a leaf
 item in the tasks part without a lead is reported (`no_lead`) and kept as section text.
 """

@@ -1,1 +1,7 @@
-"""Layout recognisers: each reads one common layout of real plans from the outline."""
+"""Layout recognisers: each reads one common layout of real plans from the outline.
+
+Prose: `prose.apply_prose_layouts` runs, on a document's outline (outline.Node tree), the
+label blocks (`label_blocks`), agency-as-heading lists (`agency_lists`), the lead written in
+the item's sentence (`inline_lead`), the lead label's own sentence (`lead_roles`) and
+unlabelled items among tasks (`unlabelled`); `agencies` holds the words they share.
+"""
