@@ -544,3 +544,29 @@ def test_roles_named_after_the_bodies_in_one_label(tmp_path):
     )
     [task] = plan.tasks
     assert (task.lead, task.coordinate) == (["Phòng Văn hóa"], ["Công an xã", "Đoàn Thanh niên"])
+
+
+def test_duties_of_an_agency_heading_written_after_a_colon_or_lettered(tmp_path):
+    plan = plan_of(
+        tmp_path,
+        [
+            "II. NỘI DUNG HOẠT ĐỘNG",
+            "",
+            "1. Tổ chức lễ phát động.",
+            "",
+            "III. TỔ CHỨC THỰC HIỆN",
+            "",
+            "1. Phòng Y tế huyện",
+            "",
+            "a) Chủ trì tham mưu tổ chức lễ phát động, hoàn thành trong tháng 4/2027.",
+            "",
+            "b) Chủ trì, phối hợp với Công an huyện, Phòng Kinh tế thành lập đoàn kiểm tra.",
+            "",
+            "2. Công an huyện: Phối hợp với Phòng Y tế xử lý vi phạm.",
+        ],
+    )
+    assert [(t.number, t.lead, t.coordinate, t.deadline_text) for t in plan.tasks] == [
+        ("a", ["Phòng Y tế huyện"], [], "trong tháng 4/2027"),
+        ("b", ["Phòng Y tế huyện"], ["Công an huyện", "Phòng Kinh tế"], ""),
+        ("2", ["Công an huyện"], ["Phòng Y tế"], ""),
+    ]

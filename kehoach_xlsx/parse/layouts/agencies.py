@@ -293,6 +293,9 @@ def sentence_subject(text: str) -> str | None:
     body = _PREFIXES.sub("", text.strip().lstrip("-–+•*· ").strip())
     if not is_agency_start(body):
         return None
+    head, colon, duty = body.partition(":")
+    if colon and duty.strip() and len(head) <= 140 and agency_heading(head):
+        return head.strip()  # "Công an huyện: chủ trì bảo đảm an ninh …"
     verb = _duty_verb(body)
     if not verb or verb.start() == 0 or verb.start() > 220:
         return None

@@ -19,8 +19,10 @@ from kehoach_xlsx.parse.layouts.agencies import (
 from kehoach_xlsx.parse.outline import Node, adopt_tasks, task_child
 
 _MARK = re.compile(r"^\s*([-–—+•*▪·])\s*")
+_YEAR = r"(?:/\d{4}| năm \d{4})"
 _INLINE_DEADLINE = (
-    re.compile(r"\btrước ngày \d{1,2}(?:/\d{1,2}/\d{4}| tháng \d{1,2} năm \d{4})", re.I),
+    re.compile(r"\btrước ngày \d{1,2}(?:/\d{1,2}" + _YEAR + r"| tháng \d{1,2} năm \d{4})", re.I),
+    re.compile(r"\btrong (?:tháng \d{1,2}|quý [IV]+)" + _YEAR, re.I),
     re.compile(r"\btrong (?:năm|quý [IV]+(?: năm)?) \d{4}\b", re.I),
     re.compile(r"\bđịnh kỳ (?:hằng|hàng) (?:năm|quý|tháng)\b", re.I),
     re.compile(r"^(?:hằng|hàng) (?:năm|quý|tháng)\b", re.I),
@@ -32,8 +34,7 @@ def inline_deadline(text: str) -> str | None:
     for pattern in _INLINE_DEADLINE:
         match = pattern.search(text)
         if match:
-            phrase = match.group(0)
-            return phrase[:1].upper() + phrase[1:] if match.start() == 0 else phrase
+            return match.group(0)  # as printed
     return None
 
 
@@ -49,16 +50,21 @@ def _unmarked(text: str) -> str:
 def duty_node(parent: Node, line: int, text: str, leads: list[str], index: int) -> Node:
     """A task node for one duty of an agency."""
     node = task_child(parent, line, text, index)
+    assign_duty(node, leads, text)
+    return node
+
+
+def assign_duty(node: Node, leads: list[str], text: str) -> None:
+    """The heading's agency leads a duty; its "phối hợp với …" bodies and time phrase too."""
     node.roles_read = True
     node.fields["lead"].append("\n".join(leads))
     directing = re.match(r"^chỉ đạo\b", text, re.IGNORECASE)  # the clause is another body's
     found = [] if directing else partners(text)
-    if found:
+    if found and not any(v.strip() for v in node.fields["coordinate"]):
         node.fields["coordinate"].append("\n".join(found))
     deadline = inline_deadline(text)
-    if deadline:
+    if deadline and not any(v.strip() for v in node.fields["deadline"]):
         node.fields["deadline"].append(deadline)
-    return node
 
 
 def duties_of(body: list[tuple[int, str]]) -> list[tuple[int, str, list[tuple[int, str]]]]:
@@ -84,8 +90,7 @@ def expand_heading(node: Node) -> bool:
     made = False
     for child in node.children:
         if not child.children and not child.has_lead:
-            child.fields["lead"].append("\n".join(leads))
-            child.roles_read = True
+            assign_duty(child, leads, child.title)
             made = True
     if node.body:
         for index, (line, text, details) in enumerate(duties_of(node.body), start=1):
@@ -148,10 +153,7 @@ def subject_items(parent: Node) -> None:
             continue
         subject = sentence_subject(child.title)
         if subject:
-            child.fields["lead"].append("\n".join(split_bodies(subject)))
-            deadline = inline_deadline(child.title)
-            if deadline:
-                child.fields["deadline"].append(deadline)
+            assign_duty(child, split_bodies(subject), child.title[len(subject) :])
 
 
 def apply(node: Node) -> None:
