@@ -570,3 +570,24 @@ def test_duties_of_an_agency_heading_written_after_a_colon_or_lettered(tmp_path)
         ("b", ["Phòng Y tế huyện"], ["Công an huyện", "Phòng Kinh tế"], ""),
         ("2", ["Công an huyện"], ["Phòng Y tế"], ""),
     ]
+
+
+def test_assignment_paragraph_under_an_item(tmp_path):
+    plan = plan_of(
+        tmp_path,
+        [
+            "II. NHIỆM VỤ",
+            "",
+            "1. Rà soát thủ tục hành chính",
+            "",
+            "Giao Văn phòng HĐND và UBND huyện chủ trì, phối hợp với các phòng chuyên môn thực"
+            " hiện; hoàn thành trong quý III/2027.",
+        ],
+    )
+    [task] = plan.tasks
+    assert task.title == "Rà soát thủ tục hành chính"
+    assert (task.lead, task.coordinate) == (
+        ["Văn phòng HĐND và UBND huyện"],
+        ["các phòng chuyên môn"],
+    )
+    assert task.deadline_text == "trong quý III/2027"

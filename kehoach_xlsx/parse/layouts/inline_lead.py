@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from kehoach_xlsx.parse.layouts.agencies import lead_sentence
+from kehoach_xlsx.parse.layouts.agency_lists import inline_deadline
 from kehoach_xlsx.parse.outline import Node, adopt_tasks, task_child
 
 _TRAILING_GROUP = re.compile(r"\(([^()]{6,400})\)\s*[.;,]?\s*$")
@@ -30,10 +31,13 @@ def _roles_in(text: str) -> tuple[str, tuple[list[str], list[str]]] | None:
     return None
 
 
-def _assign(node: Node, roles: tuple[list[str], list[str]]) -> None:
+def _assign(node: Node, roles: tuple[list[str], list[str]], text: str) -> None:
     node.fields["lead"].append("\n".join(roles[0]))
     if roles[1]:
         node.fields["coordinate"].append("\n".join(roles[1]))
+    deadline = inline_deadline(text)
+    if deadline and not any(v.strip() for v in node.fields["deadline"]):
+        node.fields["deadline"].append(deadline)
     node.roles_read = True
 
 
@@ -44,11 +48,17 @@ def item(node: Node) -> bool:
     if node.children and any(c.has_lead for c in node.descendants()):
         return False
     found = _roles_in(node.title)
-    if not found:
-        return False
-    node.title = found[0]
-    _assign(node, found[1])
-    return True
+    if found:
+        node.title = found[0]
+        _assign(node, found[1], node.title)
+        return True
+    # "1. Rà soát thủ tục" over the paragraph "Giao Phòng A chủ trì, phối hợp với B thực hiện."
+    for _, text in node.body:
+        found = None if _MARK.match(text) else _roles_in(text)
+        if found:
+            _assign(node, found[1], text)
+            return True
+    return False
 
 
 def bullets(node: Node) -> bool:
@@ -66,7 +76,7 @@ def bullets(node: Node) -> bool:
                 kept.append((line, text))
             continue
         child = task_child(node, line, found[0], len(made) + 1)
-        _assign(child, found[1])
+        _assign(child, found[1], text)
         made.append(child)
     return adopt_tasks(node, kept, made)
 
