@@ -65,6 +65,10 @@ def test_lead_inside_the_sentence():
         ["Đoàn Thanh niên huyện"],
     )
     assert lead_sentence("Chủ trì, phối hợp với Sở Tư pháp rà soát văn bản") is None
+    assert lead_sentence("Ban Dân tộc chủ trì, phối hợp với các đơn vị có liên quan khảo sát") == (
+        ["Ban Dân tộc"],
+        ["các đơn vị có liên quan"],
+    )
     assert sentence_subject("Ban Chỉ huy Quân sự huyện xây dựng phương án") == (
         "Ban Chỉ huy Quân sự huyện"
     )
@@ -220,6 +224,10 @@ AGENCY_PLAN = [
     "3. Đề nghị Ủy ban Mặt trận Tổ quốc huyện và các tổ chức đoàn thể",
     "",
     "- Vận động hội viên chấp hành quy định về giao thông.",
+    "",
+    "Nơi nhận:\tTM. ỦY BAN NHÂN DÂN",
+    "- Sở Giao thông vận tải;\tCHỦ TỊCH",
+    "- Lưu: VT.",
 ]
 
 

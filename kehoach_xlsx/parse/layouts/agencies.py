@@ -387,7 +387,8 @@ def partners(text: str) -> list[str]:
         return []
     rest = text[match.end() :]
     verb = _duty_verb(rest)
-    stop = re.search(r"[.;()]|\bđể\b", rest)
+    # a collective ends with "(có) liên quan" when a lowercase word follows that is not "và"
+    stop = re.search(r"[.;()]|\bđể\b|(?<=liên quan)(?=\s+(?!và\b)[a-zà-ỹđ])", rest)
     end = min(m.start() for m in (verb, stop) if m) if (verb or stop) else len(rest)
     return [b for b in split_bodies(rest[:end]) if is_agency_start(b) or _is_collective(b)]
 
