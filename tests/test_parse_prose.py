@@ -599,3 +599,24 @@ def test_assignment_paragraph_under_an_item(tmp_path):
         ["các phòng chuyên môn"],
     )
     assert task.deadline_text == "trong quý III/2027"
+
+
+def test_wrapped_text_without_blank_lines_keeps_a_heading_apart():
+    lines = [
+        "1. Mục đích chung",
+        "Nâng cao nhận thức của người dân về pháp luật giao thông đường bộ và trật tự an",
+        "toàn xã hội trên địa bàn huyện, bảo đảm mọi người dân đều được tiếp cận với các",
+        "quy định mới của pháp luật về an toàn giao thông và phòng chống cháy nổ tại nơi",
+        "ở, nơi làm việc.",
+        "2. Tổ chức tập huấn cho cán bộ làm công tác văn thư của các cơ quan chuyên môn",
+        "thuộc Ủy ban nhân dân huyện, các đơn vị sự nghiệp và Ủy ban nhân dân các xã",
+        "trên địa bàn huyện",
+        "- Cơ quan chủ trì: Phòng Nội vụ.",
+    ]
+    blocks = [Block(i, text, raw=text) for i, text in enumerate(lines, start=1)]
+    assert [b.text[:30] for b in join_wrapped_lines(blocks)] == [
+        "1. Mục đích chung",
+        "Nâng cao nhận thức của người d",
+        "2. Tổ chức tập huấn cho cán bộ",
+        "- Cơ quan chủ trì: Phòng Nội v",
+    ]

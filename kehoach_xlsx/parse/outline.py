@@ -175,6 +175,7 @@ def node_path(node: Node) -> list[str]:
 
 HARD_WRAP_SHARE = 0.12  # share of prose lines continued on the next line that marks the style
 HARD_WRAP_MIN_LINES = 5
+BLANK_SEPARATED_SHARE = 0.15  # share of prose lines followed by a blank line
 
 
 def _starts_block(text: str) -> bool:
@@ -235,6 +236,17 @@ def join_wrapped_lines(blocks: list) -> list:
         and _plain(after)[:1].islower()
     ]
     margin = min(set(margins), key=lambda m: (-margins.count(m), m)) if margins else 0
+    widths = sorted(
+        len(_plain(before))
+        for before, after in pairwise(blocks)
+        if before.cells is None and after.cells is None and _plain(after)[:1].islower()
+    )
+    width = widths[len(widths) // 2] if widths else 80  # the text's usual wrapped line
+    prose = [(a, b) for a, b in pairwise(blocks) if a.cells is None and not a.is_blank]
+    ends = sum(1 for _, after in prose if after.is_blank)
+    if ends >= BLANK_SEPARATED_SHARE * max(len(prose), 1):
+        width = 0  # blank lines part the paragraphs: lines next to each other are one
+    last_line = ""  # the last physical line of the paragraph being joined
     result: list = []
     after_table = False  # lines right under a table row stay as they are (the table reads them)
     for block in blocks:
@@ -255,8 +267,9 @@ def join_wrapped_lines(blocks: list) -> list:
             and not _starts_block(text)
             and _indent(block) <= margin + 1
             and not re.fullmatch(r"\(?\d{1,3}\)?", _plain(previous))
-            and _continues(_plain(previous), text)
+            and _continues(_plain(previous), text, last_line, width, previous.raw or "")
         )
+        last_line = text
         if joins:
             result[-1] = Block(
                 line=previous.line,
@@ -269,13 +282,49 @@ def join_wrapped_lines(blocks: list) -> list:
     return result
 
 
-def _continues(before: str, after: str) -> bool:
+_FUNCTION_WORDS = {
+    "của",
+    "và",
+    "các",
+    "với",
+    "về",
+    "cho",
+    "trong",
+    "tại",
+    "theo",
+    "đến",
+    "từ",
+    "những",
+    "là",
+    "được",
+    "bởi",
+    "để",
+    "hoặc",
+    "hay",
+    "như",
+    "thuộc",
+    "trên",
+    "dưới",
+    "có",
+}
+
+
+def _continues(before: str, after: str, last_line: str, width: int, raw: str) -> bool:
     """Does `after` go on with the sentence of `before`?
 
-    A lowercase or digit start always does; an uppercase start ("… Nghị định của" / "Chính
-    phủ") does unless `before` ended its sentence.
+    A lowercase or digit start always does; an uppercase start does not after a sentence end.
+    After a short line (a heading, or the last line of a paragraph) an uppercase start goes
+    on only where the line was cut mid-phrase: an unclosed emphasis ("**1. … Luật" /
+    "Việc làm**"), a function word ("… Nghị định của" / "Chính phủ") or a name ("… Việt" /
+    "Nam"); "1. Mục đích" / "Nâng cao nhận thức …" are two paragraphs.
     """
     first = after.lstrip(' "“(*')[:1]
     if not first or first.islower() or first.isdigit():
         return True
-    return not before.replace("*", "").rstrip().endswith((".", ":", ";", "!", "?"))
+    if before.replace("*", "").rstrip().endswith((".", ":", ";", "!", "?")):
+        return False
+    if len(last_line) >= 0.6 * width or raw.count("**") % 2 == 1:
+        return True
+    words = last_line.replace("*", "").split()
+    last = words[-1] if words else ""
+    return last.endswith(",") or last in _FUNCTION_WORDS or last[:1].isupper()
