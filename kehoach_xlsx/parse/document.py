@@ -41,6 +41,7 @@ from kehoach_xlsx.parse.vocabulary import (
 from kehoach_xlsx.vntext import fold
 
 TABLE_TEXT_RUN_LIMIT = 4  # this many prose lines in a row end an appendix table
+_LIST_MARKS = "-+•"  # the bullet a Word list level stands for in prose
 
 
 @dataclass
@@ -294,6 +295,9 @@ class DocumentParser:
 
     # ---- prose body ------------------------------------------------------------------------
     def body_line(self, block: Block, text: str) -> None:
+        level = getattr(block, "list_level", None)  # a Word list paragraph prints no bullet
+        if level is not None and not is_bullet(text) and not match_item(text):
+            text = f"{_LIST_MARKS[min(level, len(_LIST_MARKS) - 1)]} {text}"
         label = match_label(text)
         if label:
             self.add_label(block, text, *label)
