@@ -41,7 +41,6 @@ from kehoach_xlsx.parse.vocabulary import (
 from kehoach_xlsx.vntext import fold
 
 TABLE_TEXT_RUN_LIMIT = 4  # this many prose lines in a row end an appendix table
-_LIST_MARKS = "-+•"  # the bullet a Word list level stands for in prose
 
 
 @dataclass
@@ -957,6 +956,9 @@ def zone_root(node: Node) -> Node:
     while current.parent is not None and current.parent.kind not in {"root", "appendix"}:
         current = current.parent
     return current
+
+
+_LIST_MARKS = "-+•"  # the bullet a Word list level stands for in prose
 
 
 def _one_per_line(text: str) -> list[str]:
