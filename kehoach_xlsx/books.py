@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import uuid
@@ -12,6 +13,7 @@ from typing import Any
 
 from kehoach_xlsx.deadlines import (
     Period,
+    Schedule,
     due_in_period,
     explain,
     format_due,
@@ -56,11 +58,17 @@ class InitResult:
     changes: list[str] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=8192)
+def deadline_of(wording: str | None, plan_date: date | None) -> Schedule:
+    """parse_deadline, once per distinct wording: a plan repeats "Hằng tháng" thousands of times."""
+    return parse_deadline(wording, plan_date=plan_date)
+
+
 def schedules_for(plan: Plan) -> dict[str, tuple[str, str]]:
     """Task id -> (kind, Vietnamese explanation) for the "Loại hạn" column."""
     result = {}
     for task in plan.tasks:
-        schedule = parse_deadline(task.deadline_text, plan_date=plan.meta.date)
+        schedule = deadline_of(task.deadline_text, plan.meta.date)
         result[task.id] = (schedule.kind, explain(schedule))
     return result
 
@@ -68,7 +76,7 @@ def schedules_for(plan: Plan) -> dict[str, tuple[str, str]]:
 def deadline_warnings(plan: Plan) -> list[PlanWarning]:
     warnings = []
     for task in plan.tasks:
-        schedule = parse_deadline(task.deadline_text, plan_date=plan.meta.date)
+        schedule = deadline_of(task.deadline_text, plan.meta.date)
         if schedule.needs_date:
             where = task.source
             warnings.append(
@@ -298,6 +306,21 @@ def current_checks(
 _UNIT_CODES = {"unresolved_unit", "fuzzy_unit", "empty_group", "no_lead_unit", "unassigned_phrase"}
 
 
+CHECKS_STAMP = "checks_stamp"  # ledger meta: phan-cong.xlsx and plan.json when last checked
+
+
+def files_stamp(*paths: Path) -> str:
+    """Size and modification time of files: equal stamps mean nothing was saved since."""
+    parts = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            parts.append(f"{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            parts.append("-")
+    return "|".join(parts)
+
+
 def refresh_checks(
     workspace: Workspace, assignment: Assignment, registry: Registry
 ) -> tuple[list[PlanWarning], PlanWarning | None]:
@@ -308,6 +331,9 @@ def refresh_checks(
     checks = current_checks(workspace, assignment, registry)
     try:
         refresh_check_sheet(workspace.assignment_path, checks)
+        with workspace.ledger() as ledger:
+            stamp = files_stamp(workspace.assignment_path, workspace.plan_path)
+            ledger.set_meta(CHECKS_STAMP, stamp)
     except OSError as err:
         return checks, PlanWarning(
             "assignment_not_updated",
@@ -349,7 +375,7 @@ def split_period(
         existing = {b.unit: b for b in ledger.books(period.code)}
         for row in assignment.rows:
             task = task_from_row(row)
-            schedule = parse_deadline(task.deadline_text, plan_date=plan_date)
+            schedule = deadline_of(task.deadline_text, plan_date)
             period_due = due_in_period(schedule, period, row.override)
             if not period_due.expected:
                 skipped.append(task.id)

@@ -23,7 +23,16 @@ from docx.shared import Mm, Pt
 from kehoach_xlsx.errors import KehoachError
 from kehoach_xlsx.mail import TaskLine, format_due
 from kehoach_xlsx.model import PlanMeta
-from kehoach_xlsx.vntext import nfc, tone_normalize
+from kehoach_xlsx.texts import (
+    clean_issuer,
+    issuer_heading,
+    issuer_name,
+    issuer_short,
+    office_name,
+    vn_date,
+)
+from kehoach_xlsx.texts import plan_reference as reference_text
+from kehoach_xlsx.vntext import fold, nfc
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -47,20 +56,31 @@ def letter_date(place: str, day: date) -> str:
 
 def issuer_lines(issuer: str) -> list[str]:
     """Upper-case issuer heading split as printed: ["ỦY BAN NHÂN DÂN", "PHƯỜNG AN BIÊN"]."""
-    upper = " ".join(tone_normalize(issuer).split()).upper()  # "Uỷ ban" -> "ỦY BAN"
-    for short in ("UBND ", "ỦY BAN NHÂN DÂN "):
-        if upper.startswith(short):
-            return ["ỦY BAN NHÂN DÂN", upper[len(short) :].strip()]
-    return [upper]
+    return issuer_heading(issuer) or ["ỦY BAN NHÂN DÂN"]
 
 
 def plan_reference(meta: PlanMeta) -> str:
-    """ "Kế hoạch số 143/KH-UBND ngày 20/4/2026"; a draft plan without number keeps a blank."""
-    number = meta.number or "      /KH-UBND"
-    text = f"Kế hoạch số {number}"
-    if meta.date:
-        text += f" ngày {meta.date.day:02d}/{meta.date.month:02d}/{meta.date.year}"
-    return text
+    """ "Kế hoạch số 143/KH-UBND ngày 20/04/2026"; a draft plan without number keeps a blank."""
+    return reference_text(meta, blank="      /KH-UBND")
+
+
+def authority_lines(issuer: str) -> list[str]:
+    """Who signs for the body: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" for a
+    people's committee, "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC" for a Sở, the head otherwise."""
+    folded = fold(clean_issuer(issuer))
+    if folded.startswith(("uy ban nhan dan", "ubnd")) or not folded:
+        return ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    if folded.startswith("so "):
+        return ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+    return ["THỦ TRƯỞNG CƠ QUAN"]
+
+
+def leaders_line(issuer: str) -> str:
+    """The copy for the body's own leaders in "Nơi nhận"."""
+    short = issuer_short(issuer)
+    if short.startswith("UBND"):
+        return f"Chủ tịch, các PCT {short};"
+    return f"Lãnh đạo {short};" if short else "Lãnh đạo cơ quan;"
 
 
 def write_reminder_letter(
@@ -73,14 +93,15 @@ def write_reminder_letter(
     issuer: str | None = None,
     reply_by: date | None = None,
     signer: str = "",
-    recipients_extra: Sequence[str] = ("Chủ tịch, các PCT UBND phường;",),
+    recipients_extra: Sequence[str] | None = None,
     number_suffix: str = "UBND-VP",
+    office: str | None = None,
 ) -> Path:
     """Write the draft letter to path (.docx) and return it.
 
     late lists the units and their overdue, unreported or output-missing tasks; each becomes
-    a recipient ("Kính gửi") and rows of the table. issuer defaults to the plan's issuer or
-    "Ủy ban nhân dân phường <place>".
+    a recipient ("Kính gửi") and rows of the table. issuer defaults to the plan's issuer;
+    the level ("phường", "tỉnh" …) and the office come from it, never a fixed word.
     """
     units = [
         u if isinstance(u, LateUnit) else LateUnit(u[0], [_task(t) for t in u[1]]) for u in late
@@ -89,12 +110,17 @@ def write_reminder_letter(
         raise KehoachError(
             "Không có cơ quan, đơn vị nào chậm thực hiện nên không cần văn bản đôn đốc."
         )
-    issuer = issuer or plan_meta.issuer or f"Ủy ban nhân dân phường {place}"
+    issuer = clean_issuer(issuer or plan_meta.issuer) or "Ủy ban nhân dân"
     plan_ref = plan_reference(plan_meta)
+    body = issuer_name(issuer)
+    office = office or office_name(issuer)
+    if recipients_extra is None:
+        recipients_extra = (leaders_line(issuer),)
 
     doc = Document()
     _page_setup(doc)
-    _header(doc, issuer, number_suffix, plan_ref, letter_date(place, as_of))
+    dated = letter_date(place, as_of) if place else f"Ngày {vn_date(as_of)}"
+    _header(doc, issuer, number_suffix, f"V/v đôn đốc thực hiện {plan_ref}", dated)
 
     _para(doc, "")
     if len(units) == 1:
@@ -108,24 +134,22 @@ def write_reminder_letter(
     about = f" về {nfc(plan_meta.title)}" if plan_meta.title else ""
     _para(
         doc,
-        f"Thực hiện {plan_ref} của Ủy ban nhân dân phường{about}; căn cứ kết quả theo dõi, tổng hợp "
-        f"đến ngày {as_of.day:02d}/{as_of.month:02d}/{as_of.year}, các cơ quan, đơn vị sau chưa "
+        f"Thực hiện {plan_ref} của {body}{about}; căn cứ kết quả theo dõi, tổng hợp "
+        f"đến ngày {vn_date(as_of)}, các cơ quan, đơn vị sau chưa "
         "báo cáo hoặc chưa hoàn thành nhiệm vụ được giao đúng thời hạn (chi tiết tại bảng dưới đây):",
         body=True,
     )
     _late_table(doc, units)
-    deadline = (
-        f" trước ngày {reply_by.day:02d}/{reply_by.month:02d}/{reply_by.year}" if reply_by else ""
-    )
+    deadline = f" trước ngày {vn_date(reply_by)}" if reply_by else ""
+    via = f" (qua {office})" if office != "Văn phòng" else ""
     _para(
         doc,
-        "Ủy ban nhân dân phường đề nghị Thủ trưởng các cơ quan, đơn vị nêu trên khẩn trương tổ chức "
-        "thực hiện các nhiệm vụ được giao, hoàn thiện sản phẩm đầu ra và gửi báo cáo kết quả về Ủy "
-        f"ban nhân dân phường (qua Văn phòng HĐND và UBND){deadline} để tổng hợp, báo cáo theo quy "
-        "định./.",
+        f"{body} đề nghị Thủ trưởng các cơ quan, đơn vị nêu trên khẩn trương tổ chức "
+        "thực hiện các nhiệm vụ được giao, hoàn thiện sản phẩm đầu ra và gửi báo cáo kết quả về "
+        f"{body}{via}{deadline} để tổng hợp, báo cáo theo quy định./.",
         body=True,
     )
-    _signature(doc, recipients_extra, signer)
+    _signature(doc, ["Như trên;", *recipients_extra], signer, authority_lines(issuer))
     path = Path(path)
     try:
         doc.save(str(path))
@@ -215,7 +239,9 @@ def _borderless(table: Any) -> None:
         table._tbl.tblPr.remove(borders)
 
 
-def _header(doc: Any, issuer: str, number_suffix: str, plan_ref: str, dated: str) -> None:
+def _header(doc: Any, issuer: str, number_suffix: str, about: str, dated: str) -> None:
+    """Issuer and number left, motto and place-date right; `about` is the "V/v …" line
+    of a letter ("" for a named document such as a Báo cáo, whose title follows)."""
     table = doc.add_table(rows=1, cols=2)
     _borderless(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -229,8 +255,9 @@ def _header(doc: Any, issuer: str, number_suffix: str, plan_ref: str, dated: str
         (heads[-1], {"size": 13, "bold": True}),
         ("———————", {"size": 9}),
         (f"Số:        /{number_suffix}", {"size": 13}),
-        (f"V/v đôn đốc thực hiện {plan_ref}", {"size": 12}),
     ]
+    if about:
+        lines.append((about, {"size": 12}))
     _cell_text(left, lines)
     _cell_text(
         right,
@@ -268,7 +295,7 @@ def _late_table(doc: Any, units: Sequence[LateUnit]) -> None:
     _set_widths(table, widths)
 
 
-def _signature(doc: Any, recipients_extra: Sequence[str], signer: str) -> None:
+def _signature(doc: Any, recipients: Sequence[str], signer: str, authority: Sequence[str]) -> None:
     _para(doc, "")
     table = doc.add_table(rows=1, cols=2)
     _borderless(table)
@@ -277,15 +304,14 @@ def _signature(doc: Any, recipients_extra: Sequence[str], signer: str) -> None:
     left_align = {"align": WD_ALIGN_PARAGRAPH.LEFT}
     lines: list[tuple[str, dict[str, Any]]] = [
         ("Nơi nhận:", {"size": 12, "bold": True, "italic": True, **left_align}),
-        ("- Như trên;", {"size": 11, **left_align}),
     ]
-    lines += [(f"- {text}", {"size": 11, **left_align}) for text in recipients_extra]
+    lines += [(f"- {text}", {"size": 11, **left_align}) for text in recipients]
     lines.append(("- Lưu: VT, VP.", {"size": 11, **left_align}))
     _cell_text(left, lines)
-    sign = [
-        ("TM. ỦY BAN NHÂN DÂN", {"size": 14, "bold": True}),
-        ("KT. CHỦ TỊCH", {"size": 14, "bold": True}),
-        ("PHÓ CHỦ TỊCH", {"size": 14, "bold": True}),
+    sign: list[tuple[str, dict[str, Any]]] = [
+        (line, {"size": 14, "bold": True}) for line in authority
+    ]
+    sign += [
         ("", {}),
         ("", {}),
         ("", {}),

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kehoach_xlsx.errors import MailError
+from kehoach_xlsx.texts import office_name, vn_date
 from kehoach_xlsx.vntext import nfc, slugify
 
 PASSWORD_ENV = "KEHOACH_SMTP_PASSWORD"
@@ -52,7 +53,12 @@ PLACEHOLDERS = (
     "ten_tep",  # attachment display name
     "danh_sach_nhiem_vu",  # filled by compose_mail from the task lines
     "tieu_de",  # the subject, for the HTML <title>
+    "van_phong",  # "Văn phòng HĐND và UBND xã", "Văn phòng UBND tỉnh": who writes
 )
+# A template line that only makes sense with its value ("Mọi vướng mắc xin liên hệ: $lien_he.")
+# is left out when the value is empty, instead of printing half a sentence.
+DROP_LINE_WHEN_EMPTY = ("lien_he",)
+_PLACEHOLDER = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 SUBJECT_PREFIX = "Tiêu đề:"
 
 MIME_TYPES = {
@@ -130,13 +136,16 @@ def render_template(name: str, values: Mapping[str, Any], workspace_dir: Path | 
         raise MailError(f"Không có mẫu thư “{name}”. Các mẫu có sẵn: {', '.join(TEMPLATE_NAMES)}.")
     is_html = name.endswith(".html")
     filled: dict[str, str] = {key: "" for key in PLACEHOLDERS}
+    # callers pass the office's name; without it, the issuing body's level tells it
+    filled["van_phong"] = office_name(str(values.get("co_quan") or ""))
     for key, value in values.items():
         text = "" if value is None else str(value)
         if is_html and not isinstance(value, HtmlSafe):
             text = html.escape(text, quote=False)
         filled[key] = nfc(text)
+    text = _drop_empty_lines(templates[name], filled)
     try:
-        return string.Template(templates[name]).substitute(filled)
+        return tidy_text(string.Template(text).substitute(filled), is_html)
     except KeyError as err:
         raise MailError(
             f"Mẫu thư “{name}” dùng biến ${err.args[0]} không có giá trị. "
@@ -148,11 +157,34 @@ def render_template(name: str, values: Mapping[str, Any], workspace_dir: Path | 
         ) from err
 
 
+def _drop_empty_lines(template: str, values: Mapping[str, str]) -> str:
+    kept = []
+    for line in template.split("\n"):
+        names = {a or b for a, b in _PLACEHOLDER.findall(line.replace("$$", ""))}
+        if any(n in DROP_LINE_WHEN_EMPTY and not values.get(n, "").strip() for n in names):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def tidy_text(text: str, is_html: bool = False) -> str:
+    """What an empty value leaves in a filled template: "[]", "(hạn gửi báo cáo: )",
+    " trước ngày .", doubled spaces; blank lines left by a dropped line are merged."""
+    if is_html:
+        text = re.sub(r"<(b|i)>\s*</\1>", "", text)
+        text = re.sub(r"<p>\s*</p>\n?", "", text)
+    text = re.sub(r"\s*\((?:[^()\n]*:)?\s*\)", "", text)
+    text = re.sub(r"\[\s*\]\s*", "", text)
+    text = re.sub(r"\s+trước ngày\s*(?=[.,;])", "", text)
+    text = re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", text)
+    text = re.sub(r"(?<=\S) +(?=[,.;:](?:\s|$))", "", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text
+
+
 def format_due(due: date | str | None) -> str:
-    """dd/mm/yyyy for a date, the wording as is otherwise (Vietnamese readers, day first)."""
-    if isinstance(due, date):
-        return due.strftime("%d/%m/%Y")
-    return due or ""
+    """dd/mm/yyyy for a date (or an ISO date text), the wording as is otherwise."""
+    return vn_date(due)
 
 
 def _task_lines(tasks: Iterable[TaskLine | Sequence[Any]]) -> list[TaskLine]:

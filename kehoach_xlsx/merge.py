@@ -15,6 +15,7 @@ from typing import Any
 from kehoach_xlsx.errors import WorkspaceError
 from kehoach_xlsx.ledger import BookRecord, Ledger, Receipt
 from kehoach_xlsx.parse import split_outputs
+from kehoach_xlsx.report_docx import draft_context, write_draft_report
 from kehoach_xlsx.returns import (
     FailedFile,
     ReturnedBook,
@@ -106,6 +107,7 @@ def merge_period(
             as_of=as_of,
             plan_number=plan.get("plan", {}).get("number") or "",
             plan_title=plan.get("plan", {}).get("title") or "",
+            plan_date=_plan_date(plan),
             issuer=(plan.get("plan", {}).get("issuer") or "ỦY BAN NHÂN DÂN").upper(),
             units=builder.unit_rows,
             items=builder.report_items,
@@ -116,20 +118,35 @@ def merge_period(
         )
         report_path = workspace.reports_dir / f"bao-cao_{period}.xlsx"
         write_report(report_path, report)
+        draft_path = write_draft_report(
+            report_path.with_suffix(".docx"), report, draft_context(plan, period)
+        )
         ledger.save_merge(
             period, as_of.isoformat(), data["summary"], str(report_path.relative_to(workspace.root))
         )
     data["report"] = str(report_path.relative_to(workspace.root))
+    data["draft_report"] = str(draft_path.relative_to(workspace.root))
     refresh_assignment_checks(workspace)
     return MergeResult(data, report_path, report)
 
 
+def _plan_date(plan: dict[str, Any]) -> date | None:
+    try:
+        return date.fromisoformat(plan.get("plan", {}).get("date") or "")
+    except ValueError:
+        return None
+
+
 def refresh_assignment_checks(workspace: Workspace) -> None:
     """Keep "Cần kiểm tra" of phan-cong.xlsx current after a merge; never fails the merge."""
-    from kehoach_xlsx.books import refresh_checks, workspace_registry
+    from kehoach_xlsx.books import CHECKS_STAMP, files_stamp, refresh_checks, workspace_registry
     from kehoach_xlsx.errors import KehoachError
     from kehoach_xlsx.workbook.assign import read_assignment
 
+    stamp = files_stamp(workspace.assignment_path, workspace.plan_path)
+    with workspace.ledger() as ledger:
+        if ledger.get_meta(CHECKS_STAMP) == stamp:
+            return  # neither the coordinator's workbook nor the plan changed since the last run
     try:
         assignment = read_assignment(workspace.assignment_path)
     except KehoachError:

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kehoach_xlsx import texts
 from kehoach_xlsx.books import workspace_registry
 from kehoach_xlsx.collect import collect_files
 from kehoach_xlsx.deadlines import parse_period
@@ -28,8 +29,17 @@ from kehoach_xlsx.mail import (
 )
 from kehoach_xlsx.merge import merge_period
 from kehoach_xlsx.model import PlanMeta
+from kehoach_xlsx.report_docx import print_leader_pdfs
+from kehoach_xlsx.texts import (
+    about,
+    clean_line,
+    issuer_short,
+    office_name,
+    plan_reference,
+    plan_sentence,
+    vn_date,
+)
 from kehoach_xlsx.workbook.assign import read_assignment
-from kehoach_xlsx.workbook.unit import period_label
 from kehoach_xlsx.workspace import Workspace, utc_now
 
 
@@ -85,18 +95,21 @@ def addresses(text: str) -> list[str]:
 
 
 def common_values(workspace: Workspace, period: str, due: str | None) -> dict[str, Any]:
+    """The placeholders every mail shares; a part that is not known is left out cleanly."""
     meta = workspace.plan_dict().get("plan", {})
-    number = meta.get("number")
-    short = f"Kế hoạch số {number}" if number else "Kế hoạch"
-    when = date.fromisoformat(meta["date"]).strftime(" ngày %d/%m/%Y") if meta.get("date") else ""
     issuer = meta.get("issuer") or ""
+    short = plan_reference(meta)
+    title = about(meta.get("title"))
+    if not meta.get("number") and title and len(title) <= 80:
+        short = f"{short} về {title}"
     return {
-        "co_quan": issuer,
-        "ke_hoach": f"{short}{when} của {issuer} về {meta.get('title') or ''}".strip(),
+        "co_quan": issuer_short(issuer),
+        "ke_hoach": plan_sentence(meta),
         "ke_hoach_ngan": short,
-        "ky": period_label(period),
-        "han": date.fromisoformat(due).strftime("%d/%m/%Y") if due else "",
-        "lien_he": workspace.setting("chung", "lien_he", "") or "",
+        "ky": texts.period_text(period),
+        "han": vn_date(due),
+        "lien_he": clean_line(workspace.setting("chung", "lien_he", "") or ""),
+        "van_phong": office_name(issuer, workspace.setting("chung", "don_vi_dau_moi", "")),
     }
 
 
@@ -183,8 +196,11 @@ PROBLEMS = {
 }
 
 
-def late_units(merged: dict[str, Any], titles: dict[str, str]) -> list[tuple[str, list[TaskLine]]]:
-    """Units to chase and exactly the tasks to chase them for."""
+def late_units(
+    merged: dict[str, Any], titles: dict[str, str], wordings: dict[str, str] | None = None
+) -> list[tuple[str, list[TaskLine]]]:
+    """Units to chase and exactly the tasks to chase them for (a task without a date shows
+    its deadline as the plan wrote it: "Thường xuyên")."""
     result: dict[str, list[TaskLine]] = {}
     for item in merged["items"]:
         problems = [
@@ -195,7 +211,7 @@ def late_units(merged: dict[str, Any], titles: dict[str, str]) -> list[tuple[str
                 TaskLine(
                     item["task_id"],
                     titles.get(item["task_id"], ""),
-                    item["due"],
+                    item["due"] or (wordings or {}).get(item["task_id"]) or None,
                     ", ".join(problems),
                 )
             )
@@ -221,7 +237,8 @@ def remind_period(
     returned = {u["unit"] for u in merged["units"] if u["returned"]}
     targets = []
     attachments = {}
-    for unit, tasks in late_units(merged, titles):
+    wordings = {t["id"]: t.get("deadline_text") or "" for t in plan.get("tasks", [])}
+    for unit, tasks in late_units(merged, titles, wordings):
         book = books.get(unit)
         name = book.unit_name if book else unit
         targets.append(ReminderTarget(unit, name, emails.get(unit, []), tasks))
@@ -231,27 +248,46 @@ def remind_period(
     messages = build_reminders(
         targets, common_values(workspace, period, due), period, as_of, workspace.root, attachments
     )
-    run = deliver(workspace, messages, options)
-    run.data["units"] = [t.unit for t in targets]
+    letter_path = None
     if letter and targets:
-        meta = plan.get("plan", {})
-        plan_meta = PlanMeta(
-            number=meta.get("number"),
-            issuer=meta.get("issuer"),
-            place=meta.get("place"),
-            date=date.fromisoformat(meta["date"]) if meta.get("date") else None,
-            title=meta.get("title"),
-        )
-        path = workspace.reports_dir / f"van-ban-don-doc_{period}_{as_of.isoformat()}.docx"
-        write_reminder_letter(
-            path,
-            plan_meta,
-            meta.get("place") or "",
-            as_of,
-            [LateUnit(t.unit_name, t.tasks) for t in targets],
-        )
-        run.data["letter"] = str(path.relative_to(workspace.root))
+        # the letter is for the leader to sign: written whether or not mail can be sent
+        letter_path = write_letter(workspace, plan.get("plan", {}), period, as_of, targets)
+    try:
+        run = deliver(workspace, messages, options)
+    except MailError as err:
+        if letter_path is None or not mail_unconfigured(workspace, options):
+            raise
+        run = MailRun("letter", {"mail_note": f"Chưa gửi thư nhắc: {err}"})
+    run.data["units"] = [t.unit for t in targets]
+    if letter_path is not None:
+        run.data["letter"] = str(letter_path.relative_to(workspace.root))
     return run
+
+
+def mail_unconfigured(workspace: Workspace, options: MailOptions) -> bool:
+    """No SMTP server given anywhere (as opposed to a server that refused)."""
+    return not (options.host or workspace.setting("mail", "host"))
+
+
+def write_letter(
+    workspace: Workspace, meta: dict[str, Any], period: str, as_of: date, targets: list
+) -> Path:
+    plan_meta = PlanMeta(
+        number=meta.get("number"),
+        issuer=meta.get("issuer"),
+        place=meta.get("place"),
+        date=date.fromisoformat(meta["date"]) if meta.get("date") else None,
+        title=meta.get("title"),
+    )
+    path = workspace.reports_dir / f"van-ban-don-doc_{period}_{as_of.isoformat()}.docx"
+    return write_reminder_letter(
+        path,
+        plan_meta,
+        meta.get("place") or "",
+        as_of,
+        [LateUnit(t.unit_name, t.tasks) for t in targets],
+        office=office_name(meta.get("issuer"), workspace.setting("chung", "don_vi_dau_moi", "")),
+    )
 
 
 @dataclass
@@ -271,7 +307,11 @@ def current_period(workspace: Workspace, as_of: date) -> str | None:
 
 
 def run_month(
-    root: str | Path, as_of: date, options: MailOptions, imap_password: str | None = None
+    root: str | Path,
+    as_of: date,
+    options: MailOptions,
+    imap_password: str | None = None,
+    pdf: bool = False,
 ) -> MonthResult:
     """Collect from the mailbox, merge, remind when the return date has passed, mail the report."""
     workspace = Workspace.open(root)
@@ -306,6 +346,15 @@ def run_month(
     summary = merged.data["summary"]
     steps["merge"] = summary
     steps["report"] = merged.data["report"]
+    steps["draft_report"] = merged.data["draft_report"]
+    if pdf:
+        printed = print_leader_pdfs(
+            merged.report, merged.report_path, workspace.root / merged.data["draft_report"]
+        )
+        if "pdf" in printed:
+            steps["pdf"] = [str(p.relative_to(workspace.root)) for p in printed["pdf"]]
+        else:
+            steps["pdf_note"] = printed["pdf_note"]
     with workspace.ledger() as ledger:
         books = ledger.books(period)
     return_by = min(date.fromisoformat(b.due) for b in books)
@@ -315,7 +364,13 @@ def run_month(
     report_to = workspace.setting("mail", "report_to", []) or []
     if report_to:
         values = common_values(workspace, period, return_by.isoformat())
-        composed = compose_mail("report", {**values, "don_vi": "Lãnh đạo UBND"}, (), workspace.root)
+        display = f"Báo cáo tổng hợp kỳ {period}.xlsx"
+        composed = compose_mail(
+            "report",
+            {**values, "don_vi": f"Lãnh đạo {values['co_quan']}".strip(), "ten_tep": display},
+            (),
+            workspace.root,
+        )
         report = OutgoingMail(
             key=f"{period}:report:{as_of.isoformat()}",
             unit="LANH-DAO",
@@ -325,7 +380,7 @@ def run_month(
             text=composed.text,
             html=composed.html,
             attachment=merged.report_path,
-            attachment_display_name=f"Báo cáo tổng hợp kỳ {period}.xlsx",
+            attachment_display_name=display,
             kind="report",
             period=period,
         )
@@ -333,7 +388,7 @@ def run_month(
     late = summary["not_reported"] + summary["overdue"] + summary["missing_output"]
     needs_person = bool(late or summary.get("files_rejected") or summary.get("invalid_value"))
     line = (
-        f"Kỳ {period} ({as_of:%d/%m/%Y}): {summary['units_returned']}/{summary['units']} đơn vị đã gửi, "
+        f"Kỳ {texts.period_text(period)} ({as_of:%d/%m/%Y}): {summary['units_returned']}/{summary['units']} đơn vị đã gửi, "
         f"quá hạn {summary['overdue']}, thiếu sản phẩm {summary['missing_output']}, "
         f"chưa báo cáo {summary['not_reported']}, tệp bị từ chối {summary.get('files_rejected', 0)}."
     )

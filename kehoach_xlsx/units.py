@@ -9,6 +9,7 @@ file (sheet "Đơn vị", one row per unit with its short code) and what each gr
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -179,6 +180,7 @@ def _strip_place(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=65536)
 def unit_key(text: str) -> str:
     """Comparison key of a unit name: accent-free, abbreviations expanded, no place words.
 
@@ -735,6 +737,7 @@ class Registry:
                     self._group_names.setdefault(unit_key(item), clean_spaces(item))
         self._keys.pop("", None)
         self._lookup_cache: dict[str, Resolution | None] = {}
+        self._resolve_cache: dict[str, Resolution] = {}
         self._choices = sorted(self._keys)
 
     # -- lookups ------------------------------------------------------------------------------
@@ -855,6 +858,14 @@ class Registry:
 
     def resolve(self, name: str) -> Resolution:
         """Map a printed name (one unit, a group phrase, or a cell naming several) to codes."""
+        if isinstance(name, str) and name in self._resolve_cache:
+            return self._resolve_cache[name]  # a plan repeats the same cells many times
+        found = self._resolve(name)
+        if isinstance(name, str) and len(self._resolve_cache) < 20000:
+            self._resolve_cache[name] = found
+        return found
+
+    def _resolve(self, name: str) -> Resolution:
         raw = name if isinstance(name, str) else ""
         cleaned = clean_unit_name(raw[: MAX_NAME_LENGTH * 5])
         if not cleaned or _is_noise(unit_key(cleaned)):
@@ -967,8 +978,16 @@ def _problem_parts(resolution: Resolution) -> list[Resolution]:
     return [resolution]
 
 
+def task_list(task_ids: Sequence[str], limit: int = 10) -> str:
+    """ "1, 2, 3" — or the first ten and "… và 4.990 nhiệm vụ khác" for a province's plan."""
+    if len(task_ids) <= limit:
+        return ", ".join(task_ids)
+    rest = f"{len(task_ids) - limit:,}".replace(",", ".")
+    return f"{', '.join(task_ids[:limit])} … và {rest} nhiệm vụ khác"
+
+
 def _problem_warning(part: Resolution, task_ids: list[str], **where: Any) -> PlanWarning:
-    tasks = ", ".join(task_ids)
+    tasks = task_list(task_ids)
     if part.kind == "fuzzy":
         listed = ", ".join(f"{c} ({s:g})" for c, s in part.suggestions)
         message = (
@@ -1083,7 +1102,7 @@ def check_units(plan: Plan, registry: Registry) -> list[PlanWarning]:
             warnings.append(
                 PlanWarning(
                     "empty_group",
-                    f"Nhóm “{group}” (nhiệm vụ {', '.join(tasks)}) chưa có đơn vị nào: thêm "
+                    f"Nhóm “{group}” (nhiệm vụ {task_list(tasks)}) chưa có đơn vị nào: thêm "
                     f"các đơn vị vào sheet “{UNIT_SHEET}”, cột Nhóm ghi “{group}”.",
                 )
             )
@@ -1091,7 +1110,7 @@ def check_units(plan: Plan, registry: Registry) -> list[PlanWarning]:
         warnings.append(
             PlanWarning(
                 "unassigned_phrase",
-                f"Cụm từ chung “{entry.name}” (nhiệm vụ {', '.join(entry.tasks)}) không chỉ "
+                f"Cụm từ chung “{entry.name}” (nhiệm vụ {task_list(entry.tasks)}) không chỉ "
                 f"định đơn vị nào. Nếu muốn giao, ghi tên nhóm hoặc mã đơn vị vào cột “Gồm” "
                 f"của dòng có cụm từ này ở trang “{GROUP_SHEET}”; để trống là không giao.",
                 **entry.where,

@@ -81,6 +81,10 @@ def plan_identity(plan_dict: dict[str, Any]) -> str:
 class Workspace:
     root: Path
     settings: dict[str, Any] = field(default_factory=dict)
+    # (mtime_ns, size) of plan.json, its parsed content and its identity
+    _plan_cache: tuple[tuple[int, int], dict[str, Any], str] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     # ---- paths -------------------------------------------------------------------------------
     @property
@@ -115,8 +119,16 @@ class Workspace:
 
     # ---- content -----------------------------------------------------------------------------
     def plan_dict(self) -> dict[str, Any]:
+        """The parsed plan.json, read once per change of the file (treat it as read-only):
+        a province's split or collect asks for it per unit and per file."""
         try:
-            return json.loads(self.plan_path.read_text(encoding="utf-8"))
+            stat = self.plan_path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            cached = self._plan_cache
+            if cached is None or cached[0] != stamp:
+                data = json.loads(self.plan_path.read_text(encoding="utf-8"))
+                cached = self._plan_cache = (stamp, data, plan_identity(data))
+            return cached[1]
         except (OSError, ValueError) as err:
             raise WorkspaceError(
                 f"Không đọc được {self.plan_path.name} trong {self.root}. Hãy chạy lại "
@@ -125,7 +137,9 @@ class Workspace:
 
     @property
     def plan_id(self) -> str:
-        return plan_identity(self.plan_dict())
+        self.plan_dict()
+        assert self._plan_cache is not None
+        return self._plan_cache[2]
 
     def plan_date(self) -> date | None:
         value = self.plan_dict().get("plan", {}).get("date")

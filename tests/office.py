@@ -51,6 +51,8 @@ from typing import Any
 
 import pytest
 
+from kehoach_xlsx.office import find_soffice
+
 SYSTEM_PYTHON = "/usr/bin/python3"
 WORKER = Path(__file__).resolve().with_name("uno_worker.py")
 
@@ -96,17 +98,7 @@ class OfficeError(AssertionError):
 
 def soffice_path() -> str | None:
     """The soffice executable, or None. $KEHOACH_SOFFICE overrides the search."""
-    override = os.environ.get("KEHOACH_SOFFICE")
-    if override:
-        return override if Path(override).is_file() else None
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for candidate in ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice"):
-        if Path(candidate).is_file():
-            return candidate
-    return None
+    return find_soffice()  # the program's own finder: PATH, then the usual install folders
 
 
 _uno_check: str | None = None  # "" when /usr/bin/python3 imports uno, else the reason

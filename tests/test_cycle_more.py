@@ -90,7 +90,7 @@ def test_month_twice_sends_each_reminder_once(workspace, loopback_smtp):
     first = run(*args, ok=False)
     second = run(*args, ok=False)
     assert first.exit_code == 10 and second.exit_code == 10
-    assert "Kỳ 2026-09" in first.output and "chưa báo cáo" in first.output
+    assert "Kỳ tháng 9/2026" in first.output and "chưa báo cáo" in first.output
     recipients = sorted(r for rcpts, _ in store.messages for r in rcpts)
     # one reminder per late unit with an address, one report to the chairman; nothing twice
     assert recipients == ["chutich@phuong.test", "mttq@phuong.test", "vp@phuong.test"]

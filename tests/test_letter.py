@@ -16,6 +16,7 @@ from kehoach_xlsx.model import PlanMeta
 
 META = PlanMeta(
     number="143/KH-UBND",
+    issuer="ỦY BAN NHÂN DÂN PHƯỜNG AN BIÊN --------",
     date=date(2026, 4, 20),
     title="triển khai Đề án “Thành phố thượng tôn và tuân thủ pháp luật”",
 )

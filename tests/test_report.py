@@ -115,7 +115,7 @@ def test_summary_counts_and_chart(report_path: Path) -> None:
         "Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Không thực hiện được",
         "Không hợp lệ", "Chưa báo cáo",
     ]  # fmt: skip
-    pkt, ca = rows[header + 1], rows[header + 2]
+    ca, pkt = rows[header + 1], rows[header + 2]  # worst first: CA owes everything
     assert pkt[1] == "Phòng Kinh tế" and pkt[3:9] == [1, 1, 0, 0, 0, 0] and pkt[11] == "Có"
     assert ca[1] == "Công an phường" and ca[8] == 2 and ca[9] == 2 and ca[11] == "Chưa"
     labels = {r[1]: r[2] for r in rows[:header] if r[1]}
@@ -123,10 +123,12 @@ def test_summary_counts_and_chart(report_path: Path) -> None:
     assert labels["Quá hạn"] == 2
     with zipfile.ZipFile(report_path) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) == 1
+        assert len(charts) == 1  # on the brief, the printed first page
         chart = archive.read(charts[0]).decode("utf-8")
+        drawing_rels = archive.read("xl/worksheets/_rels/sheet1.xml.rels").decode("utf-8")
+    assert "drawing" in drawing_rels  # sheet1 is "Tóm tắt"
     assert '<c:grouping val="stacked"/>' in chart and '<c:barDir val="bar"/>' in chart
-    assert chart.count("<c:ser>") == 6
+    assert chart.count("<c:ser>") == 3  # the statuses that occur: done, in progress, not reported
 
 
 def test_overdue_missing_and_not_reported_sheets(report_path: Path) -> None:
@@ -149,7 +151,11 @@ def test_overdue_missing_and_not_reported_sheets(report_path: Path) -> None:
 
 def test_print_setup(report_path: Path) -> None:
     wb = openpyxl.load_workbook(report_path)
-    for name in SHEETS:
+    brief = wb[SHEETS[0]]
+    assert SHEETS[0] == "Tóm tắt" and brief.page_setup.orientation == "portrait"
+    assert brief.page_setup.fitToHeight in (None, 1) and brief.page_setup.fitToWidth in (None, 1)
+    assert brief.sheet_properties.pageSetUpPr.fitToPage
+    for name in SHEETS[1:]:
         sheet = wb[name]
         assert sheet.page_setup.orientation == "landscape", name
         assert sheet.page_setup.paperSize == 9, name  # A4

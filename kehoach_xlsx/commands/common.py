@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import click
@@ -22,7 +23,7 @@ def progress_bar(label: str, quiet: bool, minimum: int = 5):
             return
         if "bar" not in state:
             state["bar"] = click.progressbar(
-                length=total, label=label, file=click.get_text_stream("stderr")
+                length=total, label=label, file=sys.stderr
             )
             state["bar"].__enter__()
         state["bar"].update(1)

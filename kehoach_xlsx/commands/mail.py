@@ -58,7 +58,7 @@ def show(run: MailRun, as_json: bool) -> None:
         click.echo(f"Đã ghi {len(data['drafts'])} thư nháp .eml:")
         for path in data["drafts"]:
             click.echo(f"  {path}")
-    else:
+    elif run.mode == "smtp":
         for delivery in data["deliveries"]:
             mark = "✓" if delivery["status"] == "ok" else "✗"
             extra = "; ".join(f"{a}: {r}" for a, r in delivery["refused"].items()) or (
@@ -71,6 +71,8 @@ def show(run: MailRun, as_json: bool) -> None:
         click.echo(
             f"  Chưa có địa chỉ thư (điền cột Email ở trang “Đơn vị”): {', '.join(data['no_address'])}"
         )
+    if data.get("mail_note"):
+        click.echo(data["mail_note"])
     if data.get("letter"):
         click.echo(f"Đã ghi dự thảo văn bản đôn đốc: {data['letter']}")
 
@@ -105,8 +107,13 @@ def remind_command(directory, period, as_of, letter, as_json, **options) -> None
 @click.command("month")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--as-of", callback=iso_date, help="Ngày chạy (mặc định hôm nay).")
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="In thêm bản PDF của trang tóm tắt và dự thảo báo cáo (cần LibreOffice).",
+)
 @mail_options
-def month_command(directory, as_of, as_json, **options) -> None:
+def month_command(directory, as_of, pdf, as_json, **options) -> None:
     """Việc hằng tháng trong một lệnh (dùng cho cron): nhận thư, tổng hợp, nhắc, gửi báo cáo.
 
     Thoát với mã 10 và một dòng tóm tắt khi có việc cần người xử lý.
@@ -116,6 +123,7 @@ def month_command(directory, as_of, as_json, **options) -> None:
         as_of or date.today(),
         build_options(**options),
         os.environ.get("KEHOACH_IMAP_PASSWORD"),
+        pdf=pdf,
     )
     if as_json:
         echo_json(
@@ -128,6 +136,10 @@ def month_command(directory, as_of, as_json, **options) -> None:
         )
     else:
         click.echo(result.summary_line)
+        for path in result.steps.get("pdf", []):
+            click.echo(f"Bản PDF: {path}")
+        if result.steps.get("pdf_note"):
+            click.echo(result.steps["pdf_note"])
     if result.needs_person:
         raise SystemExit(10)
 

@@ -15,6 +15,8 @@ from kehoach_xlsx.commands.common import echo_json, progress_bar
 from kehoach_xlsx.deadlines import parse_period
 from kehoach_xlsx.errors import MailError, WorkspaceError
 from kehoach_xlsx.merge import merge_period
+from kehoach_xlsx.report_docx import print_leader_pdfs
+from kehoach_xlsx.texts import period_text, vn_date
 from kehoach_xlsx.workbook.assign import read_assignment
 from kehoach_xlsx.workbook.report import STATUS_LABELS
 from kehoach_xlsx.workspace import Workspace
@@ -130,9 +132,18 @@ def collect_command(directory, paths, imap_server, user, folder, since, no_ssl, 
     type=int,
     help="Báo “sắp đến hạn” trong số ngày này (mặc định theo cài đặt: 7).",
 )
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="In thêm bản PDF của trang tóm tắt và dự thảo báo cáo (cần LibreOffice).",
+)
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-def merge_command(directory, period, as_of, due_soon_days, as_json) -> None:
-    """Tổng hợp các tệp đã nhận của kỳ, đánh dấu quá hạn, thiếu sản phẩm, chưa báo cáo."""
+def merge_command(directory, period, as_of, due_soon_days, pdf, as_json) -> None:
+    """Tổng hợp các tệp đã nhận của kỳ, đánh dấu quá hạn, thiếu sản phẩm, chưa báo cáo.
+
+    Ghi bảng tổng hợp (bao-cao_<kỳ>.xlsx, trang đầu là tóm tắt một trang) và dự thảo văn bản
+    báo cáo (bao-cao_<kỳ>.docx) vào thư mục reports/.
+    """
     period_code = parse_period(period).code
     result = merge_period(
         directory,
@@ -141,12 +152,22 @@ def merge_command(directory, period, as_of, due_soon_days, as_json) -> None:
         due_soon_days,
         progress=progress_bar("Đang đọc tệp", as_json),
     )
+    if pdf:
+        printed = print_leader_pdfs(
+            result.report, result.report_path, Path(directory) / result.data["draft_report"]
+        )
+        if "pdf" in printed:
+            root = Path(directory)
+            result.data["pdf"] = [str(p.relative_to(root)) for p in printed["pdf"]]
+        else:
+            result.data["pdf_note"] = printed["pdf_note"]
     if as_json:
         click.echo(json.dumps(result.data, ensure_ascii=False, indent=2, sort_keys=False))
         return
     summary = result.data["summary"]
     click.echo(
-        f"Kỳ {period_code}, tính đến {result.data['as_of']}: {summary['units_returned']}/{summary['units']} "
+        f"Kỳ {period_text(period_code)}, tính đến {vn_date(result.data['as_of'])}: "
+        f"{summary['units_returned']}/{summary['units']} "
         f"đơn vị đã gửi; {summary['items']} dòng nhiệm vụ × đơn vị."
     )
     click.echo(
@@ -158,6 +179,11 @@ def merge_command(directory, period, as_of, due_soon_days, as_json) -> None:
         f"{summary['due_soon']}, cần đặt hạn {summary['needs_date']}, giá trị lỗi {summary['invalid_value']}."
     )
     click.echo(f"Báo cáo: {result.report_path}")
+    click.echo(f"Dự thảo văn bản báo cáo: {Path(directory) / result.data['draft_report']}")
+    for path in result.data.get("pdf", []):
+        click.echo(f"Bản PDF: {Path(directory) / path}")
+    if result.data.get("pdf_note"):
+        click.echo(result.data["pdf_note"])
 
 
 @click.command("status")
@@ -199,7 +225,7 @@ def status_command(directory, period, as_json) -> None:
         "missing_output",
     )
     heads = ("Xong", "Đang", "Chưa", "K.thể", "Chưa BC", "Q.hạn", "Thiếu SP")
-    click.echo(f"Kỳ {period_code} — tổng hợp ngày {info['as_of']}")
+    click.echo(f"Kỳ {period_text(period_code)} — tổng hợp ngày {vn_date(info['as_of'])}")
     click.echo(f"{'Đơn vị':<34}" + "".join(f"{h:>9}" for h in heads))
     for unit in sorted(matrix):
         name = books[unit].unit_name if unit in books else unit

@@ -12,6 +12,7 @@ from kehoach_xlsx.errors import PlanFormatError
 from kehoach_xlsx.model import Plan, PlanWarning
 from kehoach_xlsx.parse.document import Document, parse_document, split_outputs, split_units
 from kehoach_xlsx.parse.loaders import load_blocks
+from kehoach_xlsx.parse.meta import tidy_meta
 
 __all__ = ["read_plan", "split_outputs", "split_units"]
 
@@ -30,7 +31,9 @@ def read_plan(*paths: str | Path) -> Plan:
         document = parse_document(blocks, path.name)
         document.warnings[:0] = warnings
         documents.append(document)
-    return combine(documents)
+    plan = combine(documents)
+    plan.warnings.extend(tidy_meta(plan.meta))
+    return plan
 
 
 def combine(documents: list[Document]) -> Plan:

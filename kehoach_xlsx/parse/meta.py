@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from kehoach_xlsx.model import PlanMeta, PlanWarning
 from kehoach_xlsx.vntext import fold
 
 NUMBER_LINE = re.compile(r"^\s*S[ốo]\s*:\s*(?P<value>.*)$", re.IGNORECASE)
@@ -130,7 +131,11 @@ def is_recipients_start(text: str) -> bool:
 
 
 def is_signature_role(text: str) -> bool:
+    """ "KT. CHỦ TỊCH", "GIÁM ĐỐC" above a signature; not a decision's authority line
+    ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …" before its "Căn cứ …" grounds)."""
     folded = fold(text).strip()
+    if re.match(r"(?:pho )?chu tich (?:uy ban nhan dan|ubnd)\b", folded):
+        return False
     return any(folded.startswith(role) for role in SIGNATURE_ROLES)
 
 
@@ -163,3 +168,53 @@ def issuer_from_text(text: str) -> str | None:
 
 def is_ground(text: str) -> bool:
     return fold(text).startswith(GROUND_STARTS)
+
+
+DECISION_TITLE = re.compile(
+    r"^(?:v[ềe]\s+vi[ệe]c\s+)?(?:ph[êe]\s+duy[ệe]t|ban\s+h[àa]nh)\s+(?:k[ếe]\s+ho[ạa]ch\s+)?(?P<title>.+)$",
+    re.IGNORECASE,
+)
+RULE_CHARS = re.compile(r"[-_=–—─━*~]{3,}|\.{5,}")
+
+
+def tidy_meta(meta: PlanMeta) -> list[PlanWarning]:
+    """Clean what the header reading kept and say what is missing.
+
+    The issuer loses its decorative rule ("ỦY BAN NHÂN DÂN TỈNH X --------"); a plan issued by
+    a Quyết định ("Số: 123/QĐ-UBND") takes its title from "Phê duyệt/Ban hành Kế hoạch …"
+    when its own "KẾ HOẠCH" heading gave none. A missing number, date, issuer or title is one
+    "Cần kiểm tra" item when the plan has a header at all, since mails and letters quote them.
+    """
+    if meta.issuer:
+        meta.issuer = " ".join(RULE_CHARS.sub(" ", meta.issuer).split()) or None
+    if meta.title:
+        meta.title = " ".join(RULE_CHARS.sub(" ", meta.title).split()) or None
+    decision = bool(meta.number and fold(meta.number.partition("/")[2]).startswith("qd"))
+    if decision and not meta.title:
+        for line in meta.grounds:
+            match = DECISION_TITLE.match(line.strip())
+            if match:
+                meta.title = match.group("title").strip(" .;")
+                meta.grounds.remove(line)
+                break
+    missing = [
+        label
+        for label, value in (
+            ("số văn bản", meta.number),
+            ("ngày ban hành", meta.date),
+            ("cơ quan ban hành", meta.issuer),
+            ("tên kế hoạch", meta.title),
+        )
+        if not value
+    ]
+    # a bare list of tasks (an appendix on its own, a pasted table) has no header to check
+    has_header = any((meta.number, meta.date, meta.issuer, meta.place))
+    if not missing or not has_header:
+        return []
+    return [
+        PlanWarning(
+            "meta_missing",
+            f"Chưa đọc được {', '.join(missing)} của kế hoạch. Thư và văn bản gửi đi sẽ bỏ qua "
+            "các chi tiết này; hãy sửa plan.json (mục “plan”) nếu cần ghi đủ.",
+        )
+    ]

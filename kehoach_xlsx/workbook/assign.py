@@ -36,10 +36,12 @@ from kehoach_xlsx.workbook.identity import cell_text
 from kehoach_xlsx.workbook.styles import (
     Formats,
     atomic_workbook,
+    fit_widths,
     format_date,
     merge_text,
     rows_height,
     setup_page,
+    write_guide,
     write_header_block,
     write_text,
 )
@@ -378,16 +380,26 @@ def _write_task_row(
 
 
 def _write_table(
-    sheet: Any, fmt: Formats, columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[str]]
+    sheet: Any,
+    fmt: Formats,
+    columns: Sequence[tuple[str, float]],
+    rows: Iterable[Sequence[str]],
+    code_limit: float = 24,
 ) -> int:
+    rows = [list(values) for values in rows]
+    columns = fit_widths(columns, rows, {0: code_limit})  # the code column fits its longest code
     for col, (text, width) in enumerate(columns):
         sheet.set_column(col, col, width)
         write_text(sheet, 0, col, text, fmt.header)
+    sheet.set_row(0, rows_height([(t, w) for t, w in columns]) or None)
     row = 0
     for values in rows:
         row += 1
         for col, value in enumerate(values):
             write_text(sheet, row, col, value, fmt.cell_wrap)
+        height = rows_height([(v, columns[c][1]) for c, v in enumerate(values)])
+        if height:
+            sheet.set_row(row, height)  # wrapped names print on their own lines
     setup_page(sheet, 0, len(columns) - 1)
     sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
     return row
@@ -406,10 +418,7 @@ def _write_checks(sheet: Any, fmt: Formats, warnings: Sequence[PlanWarning]) -> 
 
 
 def _write_guide(sheet: Any, fmt: Formats) -> None:
-    sheet.set_column(0, 0, 120)
-    for row, text in enumerate(ASSIGN_GUIDE):
-        write_text(sheet, row, 0, text, fmt.title if row == 0 else fmt.plain_wrap)
-    setup_page(sheet, None, 0, landscape=False)
+    write_guide(sheet, fmt, [(t, "title" if i == 0 else "") for i, t in enumerate(ASSIGN_GUIDE)])
 
 
 # ---------------------------------------------------------------------------- reading

@@ -45,16 +45,50 @@ def _current_rows(sheet) -> tuple[int | None, list[tuple[str, ...]]]:
     return header, rows
 
 
+def _listed_rows(path: Path) -> list[tuple[str, ...]] | None:
+    """What the check sheet lists now, read fast with calamine; None when unreadable."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        if CHECK_SHEET not in book.sheet_names:
+            return None
+        rows = book.get_sheet_by_name(CHECK_SHEET).to_python(skip_empty_area=False)
+    except Exception:  # calamine's own error types; openpyxl will say what is wrong
+        return None
+    for index, row in enumerate(rows[:30]):
+        cells = ["" if v is None else str(v).strip() for v in row]
+        if cells[:2] == list(CHECK_HEADERS[:2]):
+            listed = []
+            for values in rows[index + 1 :]:
+                texts = tuple(_text(v) for v in values[: len(CHECK_HEADERS)])
+                if any(texts):
+                    listed.append(texts + ("",) * (len(CHECK_HEADERS) - len(texts)))
+            return listed
+    return None
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a line number typed or read back as a number
+    return str(value)
+
+
 def refresh_check_sheet(path: str | os.PathLike[str], warnings: Sequence[PlanWarning]) -> bool:
     """Make the "Cần kiểm tra" sheet list exactly `warnings` (resolved items go, new ones
     come); every other sheet stays as the coordinator left it. Returns True when the file
     changed. Raises OSError when the file cannot be written (open in Excel, read-only)."""
+    target = Path(path)
+    wanted = _rows(warnings)
+    if _listed_rows(target) == wanted:
+        return False  # nothing changed: no slow openpyxl round trip of a large workbook
+
     import openpyxl
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    target = Path(path)
     book = openpyxl.load_workbook(target)
-    wanted = _rows(warnings)
     if CHECK_SHEET in book.sheetnames:
         sheet = book[CHECK_SHEET]
         header, present = _current_rows(sheet)

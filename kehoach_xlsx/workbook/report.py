@@ -1,6 +1,6 @@
 """The consolidated report workbook (bao-cao_<period>.xlsx) the coordinator prints and sends up.
 
-Sheets: "Tổng hợp" (counts per unit and status, a stacked bar chart, summary numbers),
+Sheets: "Tóm tắt" (the one-page brief, see brief.py), "Tổng hợp" (counts per unit and status, summary numbers),
 "Chi tiết" (every task × unit), "Quá hạn", "Thiếu sản phẩm", "Chưa báo cáo", "So với kỳ
 trước", "Nhật ký". Text that came from a returned file is untrusted: it goes through
 ``styles.write_text`` (write_string), so a returned "=cmd|' /C calc'!A0" stays text here.
@@ -9,6 +9,7 @@ trước", "Nhật ký". Text that came from a returned file is untrusted: it go
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,6 +17,8 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
+from kehoach_xlsx.texts import period_text, vn_date
+from kehoach_xlsx.workbook.brief import BRIEF_SHEET, digest, write_brief_sheet
 from kehoach_xlsx.workbook.styles import (
     FONT_SIZE,
     Formats,
@@ -69,6 +72,21 @@ FIELD_LABELS = {
     "due": "Hạn",
     "title": "Nhiệm vụ",
 }
+# A returned file's state in the ledger, as the "Nhật ký" sheet shows it.
+FILE_STATE_LABELS = {
+    "accepted": "Đã nhận",
+    "duplicate": "Trùng (đã nhận trước)",
+    "rejected": "Không nhận",
+    "superseded": "Bị thay thế",
+    "skipped": "Bỏ qua",
+    "pending": "Đang chờ",
+}
+LOG_CODE_LABELS = {
+    **FLAG_LABELS,
+    "duplicate_row": "Dòng trùng",
+    "rejected": "Không nhận",
+}
+ALWAYS_SHOWN = ("units", "units_returned", "units_missing", "tasks", "items")
 SUMMARY_LABELS = {
     "units": "Số đơn vị phải báo cáo",
     "units_returned": "Số đơn vị đã gửi báo cáo",
@@ -164,6 +182,7 @@ class ReportData:
     plan_number: str = ""
     plan_title: str = ""
     issuer: str = "ỦY BAN NHÂN DÂN"
+    plan_date: date | None = None
     units: list[UnitStatus] = field(default_factory=list)
     items: list[ItemRow] = field(default_factory=list)
     files: list[FileRow] = field(default_factory=list)
@@ -173,6 +192,7 @@ class ReportData:
 
 
 SHEETS = (
+    BRIEF_SHEET,
     "Tổng hợp",
     "Chi tiết",
     "Quá hạn",
@@ -204,6 +224,7 @@ def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
         fmt = Formats(workbook)
         extra = _Extra(workbook)
         sheets = {name: workbook.add_worksheet(name) for name in SHEETS}
+        write_brief_sheet(workbook, sheets[BRIEF_SHEET], fmt, report, STATUS_COLOURS)
         _summary_sheet(workbook, sheets["Tổng hợp"], fmt, report)
         _detail_sheet(sheets["Chi tiết"], fmt, extra, report)
         _overdue_sheet(sheets["Quá hạn"], fmt, report)
@@ -214,7 +235,7 @@ def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
         for sheet in sheets.values():
             for row in list(sheet.__dict__.get("_kh_lines", {})):
                 _end_row(sheet, row)  # the last row of each sheet is still open
-        sheets["Tổng hợp"].activate()
+        sheets[BRIEF_SHEET].activate()
 
 
 class _Extra:
@@ -263,7 +284,8 @@ def _top(
         last_col=last_col,
         split_col=split_col,
         info_lines=[
-            f"Kỳ báo cáo: {report.period}     Số liệu đến ngày: {format_date(report.as_of)}"
+            f"Kỳ báo cáo: {period_text(report.period, capital=True)}. "
+            f"Số liệu đến ngày: {format_date(report.as_of)}."
         ],
     )
 
@@ -338,6 +360,8 @@ def _summary_sheet(workbook: Any, sheet: Worksheet, fmt: Formats, report: Report
 
     # Summary numbers first: what the chairman reads.
     summary = dict(report.summary) or _default_summary(report)
+    # a zero counter says nothing to the reader; the main counts always show
+    summary = {k: v for k, v in summary.items() if v or k in ALWAYS_SHOWN}
     for key, value in summary.items():
         write_text(sheet, row, 1, SUMMARY_LABELS.get(key, key), fmt.cell_bold)
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -360,7 +384,8 @@ def _summary_sheet(workbook: Any, sheet: Worksheet, fmt: Formats, report: Report
         UnitStatus(u, next(i.unit_name for i in report.items if i.unit == u), 0, False)
         for u in by_unit
     ]
-    first_data = header_row + 1
+    rank = {line.unit: index for index, line in enumerate(digest(report).unit_lines)}
+    units = sorted(units, key=lambda u: rank.get(u.unit, len(rank)))  # worst first
     for index, unit in enumerate(units, start=1):
         row = header_row + index
         _end_row(sheet, row - 1)
@@ -374,9 +399,8 @@ def _summary_sheet(workbook: Any, sheet: Worksheet, fmt: Formats, report: Report
         sheet.write_number(row, base, counts["flag:overdue"], fmt.cell_center)
         sheet.write_number(row, base + 1, counts["flag:missing_output"], fmt.cell_center)
         write_text(sheet, row, base + 2, "Có" if unit.returned else "Chưa", fmt.cell_center)
-    last_data = header_row + len(units)
-    if units:
-        _chart(workbook, sheet, first_data, last_data, last_data + 2)
+    # the chart is on the brief ("Tóm tắt"): here it would print over the repeated header
+    # rows of a second page
 
 
 def _default_summary(report: ReportData) -> dict[str, Any]:
@@ -391,32 +415,6 @@ def _default_summary(report: ReportData) -> dict[str, Any]:
         "overdue": flags["overdue"],
         "missing_output": flags["missing_output"],
     }
-
-
-def _chart(workbook: Any, sheet: Worksheet, first: int, last: int, at_row: int) -> None:
-    """Stacked bars, one per unit, split by status (reads the table just written)."""
-    chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
-    name = sheet.get_name()
-    for offset, status in enumerate(STATUS_ORDER):
-        col = 3 + offset
-        chart.add_series(
-            {
-                "name": STATUS_LABELS[status],
-                "categories": [name, first, 1, last, 1],
-                "values": [name, first, col, last, col],
-                "fill": {"color": STATUS_COLOURS[status]},
-                "gap": 60,
-            }
-        )
-    chart.set_title(
-        {"name": "Tình trạng thực hiện theo đơn vị", "name_font": {"name": "Times New Roman"}}
-    )
-    chart.set_x_axis({"name": "Số nhiệm vụ", "num_font": {"name": "Times New Roman"}})
-    chart.set_y_axis({"reverse": True, "num_font": {"name": "Times New Roman"}})
-    chart.set_legend({"position": "bottom", "font": {"name": "Times New Roman"}})
-    height = max(320, 28 * (last - first + 1) + 140)
-    chart.set_size({"width": 900, "height": height})
-    sheet.insert_chart(at_row, 1, chart)
 
 
 # --- "Chi tiết" ------------------------------------------------------------------------------
@@ -651,32 +649,40 @@ def _changes_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
 def _label(field_name: str, value: str) -> str:
     if field_name == "status":
         return STATUS_LABELS.get(value, value)
-    return value
+    return vn_date(value)  # "2026-09-20" -> "20/09/2026"; other text unchanged
+
+
+def _file_note(text: str) -> str:
+    """A file's state word or "[code] message" as the reader sees it (Vietnamese only)."""
+    if text in FILE_STATE_LABELS:
+        return FILE_STATE_LABELS[text]
+    match = re.match(r"^\[(\w+)\]\s*", text)
+    return text[match.end() :] if match else text
 
 
 def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData) -> None:
-    columns = [("STT", 5), ("Tệp", 34), ("Trang", 14), ("Dòng", 7), ("Mã", 18), ("Nội dung", 60)]
+    # both tables share the sheet's columns, so each column's width suits both headings
+    columns = [("STT", 5), ("Tệp", 34), ("Trang", 21), ("Dòng", 12), ("Mã", 18), ("Nội dung", 60)]
     header_row = _top(sheet, fmt, report, "NHẬT KÝ ĐỌC TỆP", len(columns) - 1, columns)
     write_text(sheet, header_row, 0, "1. Các tệp đã đọc", extra.heading)
     files_header = header_row + 1
-    file_columns = [
-        ("STT", 5),
-        ("Tệp", 34),
-        ("Nhận diện là", 21),
-        ("SHA-256", 25),
-        ("Cảnh báo", 60),
-    ]
-    for col, (text, _) in enumerate(file_columns):
+    file_columns = ("STT", "Tệp", "Nhận diện là", "Mã băm", "Tình trạng", "Cảnh báo")
+    for col, text in enumerate(file_columns):
         write_text(sheet, files_header, col, text, fmt.header)
+    sheet.set_row(files_header, 36)
     row = files_header
     for index, item in enumerate(report.files, start=1):
         row += 1
         _end_row(sheet, row - 1)
+        state, notes = "", list(item.warnings)
+        if notes and notes[0] in FILE_STATE_LABELS:
+            state = FILE_STATE_LABELS[notes.pop(0)]
         write_text(sheet, row, 0, str(index), fmt.cell_center)
         _wrapped(sheet, row, 1, os.path.basename(item.path), fmt.cell_wrap)
         _wrapped(sheet, row, 2, item.identified_as, fmt.cell_wrap)
-        _wrapped(sheet, row, 3, item.sha256[:16], fmt.cell_wrap)
-        _wrapped(sheet, row, 4, "\n".join(item.warnings), fmt.cell_wrap)
+        write_text(sheet, row, 3, item.sha256[:8], fmt.cell)  # no wrap: a hash is one word
+        _wrapped(sheet, row, 4, state, fmt.cell_wrap)
+        _wrapped(sheet, row, 5, "\n".join(_file_note(w) for w in notes), fmt.cell_wrap)
     row += 2
     write_text(sheet, row, 0, "2. Cảnh báo khi đọc", extra.heading)
     log_header = row + 1
@@ -693,6 +699,6 @@ def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData
             sheet.write_number(row, 3, entry.row, fmt.cell_center)
         else:
             write_text(sheet, row, 3, "", fmt.cell)
-        _wrapped(sheet, row, 4, entry.code, fmt.cell_wrap)
+        _wrapped(sheet, row, 4, LOG_CODE_LABELS.get(entry.code, entry.code), fmt.cell_wrap)
         _wrapped(sheet, row, 5, entry.message, fmt.cell_wrap)
     sheet.freeze_panes(files_header + 1, 0)

@@ -25,6 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from kehoach_xlsx.errors import KehoachError
 from kehoach_xlsx.model import PlanWarning
+from kehoach_xlsx.texts import clean_line, issuer_heading
 from kehoach_xlsx.vntext import nfc
 
 FONT = "Times New Roman"
@@ -361,9 +362,12 @@ def write_header_block(
     left_last = split_col
     right_first = split_col + 1
     if isinstance(issuer, str):
-        issuer_lines = [line.strip() for line in nfc(issuer).splitlines() if line.strip()]
+        issuer_lines = [clean_line(line) for line in nfc(issuer).splitlines()]
     else:
-        issuer_lines = [nfc(line).strip() for line in (issuer or []) if line and line.strip()]
+        issuer_lines = [clean_line(line) for line in (issuer or []) if line]
+    issuer_lines = [line for line in issuer_lines if line]  # a decorative rule leaves nothing
+    if len(issuer_lines) == 1:
+        issuer_lines = issuer_heading(issuer_lines[0])  # "ỦY BAN NHÂN DÂN" / "TỈNH HÀ LAM"
     if not issuer_lines:
         issuer_lines = ["ỦY BAN NHÂN DÂN"]
     row = first_row
@@ -454,3 +458,45 @@ def _cell_name(row: int, col: int) -> str:
 def format_date(value: date | None) -> str:
     """dd/mm/yyyy, the way every Vietnamese document writes a date."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+GUIDE_WIDTH = 86  # characters: the printable width of A4 portrait at 100 % (165 mm)
+
+
+def write_guide(
+    worksheet: Worksheet, formats: Formats, lines: Sequence[tuple[str, str]], first_row: int = 0
+) -> int:
+    """A "Hướng dẫn" sheet: one wrapped paragraph per row, each row as high as its text.
+
+    (text, kind) with kind "title" or anything else for body text. Excel and LibreOffice do
+    not grow rows for wrapped text on open, so without heights the lines print over each
+    other. A4 portrait at 100 %: the column is exactly the printable width, so the computed
+    heights hold on paper. Returns the next free row.
+    """
+    worksheet.set_column(0, 0, GUIDE_WIDTH)
+    row = first_row
+    for text, kind in lines:
+        title = kind == "title"
+        write_text(worksheet, row, 0, text, formats.title if title else formats.plain_wrap)
+        size = TITLE_SIZE if title else FONT_SIZE
+        lines_needed = text_lines(text, GUIDE_WIDTH * (0.85 if title else 1))
+        worksheet.set_row(row, round(lines_needed * size * 1.3 + 4, 1))
+        row += 1
+    setup_page(worksheet, None, 0, landscape=False)
+    return row
+
+
+def fit_widths(
+    columns: Sequence[tuple[str, float]], rows: Sequence[Sequence[str]], limits: dict[int, float]
+) -> list[tuple[str, float]]:
+    """Columns widened (up to limits[col]) so their longest value fits on one line.
+
+    For short codes ("PKT-XD-02") that must not wrap or overflow into the next column.
+    """
+    out = []
+    for col, (label, width) in enumerate(columns):
+        if col in limits:
+            longest = max((len(r[col]) for r in rows if col < len(r) and r[col]), default=0)
+            width = min(limits[col], max(width, longest * 1.1 + 2))
+        out.append((label, width))
+    return out

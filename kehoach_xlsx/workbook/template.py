@@ -20,6 +20,7 @@ from kehoach_xlsx.workbook.styles import (
     atomic_workbook,
     merge_text,
     setup_page,
+    write_guide,
     write_header_block,
     write_text,
 )
@@ -134,10 +135,7 @@ def write_template(path: str | os.PathLike[str]) -> None:
         setup_page(sheet, header_row, LAST_COL)
         sheet.activate()
 
-        guide.set_column(0, 0, 120)
-        for index, text in enumerate(GUIDE):
-            write_text(guide, index, 0, text, fmt.title if index == 0 else fmt.plain_wrap)
-        setup_page(guide, None, 0, landscape=False)
+        write_guide(guide, fmt, [(t, "title" if i == 0 else "") for i, t in enumerate(GUIDE)])
 
 
 @click.command("template")

@@ -30,6 +30,7 @@ from kehoach_xlsx.workbook.styles import (
     rows_height,
     setup_page,
     write_date,
+    write_guide,
     write_header_block,
     write_text,
 )
@@ -214,9 +215,17 @@ def write_unit_book(spec: UnitBookSpec, path: str | os.PathLike[str]) -> Written
             last_col=LAST_COL,
             split_col=3,
             info_lines=[
-                f"Đơn vị báo cáo: {identity.unit_name}     "
-                f"Kỳ báo cáo: {period_label(identity.period)}     "
-                f"Hạn gửi báo cáo: {format_date(identity.due)}",
+                # one field a line (the return reader splits the cell on line breaks);
+                # a field without a value is left out rather than printed empty
+                "\n".join(
+                    f"{label}: {value}"
+                    for label, value in (
+                        ("Đơn vị báo cáo", identity.unit_name),
+                        ("Kỳ báo cáo", period_label(identity.period)),
+                        ("Hạn gửi báo cáo", format_date(identity.due)),
+                    )
+                    if value
+                ),
                 spec.contact,
             ],
         )
@@ -355,15 +364,10 @@ def _add_validations(sheet: Any, first: int, last: int) -> None:
 
 
 def _write_guide(sheet: Any, fmt: Formats, contact: str) -> None:
-    sheet.set_column(0, 0, 120)
-    row = 0
-    for text, kind in GUIDE_LINES:
-        write_text(sheet, row, 0, text, fmt.title if kind == "title" else fmt.plain_wrap)
-        row += 1
-    if contact:
-        row += 1
-        write_text(sheet, row, 0, f"Liên hệ: {contact}", fmt.plain_wrap)
-    setup_page(sheet, None, 0, landscape=False)
+    lines = list(GUIDE_LINES)
+    if contact.strip():
+        lines += [("", ""), (f"Liên hệ: {contact.strip()}", "")]
+    write_guide(sheet, fmt, lines)
     sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
 
