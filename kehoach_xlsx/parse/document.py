@@ -967,7 +967,9 @@ def _one_per_line(text: str) -> list[str]:
 
 def _recipients_beside_signature(text: str) -> bool:
     """ "Nơi nhận:   TM. ỦY BAN NHÂN DÂN": a PDF's layout text keeps both columns on one line."""
-    head, _, rest = text.partition(":")
+    head, colon, rest = text.partition(":")
+    if not colon or len(head) > 20:
+        return False
     rest = rest.strip()
     signature = M.is_signature_role(rest) or (rest.isupper() and len(rest) < 60)
     return fold(head).strip() == "noi nhan" and bool(rest) and signature

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 FIELDS = ("lead", "coordinate", "outputs", "deadline")
 
@@ -190,29 +189,34 @@ def _starts_block(text: str) -> bool:
     return bool(re.match(r"^\(?\d{1,3}\)?$", stripped))  # a page number on a line of its own
 
 
-def _plain(block) -> str:
-    from kehoach_xlsx.parse.blocks import one_line
-
-    return one_line(block.text)
-
-
 def _indent(block) -> int:
     raw = (block.raw or block.text).replace("\t", "    ")
     return len(raw) - len(raw.lstrip(" "))
 
 
-def is_hard_wrapped(blocks: list) -> bool:
+def _plain_lines(blocks: list) -> list[str]:
+    """Each block's text on one line, cleaned ("" for a table row)."""
+    from kehoach_xlsx.parse.blocks import one_line
+
+    return [one_line(b.text) if b.cells is None else "" for b in blocks]
+
+
+def _goes_on(text: str) -> bool:
+    """A line that could be the rest of the line above: lowercase or digit, opening nothing."""
+    return bool(text) and (text[0].islower() or text[0].isdigit()) and not _starts_block(text)
+
+
+def is_hard_wrapped(blocks: list, plains: list[str] | None = None) -> bool:
     """Many prose lines go on, lowercase, on the very next line: the text was wrapped."""
+    plains = plains if plains is not None else _plain_lines(blocks)
     prose = 0
     wrapped = 0
-    for before, after in pairwise(blocks):
-        if before.cells is not None or before.is_blank:
+    for index in range(len(blocks) - 1):
+        if blocks[index].cells is not None or blocks[index].is_blank:
             continue
         prose += 1
-        if after.cells is None and not after.is_blank:
-            text = _plain(after)
-            if text and (text[0].islower() or text[0].isdigit()) and not _starts_block(text):
-                wrapped += 1
+        if _goes_on(plains[index + 1]):
+            wrapped += 1
     return wrapped >= HARD_WRAP_MIN_LINES and wrapped >= HARD_WRAP_SHARE * max(prose, 1)
 
 
@@ -223,53 +227,48 @@ def join_wrapped_lines(blocks: list) -> list:
     bullet, a label, a page number), follows a blank line or a table row, or is indented as a
     new paragraph where wrapped lines are not (the layout text of a PDF).
     """
-    if not is_hard_wrapped(blocks):
+    plains = _plain_lines(blocks)
+    if not is_hard_wrapped(blocks, plains):
         return blocks
     from kehoach_xlsx.parse.blocks import Block
 
-    margins = [
-        _indent(after)
-        for before, after in pairwise(blocks)
-        if before.cells is None
-        and not before.is_blank
-        and after.cells is None
-        and _plain(after)[:1].islower()
+    # the lines that go on a line above tell the text's margin and its usual line width
+    pairs = [
+        (i, i + 1)
+        for i in range(len(blocks) - 1)
+        if plains[i] and plains[i + 1][:1].islower() and blocks[i + 1].cells is None
     ]
+    margins = [_indent(blocks[after]) for _, after in pairs]
     margin = min(set(margins), key=lambda m: (-margins.count(m), m)) if margins else 0
-    widths = sorted(
-        len(_plain(before))
-        for before, after in pairwise(blocks)
-        if before.cells is None and after.cells is None and _plain(after)[:1].islower()
-    )
-    width = widths[len(widths) // 2] if widths else 80  # the text's usual wrapped line
-    prose = [(a, b) for a, b in pairwise(blocks) if a.cells is None and not a.is_blank]
-    ends = sum(1 for _, after in prose if after.is_blank)
+    widths = sorted(len(plains[before]) for before, _ in pairs)
+    width = widths[len(widths) // 2] if widths else 80
+    prose = [i for i in range(len(blocks) - 1) if plains[i]]
+    ends = sum(1 for i in prose if blocks[i + 1].cells is None and not plains[i + 1])
     if ends >= BLANK_SEPARATED_SHARE * max(len(prose), 1):
         width = 0  # blank lines part the paragraphs: lines next to each other are one
-    last_line = ""  # the last physical line of the paragraph being joined
     result: list = []
+    last_line = ""  # the last physical line of the paragraph being built
     after_table = False  # lines right under a table row stay as they are (the table reads them)
-    for block in blocks:
+    for block, text in zip(blocks, plains, strict=True):
         previous = result[-1] if result else None
         if block.cells is not None:
             after_table = True
         elif block.is_blank:
             after_table = False
-        text = _plain(block) if block.cells is None else ""
         joins = (
             previous is not None
             and not after_table
             and previous.cells is None
-            and not previous.is_blank
+            and bool(last_line)
             and block.cells is None
             and block.sheet == previous.sheet
-            and text
+            and bool(text)
             and not _starts_block(text)
             and _indent(block) <= margin + 1
-            and not re.fullmatch(r"\(?\d{1,3}\)?", _plain(previous))
-            and _continues(_plain(previous), text, last_line, width, previous.raw or "")
+            and not re.fullmatch(r"\(?\d{1,3}\)?", last_line)
+            and _continues(text, last_line, width, previous.raw or "")
         )
-        last_line = text
+        last_line = text if block.cells is None else ""
         if joins:
             result[-1] = Block(
                 line=previous.line,
@@ -309,7 +308,7 @@ _FUNCTION_WORDS = {
 }
 
 
-def _continues(before: str, after: str, last_line: str, width: int, raw: str) -> bool:
+def _continues(after: str, last_line: str, width: int, raw: str) -> bool:
     """Does `after` go on with the sentence of `before`?
 
     A lowercase or digit start always does; an uppercase start does not after a sentence end.
@@ -321,7 +320,7 @@ def _continues(before: str, after: str, last_line: str, width: int, raw: str) ->
     first = after.lstrip(' "“(*')[:1]
     if not first or first.islower() or first.isdigit():
         return True
-    if before.replace("*", "").rstrip().endswith((".", ":", ";", "!", "?")):
+    if last_line.replace("*", "").rstrip().endswith((".", ":", ";", "!", "?")):
         return False
     if len(last_line) >= 0.6 * width or raw.count("**") % 2 == 1:
         return True
