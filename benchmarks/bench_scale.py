@@ -165,9 +165,7 @@ def main() -> None:
             ("collect_merge", "`collect_files` + `merge_period` (cả báo cáo)"),
         ):
             ratio = ""
-            if name == "build":
-            start = time.perf_counter()
-        elif name == "split":
+            if name == "split":
                 ratio = f"**{write_ratio:.2f}**"
             elif name == "collect_merge":
                 ratio = f"**{read_ratio:.2f}**"
@@ -176,9 +174,7 @@ def main() -> None:
                 f"| {units} | {label} | {r['seconds']:.2f} s | {ratio} | {r['peak_mb']:.0f} MB |"
             )
             print(rows[-1])
-    growth = {
-        name: values[-1] / values[0] for name, values in per_unit.items() if len(values) > 1
-    }
+    growth = {name: values[-1] / values[0] for name, values in per_unit.items() if len(values) > 1}
     for name, value in growth.items():
         print(f"cost per unit, {args.sizes[-1]} vs {args.sizes[0]} units, {name}: {value:.2f}x")
     if args.no_write:

@@ -22,9 +22,7 @@ def progress_bar(label: str, quiet: bool, minimum: int = 5):
         if quiet or total < minimum:
             return
         if "bar" not in state:
-            state["bar"] = click.progressbar(
-                length=total, label=label, file=sys.stderr
-            )
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
             state["bar"].__enter__()
         state["bar"].update(1)
         if done >= total:

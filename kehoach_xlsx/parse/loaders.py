@@ -369,33 +369,10 @@ def convert_with_office(path: Path, target: str) -> Path:
 
 
 def read_pdf_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
-    """Text of a PDF via pdftotext (poppler); table columns are lost, so we say so."""
-    tool = shutil.which("pdftotext")
-    if not tool:
-        raise InputFileError(
-            f"Không đọc trực tiếp được tệp PDF {path.name}. Hãy dùng bản Word (.docx) của kế "
-            "hoạch, hoặc mở PDF bằng Word và lưu thành .docx."
-        )
-    try:
-        result = subprocess.run(
-            [tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120, check=True
-        )
-    except (subprocess.SubprocessError, OSError) as err:
-        raise PlanFormatError(f"Không đọc được tệp PDF {path.name} (có thể bị hỏng).") from err
-    text = result.stdout.decode("utf-8", errors="replace")
-    if not text.strip():
-        raise PlanFormatError(
-            f"Tệp PDF {path.name} không có chữ (có thể là bản scan). Hãy dùng bản Word của kế hoạch."
-        )
-    warnings.append(
-        PlanWarning(
-            "pdf_input",
-            "Đọc từ PDF: bảng phân công có thể mất cột. Nên dùng bản Word (.docx) của kế hoạch.",
-            path.name,
-            None,
-        )
-    )
-    return [text_line_block(n, raw) for n, raw in enumerate(text.splitlines(), start=1)]
+    """Paragraphs and table rows of a text-layer PDF (see parse/pdf.py)."""
+    from kehoach_xlsx.parse.pdf import read_pdf
+
+    return read_pdf(path, warnings)
 
 
 def load_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
