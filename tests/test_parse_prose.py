@@ -620,3 +620,19 @@ def test_wrapped_text_without_blank_lines_keeps_a_heading_apart():
         "2. Tổ chức tập huấn cho cán bộ",
         "- Cơ quan chủ trì: Phòng Nội v",
     ]
+
+
+def test_a_duty_wrapped_once_keeps_its_whole_title(tmp_path):
+    plan = plan_of(
+        tmp_path,
+        [
+            "I. NHIỆM VỤ",
+            "1. Phòng Tài nguyên",
+            "- Khảo sát các điểm sạt lở ven",
+            "sông trước mùa mưa bão.",
+            "Kết quả gửi về Văn phòng.",
+        ],
+    )
+    [task] = plan.tasks
+    assert task.title == "Khảo sát các điểm sạt lở ven sông trước mùa mưa bão."
+    assert task.details == ["Kết quả gửi về Văn phòng."]

@@ -16,7 +16,7 @@ from kehoach_xlsx.parse.layouts.agencies import (
     sentence_subject,
     split_bodies,
 )
-from kehoach_xlsx.parse.outline import Node, adopt_tasks, task_child
+from kehoach_xlsx.parse.outline import Node, adopt_tasks, starts_lowercase, task_child
 
 _MARK = re.compile(r"^\s*([-–—+•*▪·])\s*")
 _YEAR = r"(?:/\d{4}| năm \d{4})"
@@ -74,6 +74,9 @@ def duties_of(body: list[tuple[int, str]]) -> list[tuple[int, str, list[tuple[in
     for line, text in body:
         if _marker(text) or not duties:
             duties.append((line, _unmarked(text), []))
+        elif starts_lowercase(text) and not duties[-1][2]:
+            line0, title, details = duties[-1]
+            duties[-1] = (line0, f"{title} {text}", details)  # the duty's wrapped line
         else:
             duties[-1][2].append((line, text))
     return duties
@@ -132,7 +135,10 @@ def expand_body(node: Node) -> bool:
             created.append(last)
             continue
         if last is not None and not mark:
-            last.body.append((line, text))  # a paragraph of the duty above
+            if starts_lowercase(text) and not last.body:
+                last.title = f"{last.title} {text}"  # the duty's wrapped line
+            else:
+                last.body.append((line, text))  # a paragraph of the duty above
             continue
         current, last = None, None
         kept.append((line, text))
