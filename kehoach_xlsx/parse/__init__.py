@@ -54,10 +54,14 @@ def combine(documents: list[Document]) -> Plan:
     for document in documents:
         plan.warnings.extend(document.warnings)
         plan.boilerplate.extend(document.boilerplate)
+        renamed: dict[str, str] = {}  # a second file's "I" becomes "I-2" for its own tasks too
         for section in document.sections:
-            section.id = unique(section.id, seen_sections)
+            renamed[section.id] = unique(section.id, seen_sections)
+            section.id = renamed[section.id]
+            section.parent = renamed.get(section.parent, section.parent)
             plan.sections.append(section)
         for task in document.tasks:
+            task.section = renamed.get(task.section, task.section)
             original = task.id
             task.id = unique(task.id, seen_tasks)
             if task.id != original:
