@@ -7,13 +7,14 @@ and every choice is listed. The same inputs give the same JSON byte for byte.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from kehoach_xlsx.errors import WorkspaceError
 from kehoach_xlsx.ledger import BookRecord, Ledger, Receipt
+from kehoach_xlsx.model import PlanWarning
 from kehoach_xlsx.parse import split_outputs
 from kehoach_xlsx.report_docx import draft_context, write_draft_report
 from kehoach_xlsx.returns import (
@@ -57,6 +58,14 @@ class MergeResult:
     data: dict[str, Any]
     report_path: Path
     report: ReportData
+    # things the run could not do but that do not change its result (phan-cong.xlsx open…)
+    notes: list[PlanWarning] = field(default_factory=list)
+
+    def to_frame(self):
+        """The merged items (task × unit) as a pandas DataFrame: see kehoach_xlsx.analysis."""
+        from kehoach_xlsx.analysis import merge_frame
+
+        return merge_frame(self)
 
 
 def same_text(a: str, b: str) -> bool:
@@ -122,12 +131,19 @@ def merge_period(
             report_path.with_suffix(".docx"), report, draft_context(plan, period)
         )
         ledger.save_merge(
-            period, as_of.isoformat(), data["summary"], str(report_path.relative_to(workspace.root))
+            period,
+            as_of.isoformat(),
+            data["summary"],
+            report_path.relative_to(workspace.root).as_posix(),
         )
-    data["report"] = str(report_path.relative_to(workspace.root))
-    data["draft_report"] = str(draft_path.relative_to(workspace.root))
+    data["report"] = report_path.relative_to(workspace.root).as_posix()
+    data["draft_report"] = draft_path.relative_to(workspace.root).as_posix()
     refresh_assignment_checks(workspace)
-    return MergeResult(data, report_path, report)
+    from kehoach_xlsx.workbook.status_back import write_back_status
+
+    # the latest state, written back into the coordinator's own phan-cong.xlsx
+    notes = [note] if (note := write_back_status(workspace)) else []
+    return MergeResult(data, report_path, report, notes)
 
 
 def _plan_date(plan: dict[str, Any]) -> date | None:

@@ -11,7 +11,7 @@ import click
 
 from kehoach_xlsx.books import workspace_registry
 from kehoach_xlsx.collect import collect_files
-from kehoach_xlsx.commands.common import echo_json, progress_bar
+from kehoach_xlsx.commands.common import echo_json, holds_workspace, progress_bar
 from kehoach_xlsx.deadlines import parse_period
 from kehoach_xlsx.errors import MailError, WorkspaceError
 from kehoach_xlsx.merge import merge_period
@@ -56,6 +56,7 @@ def iso_date(ctx, param, value):
     help="Kết nối IMAP không mã hoá (chỉ dùng trong mạng nội bộ/thử nghiệm).",
 )
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@holds_workspace("collect")
 def collect_command(directory, paths, imap_server, user, folder, since, no_ssl, as_json) -> None:
     """Nhận các tệp báo cáo đơn vị gửi lại (từ thư mục/tệp, hoặc từ hộp thư IMAP).
 
@@ -138,6 +139,7 @@ def collect_command(directory, paths, imap_server, user, folder, since, no_ssl, 
     help="In thêm bản PDF của trang tóm tắt và dự thảo báo cáo (cần LibreOffice).",
 )
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@holds_workspace("merge")
 def merge_command(directory, period, as_of, due_soon_days, pdf, as_json) -> None:
     """Tổng hợp các tệp đã nhận của kỳ, đánh dấu quá hạn, thiếu sản phẩm, chưa báo cáo.
 
@@ -152,13 +154,15 @@ def merge_command(directory, period, as_of, due_soon_days, pdf, as_json) -> None
         due_soon_days,
         progress=progress_bar("Đang đọc tệp", as_json),
     )
+    for note in result.notes:
+        click.echo(f"Lưu ý: {note.message}", err=True)
     if pdf:
         printed = print_leader_pdfs(
             result.report, result.report_path, Path(directory) / result.data["draft_report"]
         )
         if "pdf" in printed:
             root = Path(directory)
-            result.data["pdf"] = [str(p.relative_to(root)) for p in printed["pdf"]]
+            result.data["pdf"] = [p.relative_to(root).as_posix() for p in printed["pdf"]]
         else:
             result.data["pdf_note"] = printed["pdf_note"]
     if as_json:

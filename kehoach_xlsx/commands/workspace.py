@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kehoach_xlsx.books import default_due, init_workspace, split_period
-from kehoach_xlsx.commands.common import echo_json, progress_bar
+from kehoach_xlsx.commands.common import echo_json, holds_workspace, progress_bar
 from kehoach_xlsx.deadlines import parse_period
 from kehoach_xlsx.workbook.template import template_command
 
@@ -31,6 +31,7 @@ from kehoach_xlsx.workbook.template import template_command
 )
 @click.option("--update", is_flag=True, help="Cập nhật sổ đã có từ kế hoạch (giữ các chỉnh sửa).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@holds_workspace("init")
 def init_command(
     directory: Path, plan_files, units: Path | None, update: bool, as_json: bool
 ) -> None:
@@ -75,6 +76,7 @@ def init_command(
 )
 @click.option("--force", is_flag=True, help="Tạo lại cả các tệp đã tạo cho kỳ này.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@holds_workspace("split")
 def split_command(directory: Path, period: str, due, force: bool, as_json: bool) -> None:
     """Tạo cho mỗi đơn vị một tệp Excel chỉ gồm các nhiệm vụ của đơn vị trong kỳ."""
     parsed = parse_period(period)
