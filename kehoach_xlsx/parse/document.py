@@ -1,8 +1,10 @@
 """Turn one document's blocks into plan metadata, sections, tasks and warnings.
 
-One pass over the blocks builds an outline (outline.Node); appendix tables are read row by
-row with their page-break damage repaired (layouts/table.py, columns by role in
-layouts/table_columns.py); afterwards each node is classified: a node that
+Hard-wrapped lines are first joined back into paragraphs (outline.join_wrapped_lines); one
+pass over the blocks builds an outline (outline.Node); appendix tables are read row by row
+with their page-break damage repaired (layouts/table.py, columns by role in
+layouts/table_columns.py); the prose layouts (layouts/prose.py) then read who leads what
+from the outline; afterwards each node is classified: a node that
 carries its own lead unit is a task, a node with tasks below it is a section, and a leaf
 item in the tasks part without a lead is reported (`no_lead`) and kept as section text.
 """
@@ -15,12 +17,14 @@ from dataclasses import dataclass, field
 from kehoach_xlsx.model import PlanMeta, PlanWarning, Section, Source, Task
 from kehoach_xlsx.parse import meta as M
 from kehoach_xlsx.parse.blocks import Block, one_line
+from kehoach_xlsx.parse.layouts.prose import apply_prose_layouts
 from kehoach_xlsx.parse.layouts.table import TableReading
 from kehoach_xlsx.parse.outline import (
     FIELDS,
     Node,
     compress_path,
     is_bullet,
+    join_wrapped_lines,
     match_item,
     node_path,
     starts_lowercase,
@@ -64,6 +68,8 @@ class DocumentParser(TableReading):
         self.title_lines: list[str] = []
         self.is_body = False
         self.open_label: tuple[Node, str] | None = None
+        self.label_is_list = False  # the open label's value is a list of bullet lines
+        self.label_mark = ""  # the bullet the open label's line starts with
         self.used: set[int] = set()
         self.appendix_count = 0
         self.appendix_reference: dict | None = None
@@ -166,8 +172,10 @@ class DocumentParser(TableReading):
                 if not M.is_recipients_start(text) and text[:1].isupper() and ":" not in text:
                     self.meta.signer = text
             return
-        if M.is_recipients_start(text) or (
-            M.is_signature_role(text) and text.isupper() and len(text) < 60
+        if (
+            M.is_recipients_start(text)
+            or _recipients_beside_signature(text)
+            or (M.is_signature_role(text) and text.isupper() and len(text) < 60)
         ):
             self.mode = "recipients"
             self.open_label = None
@@ -283,6 +291,9 @@ class DocumentParser(TableReading):
 
     # ---- prose body ------------------------------------------------------------------------
     def body_line(self, block: Block, text: str) -> None:
+        level = getattr(block, "list_level", None)  # a Word list paragraph prints no bullet
+        if level is not None and not is_bullet(text) and not match_item(text):
+            text = f"{_LIST_MARKS[min(level, len(_LIST_MARKS) - 1)]} {text}"
         label = match_label(text)
         if label:
             self.add_label(block, text, *label)
@@ -309,12 +320,21 @@ class DocumentParser(TableReading):
                 values[-1] = f"{values[-1]} {text}"
                 return
             if (
+                field_name == "deadline"
+                and self.label_is_list
+                and is_bullet(text)
+                and text[:1] != self.label_mark
+            ):
+                values.append(text)  # "- Thời gian thực hiện:" over dated "+ …" steps
+                return
+            if (
                 field_name in {"outputs", "lead", "coordinate"}
                 and is_bullet(text)
                 and node.lead_label_seen
             ):
-                # "- Sản phẩm:" followed by a list of "+ …" lines
-                if values[-1].rstrip().endswith(":"):
+                # "- Sản phẩm:" followed by a list of "+ …" lines (the label line itself empty
+                # or ending with a colon)
+                if values[-1].rstrip().endswith(":") or self.label_is_list:
                     values.append(text)
                     return
         if (
@@ -362,9 +382,12 @@ class DocumentParser(TableReading):
         for extra_field, extra_value in split_inline_labels(value):
             field_name = extra_field or field_name
             node.fields[field_name].append(extra_value)
+            node.label_lines.append((block.line, field_name, len(node.fields[field_name]) - 1))
             if field_name == "lead":
                 node.lead_label_seen = True
         self.open_label = (node, field_name)
+        self.label_is_list = not value.strip()
+        self.label_mark = text.lstrip()[:1]
 
     def synthetic_item(self, block: Block) -> Node:
         node = Node(
@@ -463,6 +486,10 @@ class DocumentParser(TableReading):
         tasks: list[Task] = []
         self.deferred_no_lead: list[tuple[Node, Node, str]] = []
         self.zones_with_tasks: set[int] = set()
+        mentions_appendix = any(
+            b.cells is None and "phu luc" in fold(b.text) for b in self.blocks
+        )  # "(Chi tiết nhiệm vụ theo Phụ lục kèm theo)": the tasks are in a table elsewhere
+        apply_prose_layouts(self.root, mentions_appendix, self.has_zone_headings)
         self.classify(self.root, None, sections, tasks)
         for zone, child, heading in self.deferred_no_lead:
             # an item without a lead is worth a doubt only where its part of the plan does
@@ -618,9 +645,11 @@ class DocumentParser(TableReading):
         return ".".join(path) if path else f"L{node.line}"
 
     def make_task(self, node: Node, task_id: str, section_id: str | None) -> Task:
+        # a prose recogniser that read the roles already left one body per line
+        units = _one_per_line if node.roles_read else split_units
         lead, coordinate = sort_roles(
-            split_units("\n".join(node.fields["lead"])),
-            split_units("\n".join(node.fields["coordinate"])),
+            units("\n".join(node.fields["lead"])),
+            units("\n".join(node.fields["coordinate"])),
         )
         return Task(
             id=task_id,
@@ -650,6 +679,23 @@ def zone_root(node: Node) -> Node:
     while current.parent is not None and current.parent.kind not in {"root", "appendix"}:
         current = current.parent
     return current
+
+
+_LIST_MARKS = "-+•"  # the bullet a Word list level stands for in prose
+
+
+def _one_per_line(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def _recipients_beside_signature(text: str) -> bool:
+    """ "Nơi nhận:   TM. ỦY BAN NHÂN DÂN": a PDF's layout text keeps both columns on one line."""
+    head, colon, rest = text.partition(":")
+    if not colon or len(head) > 20:
+        return False
+    rest = rest.strip()
+    signature = M.is_signature_role(rest) or (rest.isupper() and len(rest) < 60)
+    return fold(head).strip() == "noi nhan" and bool(rest) and signature
 
 
 def _date_or_none(day, month, year):
@@ -753,4 +799,5 @@ def split_sentences(text: str) -> list[str]:
 
 
 def parse_document(blocks: list[Block], file_name: str) -> Document:
+    blocks = join_wrapped_lines(blocks)
     return DocumentParser(blocks, file_name).parse()

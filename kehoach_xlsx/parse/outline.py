@@ -41,6 +41,8 @@ class Node:
     declared_count: int | None = None
     lead_label_seen: bool = False
     explicit_id: str | None = None  # "Mã NV" typed in our own workbooks
+    roles_read: bool = False  # a prose recogniser already put one unit per line
+    label_lines: list[tuple[int, str, int]] = field(default_factory=list)  # line, field, index
 
     def add_child(self, node: Node) -> None:
         node.parent = self
@@ -54,6 +56,32 @@ class Node:
         for child in self.children:
             yield child
             yield from child.descendants()
+
+
+def task_child(parent: Node, line: int, title: str, index: int) -> Node:
+    """A task found inside an item's text (a duty bullet, a block): "(1)", "(2)" … under it."""
+    node = Node(
+        kind="bullet",
+        number=f"({index})",
+        title=title,
+        line=line,
+        file=parent.file,
+        level=9,
+        sheet=parent.sheet,
+        in_task_zone=parent.in_task_zone,
+    )
+    node.title_open = False
+    return node
+
+
+def adopt_tasks(node: Node, kept: list[tuple[int, str]], tasks: list[Node]) -> bool:
+    """Body lines that became tasks leave the body and hang below the item; True if any."""
+    if not tasks:
+        return False
+    node.body = kept
+    for task in tasks:
+        node.add_child(task)
+    return True
 
 
 def roman_value(text: str) -> int | None:
@@ -137,3 +165,165 @@ def node_path(node: Node) -> list[str]:
             tokens.append(current.number.rstrip("."))
         current = current.parent
     return compress_path(list(reversed(tokens)))
+
+
+# ---- hard-wrapped text -------------------------------------------------------------------
+# Text saved from a web page or a PDF often breaks every paragraph into lines of ~80
+# characters ("- Cơ quan chủ trì: Bộ Công\nan."). Reading such a line as a paragraph of its own
+# cuts titles, units and deadlines in half, so wrapped lines are joined back first.
+
+HARD_WRAP_SHARE = 0.12  # share of prose lines continued on the next line that marks the style
+HARD_WRAP_MIN_LINES = 5
+BLANK_SEPARATED_SHARE = 0.15  # share of prose lines followed by a blank line
+
+
+def _starts_block(text: str) -> bool:
+    """A line that opens something of its own: an item, a bullet, a label line, a heading."""
+    from kehoach_xlsx.parse.vocabulary import match_label
+
+    stripped = text.strip()
+    if not stripped:
+        return True
+    if match_item(stripped) or is_bullet(stripped) or match_label(stripped):
+        return True
+    return bool(re.match(r"^\(?\d{1,3}\)?$", stripped))  # a page number on a line of its own
+
+
+def _indent(block) -> int:
+    raw = (block.raw or block.text).replace("\t", "    ")
+    return len(raw) - len(raw.lstrip(" "))
+
+
+def _plain_lines(blocks: list) -> list[str]:
+    """Each block's text on one line, cleaned ("" for a table row)."""
+    from kehoach_xlsx.parse.blocks import one_line
+
+    return [one_line(b.text) if b.cells is None else "" for b in blocks]
+
+
+def _goes_on(text: str) -> bool:
+    """A line that could be the rest of the line above: lowercase or digit, opening nothing."""
+    return bool(text) and (text[0].islower() or text[0].isdigit()) and not _starts_block(text)
+
+
+def is_hard_wrapped(blocks: list, plains: list[str] | None = None) -> bool:
+    """Many prose lines go on, lowercase, on the very next line: the text was wrapped."""
+    plains = plains if plains is not None else _plain_lines(blocks)
+    prose = 0
+    wrapped = 0
+    for index in range(len(blocks) - 1):
+        if blocks[index].cells is not None or blocks[index].is_blank:
+            continue
+        prose += 1
+        if _goes_on(plains[index + 1]):
+            wrapped += 1
+    return wrapped >= HARD_WRAP_MIN_LINES and wrapped >= HARD_WRAP_SHARE * max(prose, 1)
+
+
+def join_wrapped_lines(blocks: list) -> list:
+    """Blocks with each hard-wrapped paragraph joined into one block (its first line number).
+
+    A line continues the one before it unless it starts something of its own (an item, a
+    bullet, a label, a page number), follows a blank line or a table row, or is indented as a
+    new paragraph where wrapped lines are not (the layout text of a PDF).
+    """
+    plains = _plain_lines(blocks)
+    if not is_hard_wrapped(blocks, plains):
+        return blocks
+    from kehoach_xlsx.parse.blocks import Block
+
+    # the lines that go on a line above tell the text's margin and its usual line width
+    pairs = [
+        (i, i + 1)
+        for i in range(len(blocks) - 1)
+        if plains[i] and plains[i + 1][:1].islower() and blocks[i + 1].cells is None
+    ]
+    margins = [_indent(blocks[after]) for _, after in pairs]
+    margin = min(set(margins), key=lambda m: (-margins.count(m), m)) if margins else 0
+    widths = sorted(len(plains[before]) for before, _ in pairs)
+    width = widths[len(widths) // 2] if widths else 80
+    prose = [i for i in range(len(blocks) - 1) if plains[i]]
+    ends = sum(1 for i in prose if blocks[i + 1].cells is None and not plains[i + 1])
+    if ends >= BLANK_SEPARATED_SHARE * max(len(prose), 1):
+        width = 0  # blank lines part the paragraphs: lines next to each other are one
+    result: list = []
+    last_line = ""  # the last physical line of the paragraph being built
+    after_table = False  # lines right under a table row stay as they are (the table reads them)
+    for block, text in zip(blocks, plains, strict=True):
+        previous = result[-1] if result else None
+        if block.cells is not None:
+            after_table = True
+        elif block.is_blank:
+            after_table = False
+        joins = (
+            previous is not None
+            and not after_table
+            and previous.cells is None
+            and bool(last_line)
+            and block.cells is None
+            and block.sheet == previous.sheet
+            and bool(text)
+            and not _starts_block(text)
+            and _indent(block) <= margin + 1
+            and not re.fullmatch(r"\(?\d{1,3}\)?", last_line)
+            and _continues(text, last_line, width, previous.raw or "")
+        )
+        last_line = text if block.cells is None else ""
+        if joins:
+            result[-1] = Block(
+                line=previous.line,
+                text=f"{previous.text.rstrip()} {block.text.strip()}",
+                raw=f"{(previous.raw or previous.text).rstrip()} {(block.raw or block.text).strip()}",
+                sheet=previous.sheet,
+            )
+        else:
+            result.append(block)
+    return result
+
+
+_FUNCTION_WORDS = {
+    "của",
+    "và",
+    "các",
+    "với",
+    "về",
+    "cho",
+    "trong",
+    "tại",
+    "theo",
+    "đến",
+    "từ",
+    "những",
+    "là",
+    "được",
+    "bởi",
+    "để",
+    "hoặc",
+    "hay",
+    "như",
+    "thuộc",
+    "trên",
+    "dưới",
+    "có",
+}
+
+
+def _continues(after: str, last_line: str, width: int, raw: str) -> bool:
+    """Does `after` go on with the sentence of `before`?
+
+    A lowercase or digit start always does; an uppercase start does not after a sentence end.
+    After a short line (a heading, or the last line of a paragraph) an uppercase start goes
+    on only where the line was cut mid-phrase: an unclosed emphasis ("**1. … Luật" /
+    "Việc làm**"), a function word ("… Nghị định của" / "Chính phủ") or a name ("… Việt" /
+    "Nam"); "1. Mục đích" / "Nâng cao nhận thức …" are two paragraphs.
+    """
+    first = after.lstrip(' "“(*')[:1]
+    if not first or first.islower() or first.isdigit():
+        return True
+    if last_line.replace("*", "").rstrip().endswith((".", ":", ";", "!", "?")):
+        return False
+    if len(last_line) >= 0.6 * width or raw.count("**") % 2 == 1:
+        return True
+    words = last_line.replace("*", "").split()
+    last = words[-1] if words else ""
+    return last.endswith(",") or last in _FUNCTION_WORDS or last[:1].isupper()

@@ -65,6 +65,7 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "thoi gian thuc hien",
         "thoi gian hoan thanh",
         "thoi han",
+        "thoi han ban hanh",
         "thoi han hoan thanh",
         "thoi gian",
         "thoi gian thuc hien hoan thanh",

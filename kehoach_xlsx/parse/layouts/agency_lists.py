@@ -1,0 +1,174 @@
+"""Agency-as-heading lists: "1. Sở Văn hóa và Thể thao" (or "- Bộ Tài chính", "Công an
+phường:") followed by bullet duties. Each duty is a task led by the heading's agency.
+
+Also the agency written as the subject of a one-sentence item ("b) Bộ Nội vụ rà soát …")
+when it stands among such headings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kehoach_xlsx.parse.layouts.agencies import (
+    agency_heading,
+    lead_sentence,
+    partners,
+    sentence_subject,
+    split_bodies,
+)
+from kehoach_xlsx.parse.outline import Node, adopt_tasks, starts_lowercase, task_child
+
+_MARK = re.compile(r"^\s*([-–—+•*▪·])\s*")
+_YEAR = r"(?:/\d{4}| năm \d{4})"
+_INLINE_DEADLINE = (
+    re.compile(r"\btrước ngày \d{1,2}(?:/\d{1,2}" + _YEAR + r"| tháng \d{1,2} năm \d{4})", re.I),
+    re.compile(r"\btrong (?:tháng \d{1,2}|quý [IV]+)" + _YEAR, re.I),
+    re.compile(r"\btrong (?:năm|quý [IV]+(?: năm)?) \d{4}\b", re.I),
+    re.compile(r"\bđịnh kỳ (?:hằng|hàng) (?:năm|quý|tháng)\b", re.I),
+    re.compile(r"^(?:hằng|hàng) (?:năm|quý|tháng)\b", re.I),
+)
+
+
+def inline_deadline(text: str) -> str | None:
+    """The time phrase a duty prints in its own sentence ("… trước ngày 31/12/2026"), if any."""
+    for pattern in _INLINE_DEADLINE:
+        match = pattern.search(text)
+        if match:
+            return match.group(0)  # as printed
+    return None
+
+
+def _marker(text: str) -> str:
+    match = _MARK.match(text)
+    return match.group(1) if match else ""
+
+
+def _unmarked(text: str) -> str:
+    return _MARK.sub("", text, count=1).strip()
+
+
+def duty_node(parent: Node, line: int, text: str, leads: list[str], index: int) -> Node:
+    """A task node for one duty of an agency."""
+    node = task_child(parent, line, text, index)
+    assign_duty(node, leads, text)
+    return node
+
+
+def assign_duty(node: Node, leads: list[str], text: str) -> None:
+    """The heading's agency leads a duty; its "phối hợp với …" bodies and time phrase too."""
+    node.roles_read = True
+    node.fields["lead"].append("\n".join(leads))
+    directing = re.match(r"^chỉ đạo\b", text, re.IGNORECASE)  # the clause is another body's
+    found = [] if directing else partners(text)
+    if found and not any(v.strip() for v in node.fields["coordinate"]):
+        node.fields["coordinate"].append("\n".join(found))
+    deadline = inline_deadline(text)
+    if deadline and not any(v.strip() for v in node.fields["deadline"]):
+        node.fields["deadline"].append(deadline)
+
+
+def duties_of(body: list[tuple[int, str]]) -> list[tuple[int, str, list[tuple[int, str]]]]:
+    """Body lines grouped into duties: a bullet starts one; a plain paragraph after it is
+    that duty's detail (before any bullet, it is a duty of its own)."""
+    duties: list[tuple[int, str, list[tuple[int, str]]]] = []
+    for line, text in body:
+        if _marker(text) or not duties:
+            duties.append((line, _unmarked(text), []))
+        elif starts_lowercase(text) and not duties[-1][2]:
+            line0, title, details = duties[-1]
+            duties[-1] = (line0, f"{title} {text}", details)  # the duty's wrapped line
+        else:
+            duties[-1][2].append((line, text))
+    return duties
+
+
+def expand_heading(node: Node) -> bool:
+    """ "1. Sở X" with bullet duties (or lettered sub-items, or one paragraph) -> tasks."""
+    if node.from_table or node.has_lead or any(c.has_lead for c in node.descendants()):
+        return False
+    name = agency_heading(node.title)
+    if not name:
+        return False
+    leads = split_bodies(name)
+    made = False
+    for child in node.children:
+        if not child.children and not child.has_lead:
+            assign_duty(child, leads, child.title)
+            made = True
+    if node.body:
+        for index, (line, text, details) in enumerate(duties_of(node.body), start=1):
+            duty = duty_node(node, line, text, leads, index)
+            duty.body.extend(details)
+            node.add_child(duty)
+        node.body = []
+        made = True
+    return made
+
+
+def expand_body(node: Node) -> bool:
+    """Agency lines inside a body ("- Bộ Công Thương" then "+ …" duties) -> tasks."""
+    if node.from_table or not node.body or node.has_lead:
+        return False
+    if not any(agency_heading(text) for _, text in node.body):
+        return False
+    kept: list[tuple[int, str]] = []
+    created: list[Node] = []
+    current: tuple[list[str], str] | None = None  # leads and the heading's bullet mark
+    last: Node | None = None
+    index = 0
+    for line, text in node.body:
+        mark = _marker(text)
+        heading = agency_heading(text)
+        if heading and (current is None or mark == current[1] or not mark):
+            current, last = (split_bodies(heading), mark), None
+            continue
+        subject = sentence_subject(text)
+        if subject and (current is None or mark == current[1]):
+            index += 1
+            last = duty_node(node, line, _unmarked(text), split_bodies(subject), index)
+            created.append(last)
+            current = None
+            continue
+        if current is not None and (mark and mark != current[1] or not current[1] and mark):
+            index += 1
+            last = duty_node(node, line, _unmarked(text), current[0], index)
+            created.append(last)
+            continue
+        if last is not None and not mark:
+            if starts_lowercase(text) and not last.body:
+                last.title = f"{last.title} {text}"  # the duty's wrapped line
+            else:
+                last.body.append((line, text))  # a paragraph of the duty above
+            continue
+        current, last = None, None
+        kept.append((line, text))
+    return adopt_tasks(node, kept, created)
+
+
+def subject_items(parent: Node) -> None:
+    """Among agency headings, "b) Bộ Nội vụ rà soát …" is a task led by its subject."""
+    for child in parent.children:
+        if child.from_table or child.has_lead or child.children or child.body:
+            continue
+        roles = lead_sentence(child.title)
+        child.roles_read = True
+        if roles:
+            child.fields["lead"].append("\n".join(roles[0]))
+            if roles[1]:
+                child.fields["coordinate"].append("\n".join(roles[1]))
+            continue
+        subject = sentence_subject(child.title)
+        if subject:
+            assign_duty(child, split_bodies(subject), child.title[len(subject) :])
+
+
+def apply(node: Node) -> None:
+    """Recognise agency lists everywhere below node (which is in the tasks part)."""
+    expanded = False
+    for child in list(node.children):
+        if expand_heading(child) or expand_body(child):
+            expanded = True
+        else:
+            apply(child)
+    if expanded:
+        subject_items(node)

@@ -1,0 +1,54 @@
+"""The prose recognisers, run on the outline of a document before its nodes are classified."""
+
+from __future__ import annotations
+
+from kehoach_xlsx.parse.layouts import (
+    agency_lists,
+    inline_lead,
+    label_blocks,
+    lead_roles,
+    unlabelled,
+)
+from kehoach_xlsx.parse.outline import Node
+from kehoach_xlsx.vntext import fold
+
+# where general duties live, unless the plan assigns its work there
+DUTIES_ZONES = ("to chuc thuc hien", "trach nhiem", "phan cong")
+
+
+def apply_prose_layouts(root: Node, has_appendix_reference: bool, has_zones: bool) -> None:
+    """Read the prose layouts of one document's outline in place.
+
+    Without a "Nhiệm vụ"/"Nội dung" part, a text that sends its tasks to a table (a letter
+    urging the units of its appendix) gives general directives, not tasks.
+    """
+    label_blocks.apply(root)
+    zones = [z for z in root.children if z.kind != "appendix" and not z.from_table]
+    beside_table = not has_zones and (has_appendix_reference or has_task(root))
+    for zone in zones:
+        if zone.in_task_zone and not beside_table:
+            _recognise(zone)
+    if not has_task(root) and not has_appendix_reference:
+        # nothing assigned in the tasks part: the plan assigns its work agency by agency
+        # under "Tổ chức thực hiện" (one heading per agency, one task per duty)
+        for zone in zones:
+            if any(words in fold(zone.title) for words in DUTIES_ZONES):
+                zone.in_task_zone = True
+                for node in zone.descendants():
+                    node.in_task_zone = True
+                _recognise(zone)
+    for node in root.descendants():
+        if not node.from_table:
+            lead_roles.resolve(node)
+    for node in list(root.descendants()):
+        unlabelled.adopt(node)
+
+
+def _recognise(zone: Node) -> None:
+    if not (agency_lists.expand_heading(zone) or agency_lists.expand_body(zone)):
+        agency_lists.apply(zone)
+    inline_lead.apply(zone)
+
+
+def has_task(root: Node) -> bool:
+    return any(n.has_lead and (n.from_table or n.in_task_zone) for n in root.descendants())
