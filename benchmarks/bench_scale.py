@@ -165,9 +165,7 @@ def main() -> None:
             ("collect_merge", "`collect_files` + `merge_period` (cả báo cáo)"),
         ):
             ratio = ""
-            if name == "build":
-            start = time.perf_counter()
-        elif name == "split":
+            if name == "split":
                 ratio = f"**{write_ratio:.2f}**"
             elif name == "collect_merge":
                 ratio = f"**{read_ratio:.2f}**"

@@ -17,8 +17,10 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from kehoach_xlsx.errors import KehoachError
 from kehoach_xlsx.mail import TaskLine, format_due
@@ -190,8 +192,9 @@ def _para(
     body: bool = False,
     indent_mm: float | None = None,
 ) -> Any:
-    paragraph = doc_or_cell.add_paragraph()
-    run = paragraph.add_run(nfc(text))
+    paragraph = _new_paragraph(doc_or_cell)
+    run = paragraph.add_run()
+    _set_text(run, nfc(text))
     run.font.name = FONT
     run.bold, run.italic = bold or None, italic or None
     if size:
@@ -207,6 +210,30 @@ def _para(
     if align is not None:
         paragraph.alignment = align
     return paragraph
+
+
+def _new_paragraph(doc_or_cell: Any) -> Any:
+    """`add_paragraph()`, in constant time for a document's body.
+
+    python-docx looks for the closing <w:sectPr> by scanning the body for each new paragraph,
+    which is quadratic: a province's draft report has thousands of paragraphs.
+    """
+    body = getattr(getattr(doc_or_cell, "element", None), "body", None)
+    if body is None or not len(body) or body[-1].tag != qn("w:sectPr"):
+        return doc_or_cell.add_paragraph()
+    element = OxmlElement("w:p")
+    body[-1].addprevious(element)
+    return Paragraph(element, doc_or_cell._body)
+
+
+def _set_text(run: Any, text: str) -> None:
+    """`run.text = text` without python-docx's walk over every character (tabs, breaks)."""
+    if not text:
+        return
+    if "\t" in text or "\n" in text or "\r" in text:
+        run.text = text
+    else:
+        run._r.add_t(text)
 
 
 def _cell_text(cell: Any, lines: Sequence[tuple[str, dict[str, Any]]]) -> None:
