@@ -8,6 +8,7 @@ only checks and signs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -181,6 +182,12 @@ def _page_setup(doc: Any) -> None:
     style.paragraph_format.space_before = Pt(0)
 
 
+# Paragraph templates by options: a body paragraph is a copy of its formatted template plus
+# its text, instead of being built through python-docx (dozens of element look-ups each; a
+# province's draft report has thousands of paragraphs). The XML is the same either way.
+_TEMPLATES: dict[tuple[Any, ...], Any] = {}
+
+
 def _para(
     doc_or_cell: Any,
     text: str,
@@ -192,9 +199,22 @@ def _para(
     body: bool = False,
     indent_mm: float | None = None,
 ) -> Any:
-    paragraph = _new_paragraph(doc_or_cell)
+    text = nfc(text)
+    end = _body_end(doc_or_cell)
+    key = (size, bold, italic, align, body, indent_mm)
+    if end is not None and key in _TEMPLATES:
+        element = deepcopy(_TEMPLATES[key])
+        end.addprevious(element)
+        paragraph = Paragraph(element, doc_or_cell._body)
+        _set_text(paragraph.runs[0], text)
+        return paragraph
+    if end is not None:
+        element = OxmlElement("w:p")
+        end.addprevious(element)
+        paragraph = Paragraph(element, doc_or_cell._body)
+    else:
+        paragraph = doc_or_cell.add_paragraph()
     run = paragraph.add_run()
-    _set_text(run, nfc(text))
     run.font.name = FONT
     run.bold, run.italic = bold or None, italic or None
     if size:
@@ -209,21 +229,25 @@ def _para(
         fmt.left_indent = Mm(indent_mm)
     if align is not None:
         paragraph.alignment = align
+    if end is not None:
+        _TEMPLATES[key] = deepcopy(paragraph._p)
+    _set_text(run, text)
     return paragraph
 
 
-def _new_paragraph(doc_or_cell: Any) -> Any:
-    """`add_paragraph()`, in constant time for a document's body.
+def _body_end(doc_or_cell: Any) -> Any:
+    """A document body's closing <w:sectPr>, where new paragraphs go (None for a table cell).
 
-    python-docx looks for the closing <w:sectPr> by scanning the body for each new paragraph,
-    which is quadratic: a province's draft report has thousands of paragraphs.
+    python-docx finds it by scanning the whole body for each new paragraph: quadratic.
     """
     body = getattr(getattr(doc_or_cell, "element", None), "body", None)
-    if body is None or not len(body) or body[-1].tag != qn("w:sectPr"):
-        return doc_or_cell.add_paragraph()
-    element = OxmlElement("w:p")
-    body[-1].addprevious(element)
-    return Paragraph(element, doc_or_cell._body)
+    if body is None:
+        return None
+    try:
+        last = body[-1]  # lxml: constant time from the end (len() would count every child)
+    except IndexError:
+        return None
+    return last if last.tag == qn("w:sectPr") else None
 
 
 def _set_text(run: Any, text: str) -> None:
