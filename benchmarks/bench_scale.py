@@ -174,9 +174,7 @@ def main() -> None:
                 f"| {units} | {label} | {r['seconds']:.2f} s | {ratio} | {r['peak_mb']:.0f} MB |"
             )
             print(rows[-1])
-    growth = {
-        name: values[-1] / values[0] for name, values in per_unit.items() if len(values) > 1
-    }
+    growth = {name: values[-1] / values[0] for name, values in per_unit.items() if len(values) > 1}
     for name, value in growth.items():
         print(f"cost per unit, {args.sizes[-1]} vs {args.sizes[0]} units, {name}: {value:.2f}x")
     if args.no_write:

@@ -11,13 +11,30 @@ Rules, decided once for every caller (merge, workbooks, mail):
   yearly task's window is the whole year it is still expected in every period, like a continuous
   one. "Hằng năm và các năm tiếp theo" is yearly too ("và các năm tiếp theo" adds nothing).
 * "Năm 2026 và các năm tiếp theo" and "Giai đoạn 2026-2030 và những năm tiếp theo" are open-ended
-  spans: due at the stated end, then continuous. "Thực hiện từ năm 2026" (no end) is continuous
-  from 1/1/2026.
+  spans: due at the stated end, then recurring by the unit they name (yearly; "các quý tiếp
+  theo" quarterly). When the stated end is already past on the reference day (the plan's date,
+  else the day asked) the phrase reads as that recurrence: "Từ năm 2021 đến năm 2025 và tiếp
+  theo" is yearly.
+* An open start is continuous: "Thực hiện từ năm 2026", "Từ 01/3/2026", "Từ tháng 5/2024 trở
+  đi". "Sau khi …" with no time before it, and "… đến khi …", wait on an event.
+* A day or period without its year ("Trước ngày 30 tháng 9", "Trong quý I") is the next one on or
+  after the reference day; with no reference it needs a date.
+* Two points joined by "-"/"đến" are a span to the end of the later one, across years: "Quý
+  III/2026 - Quý I/2027" is due 31/03/2027; "Tháng 11 - tháng 2/2027" starts in November 2026.
+* A day inside each period takes the period's kind: "trước ngày 15 tháng cuối quý" is quarterly,
+  due 15/3, 15/6, 15/9, 15/12; "ngày 5 của tháng sau" with a monthly report is due the 5th of the
+  next month. "6 tháng và hằng năm" (a list of periods) is the most frequent of them.
+* Weekly work ("thứ Sáu hằng tuần") is due on the named weekday (the first of several named, or
+  Sunday), and reports in every monthly round with the last such day of the period.
+* A dated first step, then upkeep ("Tháng 4/2026 và cập nhật hằng năm") has two parts: the step,
+  then the recurrence; after the step the recurrence's next date is the due. Two deeds with their
+  own dates joined by a comma or "và" are two parts as well.
+* Every reading names its rule (`Schedule.rule`, shown by `kehoach deadline --explain`).
 * A phrase with several parts ("-Ban hành Kế hoạch năm 2026; -Tổ chức thực hiện giai đoạn
   2026-2030.") keeps them in `parts`. Its kind is the first present of: the most frequent
   recurrence, span, continuous, once, relative, event. Its `due` is the earliest concrete due of
   its parts, and `next_due` the earliest part due on or after the day asked (else the latest past
-  one, still open). Parts we cannot read are kept but ignored while another part is understood.
+  one, still open); per period likewise, from the period's first day. Parts we cannot read are kept but ignored while another part is understood.
 * Event and unknown deadlines are never "no deadline": they are expected every period and need a
   date from the coordinator (`needs_date`).
 
@@ -42,242 +59,53 @@ from __future__ import annotations
 import calendar
 import html
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from kehoach_xlsx import vntext
-from kehoach_xlsx.errors import DeadlineError
-from kehoach_xlsx.model import ScheduleKind
+from kehoach_xlsx.deadline_dues import (
+    _recurring_text,
+    due_in_period,
+    explain,
+    format_due,
+    next_due,
+)
+from kehoach_xlsx.deadline_model import (
+    _ROMAN_OUT,
+    KIND_LABELS,
+    Period,
+    PeriodDue,
+    Schedule,
+    _fmt,
+    _month_end,
+    _number,
+    make_period,
+    parse_period,
+    period_of,
+)
+from kehoach_xlsx.deadline_model import TAG as _TAG
+from kehoach_xlsx.deadline_points import POINT as _POINT_TEXT
+from kehoach_xlsx.deadline_points import (
+    is_open_start,
+    next_on_or_after,
+    points,
+    range_bounds,
+    range_of,
+)
 
 # Longer than any real deadline cell (the longest in the seeds is ~350 characters); beyond it the
 # text is something else pasted into the column and we refuse to guess, in bounded time.
 MAX_WORDING = 2000
 
-KIND_LABELS: dict[str, str] = {
-    "once": "một lần",
-    "monthly": "hằng tháng",
-    "quarterly": "hằng quý",
-    "half_yearly": "6 tháng một lần",
-    "yearly": "hằng năm",
-    "continuous": "thường xuyên",
-    "span": "theo giai đoạn",
-    "relative": "tính từ ngày ban hành",
-    "event": "theo sự kiện/chỉ đạo",
-    "unknown": "chưa xác định",
-}
-
-_RECURRING = ("monthly", "quarterly", "half_yearly", "yearly")
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_ROMAN_OUT = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """When a task falls due, as understood from the plan's wording.
-
-    `due` is the concrete date for once/relative (when the plan date is known), the end of a
-    span, and the earliest concrete part due of a phrase with several parts. Yearly anchors:
-    `month`/`day` ("trước ngày 15/12 hằng năm") or `quarter` ("Quý IV hằng năm"). `start`/`end`
-    bound a span or a recurrence ("Hằng năm giai đoạn 2026-2030").
-    """
-
-    kind: ScheduleKind
-    wording: str
-    reason: str = ""
-    due: date | None = None
-    start: date | None = None
-    end: date | None = None
-    open_ended: bool = False
-    ongoing: bool = False  # "Thường xuyên, hằng năm": worked on all along, reported per occurrence
-    day: int | None = None
-    month: int | None = None
-    before: bool = False  # "trước ngày 15/12 hằng năm": worked on from 1/1, not only in December
-    quarter: int | None = None
-    half: int | None = None
-    offset: int | None = None
-    offset_unit: Literal["day", "working_day", "month"] | None = None
-    plan_date: date | None = None
-    parts: tuple[Schedule, ...] = field(default=())
-
-    @property
-    def needs_date(self) -> bool:
-        """True when the coordinator must set a date: event, unknown, relative without plan date."""
-        if self.parts:
-            known = [p for p in self.parts if p.kind != "unknown"] or list(self.parts)
-            return any(p.needs_date for p in known)
-        if self.kind in ("event", "unknown"):
-            return True
-        return self.kind == "relative" and self.due is None
-
-    @property
-    def recurring(self) -> bool:
-        return self.kind in _RECURRING
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready form (dates as ISO strings)."""
-        data: dict[str, Any] = {
-            "kind": self.kind,
-            "wording": self.wording,
-            "reason": self.reason,
-            "needs_date": self.needs_date,
-        }
-        for name in ("due", "start", "end", "plan_date"):
-            value = getattr(self, name)
-            data[name] = value.isoformat() if value else None
-        for name in (
-            "open_ended",
-            "ongoing",
-            "before",
-            "day",
-            "month",
-            "quarter",
-            "half",
-            "offset",
-            "offset_unit",
-        ):
-            data[name] = getattr(self, name)
-        data["parts"] = [p.to_dict() for p in self.parts]
-        return data
-
-
-@dataclass(frozen=True)
-class Period:
-    """A reporting period: a month, a quarter, a half-year or a year."""
-
-    kind: Literal["month", "quarter", "half", "year"]
-    year: int
-    index: int
-    start: date
-    end: date
-    code: str
-
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
-    @property
-    def label(self) -> str:
-        """Vietnamese name: "tháng 9/2026", "quý III/2026", "6 tháng cuối năm 2026", "năm 2026"."""
-        if self.kind == "month":
-            return f"tháng {self.index}/{self.year}"
-        if self.kind == "quarter":
-            return f"quý {_ROMAN_OUT[self.index]}/{self.year}"
-        if self.kind == "half":
-            which = "đầu" if self.index == 1 else "cuối"
-            return f"6 tháng {which} năm {self.year}"
-        return f"năm {self.year}"
-
-
-@dataclass(frozen=True)
-class PeriodDue:
-    """What a schedule asks of a task in one reporting period."""
-
-    expected: bool
-    due: date | None
-    needs_date: bool
-    source: Literal["override", "schedule"]
-    reason: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "expected": self.expected,
-            "due": self.due.isoformat() if self.due else None,
-            "needs_date": self.needs_date,
-            "source": self.source,
-            "reason": self.reason,
-        }
-
-
-# --------------------------------------------------------------------------------------------
-# Periods
-
-
-def make_period(kind: str, year: int, index: int = 1) -> Period:
-    """Build a Period from its parts; raises DeadlineError when they do not exist."""
-    limits = {"month": 12, "quarter": 4, "half": 2, "year": 1}
-    if kind not in limits or not 1 <= index <= limits[kind] or not 1900 <= year <= 2200:
-        raise DeadlineError(f"Kỳ báo cáo không hợp lệ ({kind} {index}/{year}).")
-    if kind == "month":
-        first_month, months, code = index, 1, f"{year}-{index:02d}"
-    elif kind == "quarter":
-        first_month, months, code = 3 * index - 2, 3, f"{year}-Q{index}"
-    elif kind == "half":
-        first_month, months, code = 6 * index - 5, 6, f"{year}-H{index}"
-    else:
-        first_month, months, code = 1, 12, str(year)
-    last_month = first_month + months - 1
-    return Period(
-        kind,  # type: ignore[arg-type]
-        year,
-        index,
-        date(year, first_month, 1),
-        _month_end(year, last_month),
-        code,
-    )
-
-
-_PERIOD_PATTERNS: tuple[tuple[str, str, str], ...] = (
-    # (regex over the folded text, kind, group order: "yi" = year then index)
-    (r"(\d{4})-(\d{1,2})", "month", "yi"),
-    (r"(?:thang\s*)?(\d{1,2})\s*[/.-]\s*(\d{4})", "month", "iy"),
-    (r"thang\s*(\d{1,2})\s*nam\s*(\d{4})", "month", "iy"),
-    (r"(\d{4})\s*-?\s*q\s*([1-4])", "quarter", "yi"),
-    (r"(?:q|quy)\s*([1-4]|iv|iii|ii|i)\s*(?:[/.-]|nam)?\s*(\d{4})", "quarter", "iy"),
-    (r"(\d{4})\s*-?\s*h\s*([12])", "half", "yi"),
-    (r"h\s*([12])\s*[/.-]?\s*(\d{4})", "half", "iy"),
-    (r"(\d{4})", "year", "y"),
-    (r"nam\s*(\d{4})", "year", "y"),
-)
-
-
-def parse_period(text: str) -> Period:
-    """Understand a reporting period: "2026-09", "09/2026", "2026-Q3", "Q3/2026", "quý 3/2026",
-    "quý III/2026", "2026-H2", "2026".
-
-    Raises DeadlineError with a Vietnamese message for anything else.
-    """
-    folded = vntext.fold(str(text or "")).strip()
-    folded = re.sub(r"\s+", " ", folded)
-    for pattern, kind, order in _PERIOD_PATTERNS:
-        match = re.fullmatch(pattern, folded)
-        if not match:
-            continue
-        if order == "y":
-            year, index = int(match.group(1)), 1
-        elif order == "yi":
-            year, index = int(match.group(1)), _number(match.group(2))
-        else:
-            index, year = _number(match.group(1)), int(match.group(2))
-        try:
-            return make_period(kind, year, index)
-        except DeadlineError:
-            break
-    shown = vntext.clean_spaces(str(text or ""))[:60]
-    raise DeadlineError(
-        f"Kỳ báo cáo “{shown}” không hợp lệ. Hãy ghi theo dạng 2026-09 (tháng), 2026-Q3 (quý), "
-        "2026-H2 (6 tháng) hoặc 2026 (năm)."
-    )
-
-
-def period_of(kind: str, day: date) -> Period:
-    """The period of the given kind ("month", "quarter", "half", "year") that contains day."""
-    index = {
-        "month": day.month,
-        "quarter": (day.month - 1) // 3 + 1,
-        "half": 1 if day.month <= 6 else 2,
-        "year": 1,
-    }.get(kind, 0)
-    return make_period(kind, day.year, index)
-
-
 # --------------------------------------------------------------------------------------------
 # Parsing deadline wording
 
 _TAG_BREAK = re.compile(r"<\s*/?\s*(?:p|br|li|ul|ol|div|tr|td)\b[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]{0,200}>")
 # "Tháng 6 và tháng 12 hằng năm": two yearly anchors, each its own part
 _TWO_ANCHORS = re.compile(
-    r"\b(tháng|quý)\s+([0-9]{1,2}|[IVX]{1,4})\s*(?:và|,)\s*(?:(?:tháng|quý)\s+)?"
+    r"((?:(?:trước|chậm nhất)\s+)?ngày\s+\d{1,2}\s+)?\b(tháng|quý)\s+([0-9]{1,2}|[IVX]{1,4})\s*(?:và|,)\s*(?:(?:tháng|quý)\s+)?"
     r"([0-9]{1,2}|[IVX]{1,4})\s+(hằng|hàng)\s+năm",
     re.IGNORECASE,
 )
@@ -300,6 +128,12 @@ _LOOSE_PERIODS = (
         ),
         r"trước ngày 07/\1/\2",
     ),
+)
+# "trước ngày 15/6 và (ngày) 15/12 hằng năm": two yearly days, each its own part
+_TWO_DAYS = re.compile(
+    r"((?:trước|chậm nhất)\s+)?(?:ngày\s+)?(\d{1,2}\s*/\s*\d{1,2})(?!\s*/)\s*(?:và|,)\s*"
+    r"(?:(?:trước|chậm nhất)\s+)?(?:ngày\s+)?(\d{1,2}\s*/\s*\d{1,2})(?!\s*/)\s+(hằng|hàng)\s+năm",
+    re.IGNORECASE,
 )
 _SPLIT = re.compile(r"\n|;|(?<=[.])\s*[-+•]\s*")
 
@@ -348,25 +182,80 @@ _HALF_YEARLY = re.compile(
 _YEARLY = re.compile(
     r"\b(?:hang|moi|tung)\s*nam\b|\bdinh\s*ky\s*(?:hang\s*)?nam\b|lan\s*/\s*nam|lan\s*(?:moi|trong)\s*nam"
 )
-_CONTINUOUS = re.compile(
-    r"\bthuong\s*xuyen\b|\blien\s*tuc\b|\b(?:hang|moi)\s*(?:ngay|tuan)\b|\bhang\s*thang\s*hang\s*tuan"
+_CONTINUOUS = re.compile(r"\bthuong\s*xuyen\b|\blien\s*tuc\b|\b(?:hang|moi)\s*ngay\b")
+_WEEKLY = re.compile(
+    r"\b(?:hang|moi|tung)\s*tuan\b|\bdinh\s*ky\s*(?:hang\s*)?tuan\b|lan\s*/\s*tuan"
+    r"|\btuan\s*(?:mot|1)\s*lan\b"
 )
+_WEEKDAY = re.compile(r"\bthu\s*(hai|ba|tu|nam|sau|bay|[2-7])\b|\b(chu\s*nhat)\b")
+_WEEKDAY_NUMBER = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5}
+# A list of period names with a recurrence word: "6 tháng và hằng năm", "báo cáo quý, 6 tháng,
+# năm". A name followed by a number or a position ("tháng 6", "năm 2026", "năm sau") is a date.
+_PERIOD_NOUN = (
+    r"(?:(?:6|sau)\s*thang(?:\s*dau\s*nam)?|thang|quy|nam)"
+    r"(?!\s*(?:\d|[iv]+\b|dau\b|cuoi\b|tiep\b|ke\b|truoc\b|nay\b|sau\b|thu\b|cua\b))"
+)
+_PERIOD_LIST = re.compile(
+    r"(?:\b(hang|moi|dinh\s*ky|dinh\s*ki|bao\s*cao|so\s*ket|tong\s*ket)\s*)?\b"
+    rf"{_PERIOD_NOUN}((?:\s*(?:,|va|hoac|/)\s*(?:hang\s*|moi\s*|ca\s*|tong\s*ket\s*|dinh\s*ky\s*)?"
+    rf"{_PERIOD_NOUN})+)"
+)
+# "trước ngày 15 tháng cuối quý", "ngày 10 của tháng đầu quý sau", "ngày 20 tháng cuối năm"
+_PERIOD_DAY = re.compile(
+    r"ngay\s*(\d{1,2})\s*(?:cua\s*|trong\s*)?thang\s*(cuoi|dau|giua|thu\s*(?:nhat|hai|ba|[123]))"
+    r"\s*(?:cung\s*)?(?:cua\s*)?(?:moi\s*|hang\s*|tung\s*|cac\s*)?"
+    r"(quy|nam|(?:6|sau)\s*thang|nua\s*nam|ky(?:\s*bao\s*cao)?)(\s*(?:sau|tiep\s*theo|ke\s*tiep))?"
+)
+# "trước ngày 5 của tháng sau" / "tháng tiếp theo": a monthly report due early next month
+_NEXT_MONTH_DAY = re.compile(
+    r"ngay\s*(\d{1,2})\s*(?:cua\s*)?thang\s*(?:sau|tiep\s*theo|ke\s*tiep)\b"
+)
+# "… và (các năm) tiếp theo": the work goes on after the stated point or range
+_FOLLOWED = re.compile(
+    r"\bva\s*(?:(?:cac|nhung)\s*)?(?:(nam|quy|thang|ky|giai\s*doan)\s*)?(?:tiep\s*theo|ke\s*tiep)\b"
+    r"|\b(?:cac|nhung)\s*(nam|quy|thang)\s*(?:tiep\s*theo|sau|ke\s*tiep)\b"
+)
+_UNTIL_EVENT = re.compile(r"\b(?:cho\s*)?(?:den|toi)\s*(?:khi|luc)\b")
+_AFTER_EVENT = re.compile(r"\bsau\s*khi\b")
+# a deadline word just before a point: "trước ngày 30/9/2026", "trong quý IV/2026"
+_DUE_WORD = re.compile(
+    r"\b(?:truoc|cham\s*nhat|han(?:\s*chot)?|trong|vao|den\s*het)\s*(?:ngay|thang|nam)?\s*$"
+)
+_LATER = re.compile(r"\btro\s*(?:di|ve\s*sau)\b")
 _EVENT = re.compile(
     r"\bkhi\s*(?:co|duoc|can)\b|\btu\s*khi\b|\btheo\s*(?:yeu\s*cau|chi\s*dao|lo\s*trinh|chuong\s*trinh"
     r"|ke\s*hoach|quy\s*dinh|huong\s*dan|tien\s*do|thoi\s*gian|van\s*ban)\b|\bdot\s*xuat\b"
     r"|\bngay\s*sau\s*khi\b|\bkip\s*thoi\b"
+    # "Khi Luật có hiệu lực", "Kể từ ngày Kế hoạch có hiệu lực": a start that is an event
+    r"|^khi\b|\bke\s*tu\s*(?:ngay\s*)?(?!\s*\d)[a-z]"
+    r"|\bcho\s*(?:huong\s*dan|y\s*kien|chi\s*dao|van\s*ban|quyet\s*dinh|phe\s*duyet)\b"
 )
 _LAW_DAY = re.compile(r"ngay\s*phap\s*luat(?:\s*(?:nuoc\s*cong\s*hoa[a-z ]*)?viet\s*nam)?")
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What the reading rules know besides the words."""
+
+    year: int | None = None  # default_year: the year of "Trong quý III" written without one
+    reference: date | None = None  # plan date, else as-of: the next "15/5" on or after it
+    law: bool = False  # the wording named Ngày Pháp luật (9/11)
+
+
 def parse_deadline(
-    text: str, plan_date: date | None = None, default_year: int | None = None
+    text: str,
+    plan_date: date | None = None,
+    default_year: int | None = None,
+    as_of: date | None = None,
 ) -> Schedule:
     """Understand a deadline phrase such as "Quý IV hằng năm" or "Thường xuyên".
 
     Never raises: wording we cannot pin down gives kind="unknown" with a Vietnamese reason, so a
-    person sets the date; it never quietly means "no deadline". `default_year` (else the plan
-    date's year) completes "Trong quý III" or "Trước ngày 15/12" written without a year.
+    person sets the date; it never quietly means "no deadline". A period or day written without
+    its year ("Trong quý III", "Trước ngày 15/5") is in `default_year` when given, else the next
+    one on or after the plan's date, else on or after `as_of`; with none of them it is unknown.
+    The same reference date turns a stated range "và tiếp theo" that is already over into the
+    recurrence that follows it.
     """
     wording = text if isinstance(text, str) else ("" if text is None else str(text))
     if len(wording) > MAX_WORDING:
@@ -376,18 +265,61 @@ def parse_deadline(
             f"Nội dung thời hạn quá dài ({len(wording)} ký tự), không phải một mốc thời gian; "
             "cần điều phối viên đặt hạn.",
             plan_date=plan_date,
+            rule=RULES["too_long"],
         )
-    year = default_year or (plan_date.year if plan_date else None)
-    prepared = _TWO_ANCHORS.sub(r"\1 \2 \4 năm; \1 \3 \4 năm", _prepare(wording))
+    ctx = _Context(default_year, plan_date or as_of)
+    # "trước ngày 15 tháng 6 và tháng 12 hằng năm": two yearly anchors, the day on both
+    prepared = _TWO_ANCHORS.sub(
+        lambda m: f"{m[1] or ''}{m[2]} {m[3]} {m[5]} năm; {m[1] or ''}{m[2]} {m[4]} {m[5]} năm",
+        _prepare(wording),
+    )
+    prepared = _TWO_DAYS.sub(
+        lambda m: f"{m[1] or ''}ngày {m[2]} {m[4]} năm; {m[1] or ''}ngày {m[3]} {m[4]} năm",
+        prepared,
+    )
     for pattern, replacement in _LOOSE_PERIODS:
         prepared = pattern.sub(replacement, prepared)
     pieces = [p for p in (_clean(x) for x in _SPLIT.split(prepared)) if p]
+    if len(pieces) == 1:
+        pieces = _clauses(pieces[0])
     if len(pieces) > 1:
-        parts = tuple(_parse_one(p, plan_date, year) for p in pieces)
+        parts = tuple(_parse_one(p, plan_date, ctx) for p in pieces)
         if sum(p.kind != "unknown" for p in parts) >= 2:
             return _combine(wording, parts, plan_date)
     whole = _clean(prepared.replace("\n", " "))
-    return replace(_parse_one(whole, plan_date, year), wording=wording)
+    return replace(_parse_one(whole, plan_date, ctx), wording=wording)
+
+
+# Words that only say when; a clause with any other word says what is done ("ban hành …").
+_TIME_WORDS = frozenset(
+    "nam thang quy ngay tu den het toi truoc trong giai doan va cac nhung tiep theo cham nhat "
+    "vao cuoi dau giua ke sau luc hoac".split()
+)
+
+
+def _clauses(text: str) -> list[str]:
+    """ "Ban hành Kế hoạch năm 2026, tổ chức thực hiện giai đoạn 2026-2030": two deadlines joined
+    by a comma or "và", each a deed with its own dated time. Anything else stays one piece."""
+    folded_all = vntext.fold(text)
+    if _recurrences(folded_all) or _RELATIVE[0].search(folded_all):
+        return [text]
+    merged: list[str] = []
+    for raw in re.split(r",\s*|\s+và\s+", text):
+        clause = raw.strip()
+        if merged and not any(p.year for p in points(vntext.fold(clause))):
+            merged[-1] += ", " + clause  # "Quý I/2027, sau khi có hướng dẫn": one deadline
+        elif clause:
+            merged.append(clause)
+    if len(merged) < 2:
+        return [text]
+    for clause in merged:
+        folded = vntext.fold(clause)
+        if not any(p.year for p in points(folded)):
+            return [text]
+        words = re.findall(r"[a-z]{2,}", _POINT_TEXT.sub(" ", folded))
+        if not [w for w in words if w not in _TIME_WORDS]:
+            return [text]
+    return [_clean(c) for c in merged]
 
 
 def _prepare(text: str) -> str:
@@ -407,15 +339,6 @@ def _clean(text: str) -> str:
     return text.strip(" -–—+•.;,:").strip()
 
 
-def _number(token: str) -> int:
-    token = token.strip().lower()
-    return _ROMAN[token] if token in _ROMAN else int(token)
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -427,45 +350,128 @@ def _valid_year(year: int) -> bool:
     return 1900 <= year <= 2200
 
 
-def _fmt(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+# Which rule read a wording, said to the coordinator by `kehoach deadline --explain`.
+RULES: dict[str, str] = {
+    "empty": "ô trống",
+    "too_long": "nội dung quá dài",
+    "relative": "hạn tính từ một mốc (“… ngày kể từ …”)",
+    "wait": "chờ một sự kiện (“sau khi …”, “đến khi …”)",
+    "period_day": "một ngày trong kỳ (“ngày 15 tháng cuối quý”)",
+    "step": "bước đầu có hạn, sau đó lặp lại theo kỳ",
+    "open_start": "chỉ có mốc bắt đầu (“Từ …”, “… trở đi”)",
+    "range": "khoảng giữa hai mốc (“Quý III/2026 - Quý I/2027”)",
+    "followed": "mốc hoặc giai đoạn “và tiếp theo”",
+    "full_date": "ngày cụ thể (ngày/tháng/năm)",
+    "recurring": "lặp lại theo kỳ (hằng tuần/tháng/quý/năm)",
+    "span": "giai đoạn nhiều năm",
+    "continuous": "thường xuyên",
+    "once_period": "một kỳ cụ thể (ngày, tháng, quý, năm)",
+    "event": "theo yêu cầu, chỉ đạo hoặc sự kiện",
+    "parts": "nhiều phần, mỗi phần một hạn",
+    "none": "không quy tắc nào khớp",
+}
 
 
-def _parse_one(piece: str, plan_date: date | None, year: int | None) -> Schedule:
-    """One phrase without parts (already cleaned): the detectors in order of precedence."""
+def _parse_one(piece: str, plan_date: date | None, ctx: _Context) -> Schedule:
+    """One phrase without parts (already cleaned): the rules in order of precedence."""
     base = Schedule("unknown", piece, plan_date=plan_date)
     if not piece:
-        return replace(base, reason="Chưa ghi thời hạn; cần điều phối viên đặt hạn.")
+        return replace(
+            base, reason="Chưa ghi thời hạn; cần điều phối viên đặt hạn.", rule=RULES["empty"]
+        )
     folded = vntext.fold(piece)
-    # Content before a colon is a label ("Về tổ chức các hoạt động ...: Thường xuyên").
+    # Content before a colon is a label ("Về tổ chức các hoạt động ...: Thường xuyên"), unless
+    # the time comes first ("Năm 2026: ban hành kế hoạch").
     if ":" in folded:
-        tail = folded.rsplit(":", 1)[1].strip()
-        if tail:
+        head, tail = (x.strip() for x in folded.rsplit(":", 1))
+        if tail and (_read(tail, base, ctx) is not None or not head):
             folded = tail
-    annual_hint = False
+        elif head:
+            folded = head
     if _LAW_DAY.search(folded):
         # Ngày Pháp luật Việt Nam is 9 November, every year.
         folded = _LAW_DAY.sub(" ngay 09/11 ", folded)
-        annual_hint = True
-    for detector in (
-        _detect_relative,
-        _detect_full_date,
-        _detect_recurring,
-        _detect_span,
-        _detect_continuous,
-        _detect_once_period,
-        _detect_event,
-    ):
-        found = detector(folded, base, year, annual_hint)
-        if found is not None:
-            return found
-    return replace(
+        ctx = replace(ctx, law=True)
+    return _read(folded, base, ctx) or replace(
         base,
         reason=f"Không nhận ra mốc thời gian trong “{piece[:80]}”; cần điều phối viên đặt hạn.",
+        rule=RULES["none"],
     )
 
 
-def _detect_relative(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+def _read(folded: str, base: Schedule, ctx: _Context, first_step: bool = True) -> Schedule | None:
+    """The first rule that reads the folded wording, tagged with that rule's name."""
+    found = _detect_relative(folded, base, ctx)
+    if found is not None:
+        return replace(found, rule=RULES["relative"])
+    folded, found = _wait_for_event(folded, base)
+    if found is not None:
+        return replace(found, rule=RULES["wait"])
+    for name, detector in _DETECTORS:
+        if name == "step" and not first_step:
+            continue
+        found = detector(folded, base, ctx)
+        if found is not None:
+            return found if found.rule else replace(found, rule=RULES[name])
+    return None
+
+
+def _wait_for_event(folded: str, base: Schedule) -> tuple[str, Schedule | None]:
+    """ "Sau khi Đề án được phê duyệt", "Từ tháng 3/2026 đến khi hoàn thành": the work waits on
+    an event. A time point before "sau khi" still rules ("Quý I/2027, sau khi …" is quý I)."""
+    if _UNTIL_EVENT.search(folded) and not (_recurrences(folded) or _CONTINUOUS.search(folded)):
+        return folded, replace(
+            base,
+            kind="event",
+            reason="Thực hiện đến khi một việc khác xảy ra, không có ngày kết thúc cụ thể; cần "
+            "điều phối viên đặt hạn.",
+        )
+    match = _AFTER_EVENT.search(folded)
+    if match:
+        head = folded[: match.start()]
+        if points(head) or _recurrences(head) or _CONTINUOUS.search(head):
+            return head, None
+        tail = folded[match.end() :]
+        if any(p.year and _DUE_WORD.search(tail[: p.pos]) for p in points(tail)):
+            return tail, None  # "Sau khi có Kế hoạch của tỉnh, trước ngày 30/9/2026": that day
+        return folded, replace(
+            base,
+            kind="event",
+            reason="Chờ một việc khác xảy ra trước (“sau khi …”), chưa có ngày cụ thể; cần điều "
+            "phối viên đặt hạn.",
+        )
+    return folded, None
+
+
+def _recurrences(folded: str) -> list[tuple[int, str]]:
+    """(position, kind) of every recurrence word: "hằng tuần", "hàng quý", "6 tháng và năm"."""
+    found = []
+    for kind, pattern in (
+        ("weekly", _WEEKLY),
+        ("monthly", _MONTHLY),
+        ("quarterly", _QUARTERLY),
+        ("half_yearly", _HALF_YEARLY),
+        ("yearly", _YEARLY),
+    ):
+        found += [(m.start(), kind) for m in pattern.finditer(folded)]
+    for match in _PERIOD_LIST.finditer(folded):
+        marked = match.group(1) or re.search(r"\b(?:hang|moi|dinh\s*ky)\b", match.group(2))
+        # a bare list is a recurrence too: the whole cell "6 tháng, năm"
+        if marked or match.group(0) == folded.strip(" .;,()"):
+            for noun in re.finditer(_PERIOD_NOUN, match.group(0)):
+                word = noun.group(0)
+                kind = {"thang": "monthly", "quy": "quarterly", "nam": "yearly"}.get(
+                    word, "half_yearly"
+                )
+                found.append((match.start() + noun.start(), kind))
+    return sorted(found)
+
+
+def _most_frequent(kinds: list[tuple[int, str]]) -> str:
+    return min((kind for _, kind in kinds), key=_KIND_ORDER.index)
+
+
+def _detect_relative(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
     match = _RELATIVE[0].search(folded)
     if match:
         amount, unit = int(match.group(1)), match.group(2)
@@ -509,7 +515,7 @@ def _add_offset(start: date, amount: int, unit: str) -> date:
     return start + timedelta(days=amount)
 
 
-def _detect_full_date(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+def _detect_full_date(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
     found: list[date] = []
     for match in _FULL_DATE.finditer(folded):
         if match.group(1):
@@ -538,35 +544,20 @@ def _detect_full_date(folded: str, base: Schedule, year: int | None, _: bool) ->
     return replace(base, kind="once", due=due, reason=f"Hạn ngày {_fmt(due)}.")
 
 
-def _detect_recurring(folded: str, base: Schedule, year: int | None, law: bool) -> Schedule | None:
-    kind = None
+def _detect_recurring(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
     # The most frequent recurrence wins: "Hàng quý, hàng năm" is reported every quarter.
-    for candidate, pattern in (
-        ("monthly", _MONTHLY),
-        ("quarterly", _QUARTERLY),
-        ("half_yearly", _HALF_YEARLY),
-        ("yearly", _YEARLY),
-    ):
-        if pattern.search(folded):
-            kind = candidate
-            break
-    if kind is None and law:
+    kinds = _recurrences(folded)
+    kind = _most_frequent(kinds) if kinds else None
+    if kind is None and ctx.law:
         kind = "yearly"  # "Tuần lễ hưởng ứng Ngày Pháp luật Việt Nam" comes every November
         if _YEAR.search(folded):
             return None  # "Ngày Pháp luật năm 2026" is a single date
     if kind is None:
         return None
-    schedule = replace(base, kind=kind)
-    bounds = _YEAR_RANGE.search(folded)
-    if bounds:
-        y1, y2 = int(bounds.group(1)), int(bounds.group(2))
-        if y1 <= y2:
-            schedule = replace(schedule, start=date(y1, 1, 1), end=date(y2, 12, 31))
-    else:
-        start = _FROM_YEAR.search(folded)
-        if start:
-            schedule = replace(schedule, start=date(int(start.group(1)), 1, 1))
-    if kind == "monthly":
+    schedule = _with_bounds(folded, replace(base, kind=kind))
+    if kind == "weekly":
+        schedule = replace(schedule, weekdays=_weekdays(folded))
+    elif kind == "monthly":
         day = re.search(r"ngay\s*(\d{1,2})\b", folded)
         if day and 1 <= int(day.group(1)) <= 31:
             schedule = replace(schedule, day=int(day.group(1)))
@@ -579,6 +570,185 @@ def _detect_recurring(folded: str, base: Schedule, year: int | None, law: bool) 
             schedule, ongoing=True, reason="Thực hiện thường xuyên, tổng hợp kết quả theo kỳ."
         )
     return replace(schedule, reason=(schedule.reason + " " + _recurring_text(schedule)).strip())
+
+
+def _weekdays(folded: str) -> tuple[int, ...]:
+    """Named days of the week, 0 = Monday ("thứ Hai", "thứ 2") … 6 = Sunday ("Chủ nhật")."""
+    days = set()
+    for match in _WEEKDAY.finditer(folded):
+        name = match.group(1)
+        if match.group(2):
+            days.add(6)
+        elif name in _WEEKDAY_NUMBER:
+            days.add(_WEEKDAY_NUMBER[name])
+        else:
+            days.add(int(name) - 2)
+    return tuple(sorted(days))
+
+
+def _with_bounds(folded: str, schedule: Schedule) -> Schedule:
+    """A recurrence bounded by "giai đoạn 2026-2030" or started "từ năm 2026"."""
+    bounds = _YEAR_RANGE.search(folded)
+    if bounds:
+        y1, y2 = int(bounds.group(1)), int(bounds.group(2))
+        if y1 <= y2:
+            return replace(schedule, start=date(y1, 1, 1), end=date(y2, 12, 31))
+        return schedule
+    start = _FROM_YEAR.search(folded)
+    if start:
+        return replace(schedule, start=date(int(start.group(1)), 1, 1))
+    return schedule
+
+
+_PERIOD_LENGTH = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+
+
+def _detect_period_day(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
+    """A day inside each period: "trước ngày 15 tháng cuối quý" is quarterly, due on the 15th of
+    the quarter's last month; "ngày 5 tháng sau" (with a monthly report) early next month."""
+    kinds = _recurrences(folded)
+    match = _PERIOD_DAY.search(folded)
+    if match:
+        day, position, unit, later = match.groups()
+        if unit.startswith("ky"):  # "tháng cuối kỳ": the kỳ the phrase's recurrence names
+            kind = _most_frequent(kinds) if kinds else "none"
+            if kind not in _PERIOD_LENGTH:
+                return None
+        else:
+            kind = {"quy": "quarterly", "nam": "yearly"}.get(unit, "half_yearly")
+        length = _PERIOD_LENGTH.get(kind, 1)
+        position = re.sub(r"\s+", " ", position)
+        month = {
+            "dau": 1,
+            "thu nhat": 1,
+            "thu 1": 1,
+            "thu hai": 2,
+            "thu 2": 2,
+            "thu ba": 3,
+            "thu 3": 3,
+            "giua": (length + 1) // 2,
+        }.get(position, length)
+        month = min(month, length) + (length if later else 0)
+    else:
+        match = _NEXT_MONTH_DAY.search(folded)
+        if not match or any(kind not in ("monthly", "weekly") for _, kind in kinds):
+            return None
+        day, kind, month = match.group(1), "monthly", 2
+    day_number = int(day)
+    if not 1 <= day_number <= 31:
+        return None
+    schedule = _with_bounds(folded, replace(base, kind=kind, day=day_number))
+    if kind == "yearly":
+        schedule = replace(schedule, month=(month - 1) % 12 + 1, before=True)
+    else:
+        schedule = replace(schedule, period_month=month)
+    if "thuong xuyen" in folded:
+        schedule = replace(schedule, ongoing=True)
+    return replace(schedule, reason=_recurring_text(schedule))
+
+
+def _detect_step(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
+    """A dated first step, then upkeep: "Tháng 3, 4/2026 và cập nhật, bổ sung hằng năm" is due
+    30/04/2026, then every year."""
+    kinds = _recurrences(folded)
+    if not kinds:
+        return None
+    cut = kinds[0][0]
+    head, tail = folded[:cut], folded[cut:]
+    if not any(p.year for p in points(head)):
+        return None
+    first = _read(_clean(head), replace(base, wording=head), ctx, first_step=False)
+    then = _read(tail, replace(base, wording=tail), ctx, first_step=False)
+    if first is None or first.kind != "once" or then is None or not then.recurring:
+        return None  # "Từ năm 2026, hằng năm" or "Giai đoạn 2026-2030, hằng năm": bounds
+    return replace(_combine(base.wording, (first, then), base.plan_date), rule=RULES["step"])
+
+
+def _detect_open_start(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
+    """ "Từ 01/3/2026", "Từ tháng 5/2024 trở đi": a start and no end is continuous work."""
+    if _recurrences(folded):
+        return None
+    found = points(folded)
+    dated = [p for p in found if p.year]
+    if len(dated) != 1 or range_of(folded, found):
+        return None
+    point = dated[0]
+    if not (_LATER.search(folded) or is_open_start(folded, point)):
+        return None
+    if re.search(r"\b(?:den|toi)\b", folded[point.stop :]):
+        return None  # "Từ 01/3/2026 đến hết năm": an end without a date, read elsewhere
+    bounds = point.bounds()
+    if bounds is None:
+        return None
+    start = bounds[0]
+    since = f"năm {start.year}" if (start.month, start.day) == (1, 1) else _fmt(start)
+    return replace(
+        base, kind="continuous", start=start, reason=f"Thực hiện thường xuyên từ {since}."
+    )
+
+
+_REPEAT_OF = {
+    "nam": "yearly",
+    "quy": "quarterly",
+    "thang": "monthly",
+    "year": "yearly",
+    "half": "yearly",
+    "day": "yearly",
+    "quarter": "quarterly",
+    "month": "monthly",
+}
+
+
+def _detect_range(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
+    """ "Quý III/2026 - Quý I/2027", "Tháng 11 - tháng 2/2027", "Năm 2026 đến năm 2030": a span
+    due at the end of its last period. "… và tiếp theo" goes on after it; once the stated end is
+    past (as of the plan's date or the day asked) it is the recurrence that follows."""
+    if _recurrences(folded):
+        return None
+    found = points(folded)
+    pair = range_of(folded, found)
+    followed = _FOLLOWED.search(folded)
+    if pair:
+        bounds = range_bounds(*pair)
+        if bounds is None:
+            return None  # the old span rule explains a reversed range
+        start, end = bounds
+        unit = pair[1].unit
+    elif followed:
+        dated = [p for p in found if p.year and p.pos < followed.start()]
+        bounds = dated[-1].bounds() if dated else None
+        if bounds is None:
+            return None
+        start, end = bounds
+        unit = dated[-1].unit
+    else:
+        return None
+    shown = f"{_fmt(start)} đến {_fmt(end)}"
+    if not followed:
+        return replace(
+            base, kind="span", start=start, end=end, due=end, reason=f"Thực hiện từ {shown}."
+        )
+    repeat = _REPEAT_OF.get((followed.group(1) or followed.group(2) or unit).strip(), "yearly")
+    label = KIND_LABELS[repeat]
+    if ctx.reference and ctx.reference > end:
+        schedule = replace(base, kind=repeat, start=start, open_ended=True)
+        return replace(
+            schedule,
+            reason=f"Giai đoạn {shown} đã qua ({_fmt(ctx.reference)}); tiếp tục {label}. "
+            + _recurring_text(schedule),
+            rule=RULES["followed"],
+        )
+    return replace(
+        base,
+        kind="span",
+        start=start,
+        end=end,
+        due=end,
+        open_ended=True,
+        repeat=repeat,  # type: ignore[arg-type]
+        reason=f"Thực hiện từ {shown}, sau đó tiếp tục {label}.",
+        rule=RULES["followed"],
+    )
 
 
 def _yearly_anchor(folded: str, schedule: Schedule) -> Schedule:
@@ -609,7 +779,7 @@ def _yearly_anchor(folded: str, schedule: Schedule) -> Schedule:
     return schedule
 
 
-def _detect_span(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+def _detect_span(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
     open_ended = bool(_OPEN_ENDED.search(folded))
     match = _MONTH_RANGE.search(folded)
     if match:
@@ -663,7 +833,7 @@ def _detect_span(folded: str, base: Schedule, year: int | None, _: bool) -> Sche
     return None
 
 
-def _detect_continuous(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+def _detect_continuous(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
     match = _FROM_YEAR.search(folded)
     if match and not _DAY_MONTH.search(folded):
         # "Các cơ quan đơn vị chủ động thực hiện từ năm 2026": ongoing from that year.
@@ -679,65 +849,77 @@ def _detect_continuous(folded: str, base: Schedule, year: int | None, _: bool) -
     return None
 
 
-def _detect_once_period(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
-    def once(due: date, what: str) -> Schedule:
-        return replace(base, kind="once", due=due, reason=f"Hạn là ngày cuối {what}: {_fmt(due)}.")
-
-    def missing_year(what: str) -> Schedule:
-        return replace(
-            base,
-            reason=f"Có {what} nhưng không ghi năm; cần điều phối viên đặt hạn.",
-        )
-
+def _detect_once_period(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
+    """One named day, month, quarter, half or year: due at its end. Without a written year it is
+    in default_year, else the next one on or after the reference day."""
     years = [int(y) for y in _YEAR.findall(folded)]
-    y = years[-1] if years else year
+    written = years[-1] if years else ctx.year
+
+    def resolve(make: Callable[[int], date | None]) -> date | None:
+        if written:
+            return make(written)
+        return next_on_or_after(make, ctx.reference) if ctx.reference else None
+
+    def once(make: Callable[[int], date | None], what: str, end_of: bool = True) -> Schedule:
+        due = resolve(make)
+        if due is None and not (written or ctx.reference):
+            return replace(
+                base, reason=f"Có {what} nhưng không ghi năm; cần điều phối viên đặt hạn."
+            )
+        if due is None:
+            shown = f"{what}/{written}" if written else what
+            return replace(
+                base,
+                reason=f"{shown[0].upper()}{shown[1:]} không có thật; cần điều phối viên đặt hạn.",
+            )
+        note = ""
+        if not written:
+            note = f" ({what} không ghi năm: lần gần nhất từ ngày {_fmt(ctx.reference)})"  # type: ignore[arg-type]
+        text = f"Hạn là ngày cuối {what}:" if end_of else "Hạn ngày"
+        return replace(base, kind="once", due=due, reason=f"{text} {_fmt(due)}{note}.")
+
+    def period_end(kind: str, index: int) -> Callable[[int], date | None]:
+        return lambda y: make_period(kind, y, index).end if _valid_year(y) else None
+
+    # Several dated points and no range ("Quý III, IV/2026 và Quý I/2027", "Năm 2026 theo
+    # Nghị quyết … năm 2024"): the work is due at the end of the latest.
+    ends = [b[1] for b in (p.bounds() for p in points(folded) if p.year) if b]
+    if len(ends) >= 2:
+        due = max(ends)
+        return replace(
+            base, kind="once", due=due, reason=f"Hạn là ngày cuối mốc sau cùng: {_fmt(due)}."
+        )
     # Before month/year: "quý 3/2026" is a quarter, not March.
     match = _QUARTER.search(folded)
     if match:
         q = _number(match.group(1) or match.group(2))
-        if y is None:
-            return missing_year(f"quý {_ROMAN_OUT[q]}")
-        return once(make_period("quarter", y, q).end, f"quý {_ROMAN_OUT[q]} năm {y}")
+        return once(period_end("quarter", q), f"quý {_ROMAN_OUT[q]}")
     match = _MONTH_YEAR.search(folded)
     if match:
         m = int(match.group(1) or match.group(3))
         my = int(match.group(2) or match.group(4))
         if 1 <= m <= 12 and _valid_year(my):
-            return once(_month_end(my, m), f"tháng {m}/{my}")
+            return once(lambda _: _month_end(my, m), f"tháng {m}/{my}")
         return replace(base, reason=f"Tháng {m}/{my} không có thật; cần điều phối viên đặt hạn.")
     match = _DAY_MONTH.search(folded)
     if match:
         d = int(match.group(1) or match.group(3))
         m = int(match.group(2) or match.group(4))
-        if y is None:
-            return missing_year(f"ngày {d}/{m}")
-        due = _safe_date(y, m, d)
-        if due is None:
-            return replace(
-                base, reason=f"Ngày {d}/{m}/{y} không có thật; cần điều phối viên đặt hạn."
-            )
-        return replace(base, kind="once", due=due, reason=f"Hạn ngày {_fmt(due)}.")
+        return once(lambda y: _safe_date(y, m, d), f"ngày {d}/{m}", end_of=False)
     match = _HALF_NAMED.search(folded)
     if match:
         h = 1 if match.group(1) == "dau" else 2
-        if y is None:
-            return missing_year("6 tháng")
-        return once(
-            make_period("half", y, h).end,
-            f"6 tháng {match.group(1).replace('dau', 'đầu').replace('cuoi', 'cuối')} năm {y}",
-        )
+        return once(period_end("half", h), f"6 tháng {'đầu' if h == 1 else 'cuối'} năm")
     match = _MONTH.search(folded)
     if match and 1 <= int(match.group(1)) <= 12:
         m = int(match.group(1))
-        if y is None:
-            return missing_year(f"tháng {m}")
-        return once(_month_end(y, m), f"tháng {m}/{y}")
+        return once(period_end("month", m), f"tháng {m}")
     if years:
-        return once(date(years[-1], 12, 31), f"năm {years[-1]}")
+        return once(period_end("year", 1), f"năm {years[-1]}")
     return None
 
 
-def _detect_event(folded: str, base: Schedule, year: int | None, _: bool) -> Schedule | None:
+def _detect_event(folded: str, base: Schedule, ctx: _Context) -> Schedule | None:
     if _EVENT.search(folded):
         return replace(
             base,
@@ -749,6 +931,7 @@ def _detect_event(folded: str, base: Schedule, year: int | None, _: bool) -> Sch
 
 
 _KIND_ORDER = (
+    "weekly",
     "monthly",
     "quarterly",
     "half_yearly",
@@ -766,7 +949,7 @@ def _combine(wording: str, parts: tuple[Schedule, ...], plan_date: date | None) 
     known = [p for p in parts if p.kind != "unknown"]
     kind = min((p.kind for p in known), key=_KIND_ORDER.index)
     dues = [p.due for p in known if p.due]
-    reasons = "; ".join(f"({i}) {p.reason}" for i, p in enumerate(parts, 1))
+    reasons = "; ".join(f"({i}) {p.reason.rstrip('.')}" for i, p in enumerate(parts, 1)) + "."
     return Schedule(
         kind,  # type: ignore[arg-type]
         wording,
@@ -774,278 +957,30 @@ def _combine(wording: str, parts: tuple[Schedule, ...], plan_date: date | None) 
         due=min(dues) if dues else None,
         plan_date=plan_date,
         parts=parts,
+        rule=RULES["parts"],
     )
 
 
-# --------------------------------------------------------------------------------------------
-# Occurrences of recurring schedules
-
-
-def _window(schedule: Schedule, year: int, index: int) -> tuple[date, date]:
-    """(start, due) of one occurrence: index is the month/quarter/half number (1 for yearly)."""
-    if schedule.kind == "monthly":
-        end = _month_end(year, index)
-        if schedule.day:
-            end = end.replace(day=min(schedule.day, end.day))
-        return date(year, index, 1), end
-    if schedule.kind == "quarterly":
-        p = make_period("quarter", year, index)
-        return p.start, p.end
-    if schedule.kind == "half_yearly":
-        p = make_period("half", year, index)
-        return p.start, p.end
-    # yearly
-    if schedule.month and schedule.day:
-        last = calendar.monthrange(year, schedule.month)[1]
-        due = date(year, schedule.month, min(schedule.day, last))
-        return (date(year, 1, 1) if schedule.before else due.replace(day=1)), due
-    if schedule.quarter:
-        p = make_period("quarter", year, schedule.quarter)
-        return p.start, p.end
-    if schedule.half:
-        p = make_period("half", year, schedule.half)
-        return p.start, p.end
-    if schedule.month:
-        return date(year, schedule.month, 1), _month_end(year, schedule.month)
-    return date(year, 1, 1), date(year, 12, 31)
-
-
-def _per_year(schedule: Schedule) -> int:
-    return {"monthly": 12, "quarterly": 4, "half_yearly": 2}.get(schedule.kind, 1)
-
-
-def _windows(schedule: Schedule, lo: date, hi: date) -> list[tuple[date, date]]:
-    """Occurrence windows overlapping [lo, hi] and the schedule's own bounds, in order."""
-    result = []
-    for year in range(max(lo.year - 1, 1900), min(hi.year + 1, 2200) + 1):
-        for index in range(1, _per_year(schedule) + 1):
-            start, due = _window(schedule, year, index)
-            if start > hi or due < lo:
-                continue
-            if schedule.start and due < schedule.start:
-                continue
-            if schedule.end and start > schedule.end:
-                continue
-            result.append((start, due))
-    return result
-
-
-# --------------------------------------------------------------------------------------------
-# Questions callers ask of a schedule
-
-
-def next_due(schedule: Schedule, as_of: date) -> date | None:
-    """The first due date on or after as_of for recurring kinds; the fixed date for once and
-    relative (even if already past), the end for a span (None once an open-ended span has
-    become continuous), None for continuous, event, unknown and relative without plan date.
-    """
-    if schedule.parts:
-        found = [d for d in (next_due(p, as_of) for p in schedule.parts) if d]
-        upcoming = [d for d in found if d >= as_of]
-        if upcoming:
-            return min(upcoming)
-        return max(found) if found else None
-    if schedule.kind in ("once", "relative"):
-        return schedule.due
-    if schedule.kind == "span":
-        if schedule.open_ended and schedule.end and as_of > schedule.end:
-            return None
-        return schedule.end
-    if schedule.recurring:
-        # Two years ahead covers every kind; later ones only if the schedule starts later.
-        lo = max(as_of, schedule.start) if schedule.start else as_of
-        if lo.year > 2200:
-            return None
-        for _start, due in _windows(schedule, lo, date(lo.year + 2, 12, 31)):
-            if due >= as_of:
-                return due
-        return None
-    return None
-
-
-def due_in_period(schedule: Schedule, period: Period, override: date | None = None) -> PeriodDue:
-    """Whether a task must report in period, and its due date there (see the module rules)."""
-    if schedule.plan_date and period.end < schedule.plan_date:
-        result = PeriodDue(
-            False,
-            None,
-            False,
-            "schedule",
-            f"Kỳ {period.label} kết thúc trước ngày ban hành kế hoạch "
-            f"({_fmt(schedule.plan_date)}).",
-        )
-    else:
-        result = _due_in_period(schedule, period)
-    if override is None:
-        return result
-    expected = result.expected or override <= period.end
-    return PeriodDue(
-        expected,
-        override,
-        False,
-        "override",
-        f"Điều phối viên đặt hạn ngày {_fmt(override)}.",
-    )
-
-
-def _due_in_period(schedule: Schedule, period: Period) -> PeriodDue:
-    def ok(due: date | None, reason: str, expected: bool = True) -> PeriodDue:
-        return PeriodDue(expected, due, False, "schedule", reason)
-
-    kind = schedule.kind
-    if schedule.parts:
-        known = [p for p in schedule.parts if p.kind != "unknown"] or list(schedule.parts)
-        results = [_due_in_period(p, period) for p in known]
-        active = [r for r in results if r.expected]
-        dues = [r.due for r in active if r.due]
-        return PeriodDue(
-            bool(active),
-            min(dues) if dues else None,
-            any(r.needs_date for r in active),
-            "schedule",
-            " ".join(r.reason for r in active) or "Không phần nào đến kỳ này.",
-        )
-    if kind in ("event", "unknown") or (kind == "relative" and schedule.due is None):
-        return PeriodDue(
-            True,
-            None,
-            True,
-            "schedule",
-            "Chưa có hạn cụ thể; điều phối viên cần đặt hạn, đơn vị vẫn báo cáo tiến độ kỳ này.",
-        )
-    if kind in ("once", "relative"):
-        assert schedule.due is not None
-        if schedule.due < period.start:
-            return ok(schedule.due, f"Đã quá hạn {_fmt(schedule.due)}; kiểm tra kết quả.")
-        if schedule.due <= period.end:
-            return ok(schedule.due, f"Đến hạn trong kỳ: {_fmt(schedule.due)}.")
-        return ok(schedule.due, f"Báo cáo tiến độ; hạn {_fmt(schedule.due)}.")
-    if kind == "continuous":
-        if schedule.start and period.end < schedule.start:
-            return ok(None, f"Chưa đến thời gian thực hiện (từ {_fmt(schedule.start)}).", False)
-        return ok(None, "Thực hiện thường xuyên; báo cáo tiến độ mỗi kỳ.")
-    if kind == "span":
-        if schedule.start and period.end < schedule.start:
-            return ok(None, f"Chưa đến giai đoạn thực hiện (từ {_fmt(schedule.start)}).", False)
-        if schedule.end and period.start > schedule.end:
-            if schedule.open_ended:
-                return ok(None, "Đã qua giai đoạn chính; tiếp tục thực hiện thường xuyên.")
-            return ok(
-                schedule.end, f"Giai đoạn đã kết thúc {_fmt(schedule.end)}; kiểm tra kết quả."
-            )
-        return ok(schedule.end, "Trong giai đoạn thực hiện; báo cáo tiến độ.")
-    windows = _windows(schedule, period.start, period.end)
-    if not windows:
-        return ok(
-            None,
-            f"Không có lần thực hiện nào ({KIND_LABELS[kind]}) trong kỳ {period.label}.",
-            False,
-        )
-    due = windows[-1][1]
-    return ok(due, f"Có lần thực hiện {KIND_LABELS[kind]} trong kỳ; hạn {_fmt(due)}.")
-
-
-def _short(day: int, month: int) -> str:
-    return f"{day:02d}/{month:02d}"
-
-
-def _recurring_text(schedule: Schedule) -> str:
-    kind = schedule.kind
-    if kind == "monthly":
-        text = (
-            f"Hằng tháng, hạn ngày {schedule.day}."
-            if schedule.day
-            else "Hằng tháng, hạn ngày cuối tháng."
-        )
-    elif kind == "quarterly":
-        text = "Hằng quý, hạn ngày cuối quý."
-    elif kind == "half_yearly":
-        text = "6 tháng một lần, hạn ngày 30/06 và 31/12."
-    else:
-        start, due = _window(schedule, 2001, 1)  # a common year: shows the anchor only
-        if schedule.month and schedule.day:
-            text = f"Hằng năm, hạn ngày {_short(schedule.day, schedule.month)}."
-        elif schedule.quarter:
-            text = f"Hằng năm trong quý {_ROMAN_OUT[schedule.quarter]}, hạn ngày {_short(due.day, due.month)}."
-        elif schedule.half:
-            text = f"Hằng năm trong 6 tháng {'đầu' if schedule.half == 1 else 'cuối'} năm, hạn ngày {_short(due.day, due.month)}."
-        elif schedule.month:
-            text = f"Hằng năm trong tháng {schedule.month}, hạn ngày {_short(due.day, due.month)}."
-        else:
-            text = "Hằng năm, hạn ngày 31/12."
-    if schedule.start and schedule.end:
-        text = text[:-1] + f" (giai đoạn {schedule.start.year}-{schedule.end.year})."
-    elif schedule.start:
-        text = text[:-1] + f" (từ năm {schedule.start.year})."
-    return text
-
-
-def explain(schedule: Schedule) -> str:
-    """One Vietnamese sentence telling the coordinator how the deadline was understood."""
-    if schedule.parts:
-        inner = " ".join(f"({i}) {explain(p)}" for i, p in enumerate(schedule.parts, 1))
-        return f"Gồm {len(schedule.parts)} phần: {inner}"
-    kind = schedule.kind
-    if kind == "once" and schedule.due:
-        return f"Hạn ngày {_fmt(schedule.due)}."
-    if kind in _RECURRING:
-        prefix = "Thực hiện thường xuyên; " if schedule.ongoing else ""
-        text = _recurring_text(schedule)
-        return prefix + (text[0].lower() + text[1:] if prefix else text)
-    if kind == "continuous":
-        since = f" từ năm {schedule.start.year}" if schedule.start else ""
-        return f"Thực hiện thường xuyên{since}, báo cáo tiến độ mỗi kỳ."
-    if kind == "span" and schedule.start and schedule.end:
-        if (
-            schedule.start.year == schedule.end.year
-            and schedule.start.month == 1
-            and schedule.end.month == 12
-        ):
-            what = f"năm {schedule.start.year}"
-        elif schedule.start.month == 1 and schedule.end.month == 12:
-            what = f"giai đoạn {schedule.start.year}-{schedule.end.year}"
-        else:
-            what = f"từ {_fmt(schedule.start)} đến {_fmt(schedule.end)}"
-        more = ", tiếp tục thường xuyên các năm sau" if schedule.open_ended else ""
-        return (
-            f"Thực hiện {what}, báo cáo tiến độ mỗi kỳ, hạn cuối ngày {_fmt(schedule.end)}{more}."
-        )
-    if kind == "relative":
-        label = {"day": "ngày", "working_day": "ngày làm việc", "month": "tháng"}.get(
-            schedule.offset_unit or "day", "ngày"
-        )
-        if schedule.due and schedule.plan_date:
-            return (
-                f"Trong {schedule.offset} {label} kể từ ngày ban hành kế hoạch "
-                f"({_fmt(schedule.plan_date)}), hạn ngày {_fmt(schedule.due)}."
-            )
-        return (
-            f"Trong {schedule.offset} {label} kể từ ngày ban hành; chưa biết ngày ban hành kế "
-            "hoạch, cần điều phối viên đặt hạn."
-        )
-    if kind == "event":
-        return (
-            "Thực hiện theo sự kiện hoặc chỉ đạo, không có ngày cụ thể; cần điều phối viên đặt hạn."
-        )
-    return "Không xác định được hạn; cần điều phối viên đặt hạn."
-
-
-def format_due(schedule: Schedule, period: Period | None = None, as_of: date | None = None) -> str:
-    """Text for a "Hạn" cell: dd/mm/yyyy when a date is known, else the deadline wording."""
-    day: date | None = None
-    if period is not None:
-        day = due_in_period(schedule, period).due
-    elif as_of is not None:
-        day = next_due(schedule, as_of)
-    else:
-        day = schedule.due
-    return _fmt(day) if day else vntext.clean_spaces(_TAG.sub(" ", schedule.wording))
+# The reading rules in order of precedence ("relative" and "wait" come first, see _read).
+_DETECTORS: tuple[tuple[str, Callable[[str, Schedule, _Context], Schedule | None]], ...] = (
+    ("period_day", _detect_period_day),
+    ("step", _detect_step),
+    ("open_start", _detect_open_start),
+    ("range", _detect_range),
+    ("full_date", _detect_full_date),
+    ("recurring", _detect_recurring),
+    ("span", _detect_span),
+    ("continuous", _detect_continuous),
+    ("once_period", _detect_once_period),
+    ("event", _detect_event),
+)
 
 
 __all__ = [
     "KIND_LABELS",
     "Period",
     "PeriodDue",
+    "RULES",
     "Schedule",
     "due_in_period",
     "explain",

@@ -157,6 +157,7 @@ class Plan:
 
 ScheduleKind = Literal[
     "once",
+    "weekly",
     "monthly",
     "quarterly",
     "half_yearly",

@@ -256,7 +256,9 @@ def test_bad_input_is_unknown_with_reason(text: str, reason_part: str) -> None:
     assert reason_part in schedule.reason
     assert schedule.needs_date
     assert next_due(schedule, AS_OF) is None
-    assert explain(schedule) == "Không xác định được hạn; cần điều phối viên đặt hạn."
+    # issue 11: every unknown says why, in explain too
+    assert explain(schedule) == schedule.reason
+    assert "cần điều phối viên đặt hạn" in explain(schedule)
 
 
 def test_year_less_phrase_uses_default_year_or_plan_year() -> None:
@@ -335,7 +337,8 @@ def test_next_due_recurring_and_bounds() -> None:
     once = parse_deadline("Quý II năm 2026")
     assert next_due(once, AS_OF) == date(2026, 6, 30)  # past, still reported as the due
     open_span = parse_deadline("Năm 2026 và các năm tiếp theo")
-    assert next_due(open_span, date(2027, 5, 1)) is None
+    # issue 11: after its stated end, "và các năm tiếp theo" recurs yearly (was: no due date)
+    assert next_due(open_span, date(2027, 5, 1)) == date(2027, 12, 31)
     assert next_due(parse_deadline("2025-2030"), date(2031, 5, 1)) == date(2030, 12, 31)
     assert next_due(parse_deadline("Hằng quý"), date(1, 1, 1)) is None  # no crash
     assert next_due(parse_deadline("Hằng quý"), date(9999, 1, 1)) is None
@@ -429,7 +432,8 @@ def _due(phrase: str, code: str, plan_date: date | None = PLAN_DATE, override: d
         ("2027-2030", "2026-09", False, None),
         ("2025-2030", "2031", True, date(2030, 12, 31)),
         ("Năm 2026 và các năm tiếp theo", "2026-09", True, date(2026, 12, 31)),
-        ("Năm 2026 và các năm tiếp theo", "2027-Q1", True, None),
+        # issue 11: after its stated end the span recurs yearly (was: continuous, no due)
+        ("Năm 2026 và các năm tiếp theo", "2027-Q1", True, date(2027, 12, 31)),
         # several parts: the earliest due among the parts that report
         (
             "-Ban hành Kế hoạch năm 2026; -Tổ chức thực hiện giai đoạn 2026-2030.",

@@ -51,12 +51,24 @@ def _fmt(day: date | None) -> str:
     "--period", "period_text", default=None, help="Kỳ báo cáo: 2026-09, 2026-Q3, 2026-H2, 2026."
 )
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@click.option(
+    "--explain",
+    "show_rule",
+    is_flag=True,
+    help="Cho biết quy tắc nào đã đọc cụm từ và vì sao.",
+)
 def deadline(
-    text: str, as_of: date | None, plan_date: date | None, period_text: str | None, as_json: bool
+    text: str,
+    as_of: date | None,
+    plan_date: date | None,
+    period_text: str | None,
+    as_json: bool,
+    show_rule: bool,
 ) -> None:
     """Cho biết cách hiểu một cụm từ thời hạn, ví dụ: kehoach deadline "Quý IV hằng năm"."""
     as_of = as_of or date.today()
-    schedule = parse_deadline(text, plan_date=plan_date)
+    # A day or period without its year is the next one on or after the plan's date, else as-of.
+    schedule = parse_deadline(text, plan_date=plan_date, as_of=as_of)
     upcoming = next_due(schedule, as_of)
     data = {
         "kind": schedule.kind,
@@ -66,6 +78,7 @@ def deadline(
         "as_of": as_of.isoformat(),
         "reason": schedule.reason,
         "parts": [part.kind for part in schedule.parts],
+        "rule": schedule.rule,
     }
     period_due = None
     if period_text is not None:
@@ -80,6 +93,10 @@ def deadline(
     if schedule.needs_date:
         line += " (Cần đặt hạn.)"
     click.echo(line)
+    if show_rule:
+        click.echo(f"Quy tắc: {schedule.rule or 'không rõ'}. Lý do: {schedule.reason}")
+        for index, part in enumerate(schedule.parts, 1):
+            click.echo(f"  ({index}) Quy tắc: {part.rule}. Lý do: {part.reason}")
     if period_due is not None:
         state = "phải báo cáo" if period_due.expected else "không phải báo cáo"
         click.echo(f"Kỳ {data['period']}: {state}, hạn {_fmt(period_due.due)}. {period_due.reason}")

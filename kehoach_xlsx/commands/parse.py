@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from kehoach_xlsx.commands.common import echo_json
+from kehoach_xlsx.model import PlanWarning
 from kehoach_xlsx.parse import read_plan
+from kehoach_xlsx.parse.candidates import (
+    REVIEW_MARK,
+    describe_layout,
+    find_candidates,
+    next_steps,
+    too_little,
+)
 from kehoach_xlsx.parse.export import write_tasks_workbook
 
 
@@ -28,9 +36,25 @@ def parse_command(files: tuple[Path, ...], as_json: bool, output: Path | None) -
 
     Ví dụ: kehoach parse ke-hoach.docx phu-luc.docx --json
     """
-    plan = read_plan(*files)
+    documents: list = []
+    plan = read_plan(*files, keep_blocks=documents)
+    candidates = find_candidates(plan, documents)
+    layout = describe_layout(plan, documents) if documents else "danh sách nhiệm vụ (Excel)"
+    stuck = bool(documents) and too_little(plan, candidates)
+    steps = next_steps(list(files), output) if stuck else []
+    if stuck:  # in the warnings, so --json consumers see the way forward too
+        plan.warnings.append(
+            PlanWarning(
+                "too_little",
+                f"Đọc được quá ít nhiệm vụ ({len(plan.tasks)}). Bố cục nhận ra: {layout}; còn "
+                f"{len(candidates)} mục đánh số có thể là nhiệm vụ nhưng chưa ghi đơn vị chủ "
+                f"trì. Cách tiếp tục: {' '.join(steps)}",
+                documents[0][0],
+                None,
+            )
+        )
     if output is not None:
-        write_tasks_workbook(plan, output)
+        write_tasks_workbook(plan, output, candidates)
     if as_json:
         echo_json(plan.to_dict())
         return
@@ -45,13 +69,24 @@ def parse_command(files: tuple[Path, ...], as_json: bool, output: Path | None) -
     for section_id, count in per_section.items():
         title = titles.get(section_id or "", "") or ""
         click.echo(f"  {section_id or '-':<10} {count:>3} nhiệm vụ  {title[:70]}")
-    if plan.warnings:
-        click.echo(f"Cần kiểm tra ({len(plan.warnings)}):")
-        for warning in plan.warnings:
+    shown = [w for w in plan.warnings if w.code != "too_little"]  # said in full below
+    if shown:
+        click.echo(f"Cần kiểm tra ({len(shown)}):")
+        for warning in shown:
             where = f"{warning.file}:{warning.line}" if warning.line else (warning.file or "")
             click.echo(f"  [{warning.code}] {where} {warning.message}")
+    click.echo(f"Bố cục nhận ra: {layout}.")
+    if candidates:
+        click.echo(
+            f"Còn {len(candidates)} mục đánh số có thể là nhiệm vụ nhưng chưa ghi đơn vị chủ trì."
+        )
     if output is not None:
-        click.echo(f"Đã ghi danh sách nhiệm vụ vào {output}")
+        extra = f", {len(candidates)} mục “{REVIEW_MARK}”" if candidates else ""
+        click.echo(f"Đã ghi danh sách nhiệm vụ vào {output} ({len(plan.tasks)} nhiệm vụ{extra}).")
+    if steps:
+        click.echo("Đọc được quá ít nhiệm vụ. Cách tiếp tục:")
+        for step in steps:
+            click.echo(f"  {step}")
 
 
 COMMANDS = [parse_command]

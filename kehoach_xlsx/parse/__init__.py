@@ -11,21 +11,30 @@ from pathlib import Path
 from kehoach_xlsx.errors import PlanFormatError
 from kehoach_xlsx.model import Plan, PlanWarning
 from kehoach_xlsx.parse.document import Document, parse_document, split_outputs, split_units
+from kehoach_xlsx.parse.export import is_tasks_workbook, read_tasks_workbook
 from kehoach_xlsx.parse.loaders import load_blocks
 from kehoach_xlsx.parse.meta import tidy_meta
 
 __all__ = ["read_plan", "split_outputs", "split_units"]
 
 
-def read_plan(*paths: str | Path) -> Plan:
-    """Read a plan from its documents; raise a KehoachError the user can act on."""
+def read_plan(*paths: str | Path, keep_blocks: list | None = None) -> Plan:
+    """Read a plan from its documents; raise a KehoachError the user can act on.
+
+    keep_blocks, when given, receives (file name, blocks) of each document read.
+    """
     if not paths:
         raise PlanFormatError("Chưa chỉ ra tệp kế hoạch nào để đọc.")
     documents: list[Document] = []
     for path in paths:
         path = Path(path)
+        if is_tasks_workbook(path):  # the list `kehoach parse -o` wrote, completed by hand
+            documents.append(read_tasks_workbook(path))
+            continue
         warnings: list[PlanWarning] = []
         blocks = load_blocks(path, warnings)
+        if keep_blocks is not None:
+            keep_blocks.append((path.name, blocks))
         if not any(not b.is_blank for b in blocks):
             raise PlanFormatError(f"Tệp {path.name} trống: không có nội dung kế hoạch nào để đọc.")
         document = parse_document(blocks, path.name)
@@ -45,10 +54,14 @@ def combine(documents: list[Document]) -> Plan:
     for document in documents:
         plan.warnings.extend(document.warnings)
         plan.boilerplate.extend(document.boilerplate)
+        renamed: dict[str, str] = {}  # a second file's "I" becomes "I-2" for its own tasks too
         for section in document.sections:
-            section.id = unique(section.id, seen_sections)
+            renamed[section.id] = unique(section.id, seen_sections)
+            section.id = renamed[section.id]
+            section.parent = renamed.get(section.parent, section.parent)
             plan.sections.append(section)
         for task in document.tasks:
+            task.section = renamed.get(task.section, task.section)
             original = task.id
             task.id = unique(task.id, seen_tasks)
             if task.id != original:

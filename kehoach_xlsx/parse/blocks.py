@@ -25,12 +25,54 @@ class Block:
     sheet: str | None = None
     table: int | None = None  # docx: which table the row came from
     merged: set[int] = field(default_factory=set)  # docx: cell indexes that span columns
+    # marks the reader knew (Markdown/HTML emphasis, Word bold and styles); text keeps its
+    # markup for now, clean()/one_line() remove it
+    bold: bool = False  # the whole line (or every filled cell of a row) is bold
+    cell_bold: list[bool] | None = None  # per cell of a row
+    heading_level: int | None = None  # "## …" or a Word "Heading 2" paragraph
+    list_level: int | None = None  # Word list numbering level (0 = top)
 
     @property
     def is_blank(self) -> bool:
         if self.cells is not None:
             return not any(c.strip() for c in self.cells)
         return not self.text.strip()
+
+
+_HEADING = re.compile(r"^\s*(#{1,6})\s+")
+_BOLD_SPAN = re.compile(
+    r"\*\*(?=\S)(.+?)\*\*|__(?=\S)(.+?)__|<(b|strong)\b[^>]*>(.*?)</\3\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def is_bold_markup(text: str) -> bool:
+    """ "**Cơ quan** **chủ trì**", "<b>STT</b>": every visible word inside bold marks."""
+    if "*" not in text and "_" not in text and "<" not in text:
+        return False
+    text = _HEADING.sub("", text)
+    if not _BOLD_SPAN.search(text):
+        return False
+    outside = _BOLD_SPAN.sub(" ", text)
+    return not re.search(r"\w", strip_markup(outside))
+
+
+def heading_level(text: str) -> int | None:
+    """ "## II. NHIỆM VỤ" -> 2."""
+    match = _HEADING.match(text)
+    return len(match.group(1)) if match else None
+
+
+def with_marks(block: Block) -> Block:
+    """Fill a text block's marks from its Markdown/HTML markup."""
+    if block.cells is not None:
+        block.cell_bold = [is_bold_markup(c) for c in block.cells]
+        filled = [b for c, b in zip(block.cells, block.cell_bold, strict=True) if c.strip()]
+        block.bold = bool(filled) and all(filled)
+    else:
+        block.bold = is_bold_markup(block.text)
+        block.heading_level = heading_level(block.text)
+    return block
 
 
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)[^>]*>")

@@ -8,6 +8,7 @@ PlanFormatError / InputFileError instead of a library traceback.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -18,7 +19,7 @@ from pathlib import Path
 from kehoach_xlsx.errors import InputFileError, PlanFormatError
 from kehoach_xlsx.legacy import detect_legacy, to_unicode
 from kehoach_xlsx.model import PlanWarning
-from kehoach_xlsx.parse.blocks import Block
+from kehoach_xlsx.parse.blocks import Block, with_marks
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # a 300-page plan is ~1 MB of text
 MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
@@ -68,12 +69,13 @@ def read_text_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
 def text_line_block(number: int, raw: str) -> Block:
     line = raw.rstrip("\r\n")
     if "\t" in line:
-        return Block(line=number, text=line.replace("\t", " "), cells=line.split("\t"), raw=raw)
+        cells = line.split("\t")
+        return with_marks(Block(line=number, text=line.replace("\t", " "), cells=cells, raw=raw))
     stripped = line.strip()
     if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
         cells = [c.strip() for c in stripped.strip("|").split("|")]
-        return Block(line=number, text=" ".join(cells), cells=cells, raw=raw)
-    return Block(line=number, text=line, raw=raw)
+        return with_marks(Block(line=number, text=" ".join(cells), cells=cells, raw=raw))
+    return with_marks(Block(line=number, text=line, raw=raw))
 
 
 def decode_text(data: bytes, path: Path, warnings: list[PlanWarning]) -> str:
@@ -175,19 +177,32 @@ def read_docx_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
     blocks: list[Block] = []
     number = 0
     table_index = 0
+    style_names = {style.style_id: style.name or "" for style in document.styles}
+    from kehoach_xlsx.parse.docx_numbering import WordNumbering  # python-docx only when needed
+
+    numbering = WordNumbering(document)
     body = document.element.body
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
             number += 1
             text = paragraph_text(child)
+            label = numbering.label(child)
+            if label and text.strip():
+                text = f"{label} {text.lstrip()}"  # "1.", "a)", "-" Word prints, not stores
+            bold, level, list_level = paragraph_marks(child, style_names)
             for piece in text.split("\n") if "\n" in text else [text]:
-                blocks.append(text_line_block(number, piece))
+                block = text_line_block(number, piece)
+                block.bold = block.bold or bold
+                block.heading_level = block.heading_level or level
+                block.list_level = list_level
+                blocks.append(block)
         elif child.tag == qn("w:tbl"):
             table_index += 1
             above: dict[int, str] = {}  # grid column -> text of the cell a vMerge continues
             for row in child.findall(qn("w:tr")):
                 number += 1
                 cells: list[str] = []
+                cell_bold: list[bool] = []
                 merged: set[int] = set()
                 for tc in row.findall(qn("w:tc")):
                     props = tc.find(qn("w:tcPr"))
@@ -207,12 +222,16 @@ def read_docx_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
                         # merged number still reads as one task continued
                         text = above.get(grid_column, "") if grid_column > 0 else ""
                     else:
-                        text = "\n".join(paragraph_text(p) for p in tc.iter(qn("w:p"))).strip("\n")
+                        text = "\n".join(
+                            numbered_text(p, numbering) for p in tc.iter(qn("w:p"))
+                        ).strip("\n")
                         above[grid_column] = text
                     if span > 1:
                         merged.add(len(cells))
                     cells.append(text)
                     cells.extend([""] * (span - 1))
+                    bold = bool(text.strip()) and all_bold(tc.iter(qn("w:r")))
+                    cell_bold.extend([bold] * span)
                 blocks.append(
                     Block(
                         line=number,
@@ -221,9 +240,60 @@ def read_docx_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
                         raw="\t".join(cells),
                         table=table_index,
                         merged=merged,
+                        cell_bold=cell_bold,
+                        bold=any(cell_bold)
+                        and all(b for b, c in zip(cell_bold, cells, strict=True) if c.strip()),
                     )
                 )
     return blocks
+
+
+_HEADING_STYLE = re.compile(r"^(?:heading|tiêu đề|title)\s*(\d)?$", re.IGNORECASE)
+
+
+def paragraph_marks(paragraph, style_names: dict[str, str]) -> tuple[bool, int | None, int | None]:
+    """(bold, heading level, list level) of a w:p: run bold, "Heading N" style, numbering."""
+    from docx.oxml.ns import qn
+
+    props = paragraph.find(qn("w:pPr"))
+    level = list_level = None
+    if props is not None:
+        style = props.find(qn("w:pStyle"))
+        if style is not None:
+            style_id = style.get(qn("w:val"), "")
+            name = style_names.get(style_id, style_id)
+            heading = _HEADING_STYLE.match(name.strip()) or _HEADING_STYLE.match(style_id)
+            if heading:
+                level = int(heading.group(1) or 1)
+        numbering = props.find(qn("w:numPr"))
+        if numbering is not None:
+            ilvl = numbering.find(qn("w:ilvl"))
+            value = ilvl.get(qn("w:val"), "0") if ilvl is not None else "0"
+            list_level = int(value) if value.isdigit() else 0
+    return all_bold(paragraph.iter(qn("w:r"))), level, list_level
+
+
+def all_bold(runs) -> bool:
+    """Every run that prints text is bold (w:b on, not w:b w:val="0")."""
+    from docx.oxml.ns import qn
+
+    seen = False
+    for run in runs:
+        if not "".join(t.text or "" for t in run.iter(qn("w:t"))).strip():
+            continue
+        seen = True
+        props = run.find(qn("w:rPr"))
+        mark = props.find(qn("w:b")) if props is not None else None
+        if mark is None or mark.get(qn("w:val"), "1") in {"0", "false", "off"}:
+            return False
+    return seen
+
+
+def numbered_text(paragraph, numbering) -> str:
+    """A cell paragraph with its automatic number: an "STT" cell holds only the number."""
+    text = paragraph_text(paragraph)
+    label = numbering.label(paragraph)
+    return f"{label} {text.lstrip()}".strip() if label else text
 
 
 def paragraph_text(paragraph) -> str:
@@ -369,33 +439,10 @@ def convert_with_office(path: Path, target: str) -> Path:
 
 
 def read_pdf_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:
-    """Text of a PDF via pdftotext (poppler); table columns are lost, so we say so."""
-    tool = shutil.which("pdftotext")
-    if not tool:
-        raise InputFileError(
-            f"Không đọc trực tiếp được tệp PDF {path.name}. Hãy dùng bản Word (.docx) của kế "
-            "hoạch, hoặc mở PDF bằng Word và lưu thành .docx."
-        )
-    try:
-        result = subprocess.run(
-            [tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120, check=True
-        )
-    except (subprocess.SubprocessError, OSError) as err:
-        raise PlanFormatError(f"Không đọc được tệp PDF {path.name} (có thể bị hỏng).") from err
-    text = result.stdout.decode("utf-8", errors="replace")
-    if not text.strip():
-        raise PlanFormatError(
-            f"Tệp PDF {path.name} không có chữ (có thể là bản scan). Hãy dùng bản Word của kế hoạch."
-        )
-    warnings.append(
-        PlanWarning(
-            "pdf_input",
-            "Đọc từ PDF: bảng phân công có thể mất cột. Nên dùng bản Word (.docx) của kế hoạch.",
-            path.name,
-            None,
-        )
-    )
-    return [text_line_block(n, raw) for n, raw in enumerate(text.splitlines(), start=1)]
+    """Paragraphs and table rows of a text-layer PDF (see parse/pdf.py)."""
+    from kehoach_xlsx.parse.pdf import read_pdf
+
+    return read_pdf(path, warnings)
 
 
 def load_blocks(path: Path, warnings: list[PlanWarning]) -> list[Block]:

@@ -7,6 +7,7 @@ Everything is compared in folded form (no accents, lower case), so "Cơ quan ch�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kehoach_xlsx.vntext import fold
 
@@ -67,11 +68,40 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "thoi han hoan thanh",
         "thoi gian",
         "thoi gian thuc hien hoan thanh",
+        # under "Thời gian thực hiện": "Bắt đầu | Hoàn thành" — the end is the deadline
+        "hoan thanh",
+        "ket thuc",
+        "thoi gian ket thuc",
+        "ngay hoan thanh",
     ),
     "override": ("han do dieu phoi dat",),
     "kind": ("loai han",),
     "note": ("ghi chu",),
+    # columns that are none of our roles: they are kept as text, never read as a unit or date
+    "indicator": ("chi tieu", "ten chi tieu", "chi tieu cu the"),  # a table of targets
+    "person": (
+        "nguoi dung dau",
+        "nguoi dung dau chiu trach nhiem",
+        "nguoi chiu trach nhiem",
+        "lanh dao phu trach",
+        "lanh dao chi dao",
+        "can bo phu trach",
+        "ho va ten",
+        "ho ten",
+        "chuc vu",
+        "chuc danh",
+    ),
+    "start": ("bat dau", "thoi gian bat dau", "ngay bat dau", "khoi cong"),
+    "funding": (
+        "nguon kinh phi",
+        "kinh phi",
+        "kinh phi thuc hien",
+        "du kien kinh phi",
+        "du toan kinh phi",
+        "nguon von",
+    ),
 }
+NON_ROLE_FIELDS = ("person", "funding", "note", "indicator", "start")
 
 # Labels of the prose form: "- Cơ quan chủ trì: …", "a) Cơ quan thực hiện: …".
 LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -93,8 +123,9 @@ def header_key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]+", " ", folded).split())
 
 
+@lru_cache(maxsize=8192)
 def column_field(text: str) -> str | None:
-    """Which field a header cell names, or None."""
+    """Which field a header cell names, or None (cached: every table cell is asked)."""
     if len(text) > 80:
         return None  # a header cell is a few words; long cells are content
     key = header_key(text)
@@ -122,10 +153,11 @@ def header_fields(cells: list[str]) -> dict[str, int] | None:
         field_name = column_field(cell)
         if field_name and field_name not in found:
             found[field_name] = index
+    counted = {k: v for k, v in found.items() if k not in {"person", "funding", "start"}}
     has_task = "title" in found or "activity" in found or "goal" in found
-    if has_task and "lead" in found and len(found) >= 3:
+    if has_task and "lead" in found and len(counted) >= 3:
         return found
-    if has_task and len(found) >= 4:
+    if has_task and len(counted) >= 4:
         return found
     return None
 
@@ -236,3 +268,59 @@ def split_parenthetical_labels(text: str) -> tuple[str, list[tuple[str, str]]]:
     pieces = split_inline_labels(first[1])
     pairs = [(field or first[0], value) for field, value in pieces]
     return text[: match.start()].rstrip(" -–:"), pairs
+
+
+# First words of a named public body ("Bộ Tài chính", "Công an tỉnh", "Đài Phát thanh …"),
+# as printed with a capital. A name's own inner words ("Văn hóa, Thể thao và Du lịch") never
+# start with one, which is what tells two bodies from one name with a comma in it.
+AGENCY_HEADS: tuple[str, ...] = (
+    "Bộ",
+    "Sở",
+    "Ủy ban",
+    "Uỷ ban",
+    "UBND",
+    "UBMTTQ",
+    "MTTQ",
+    "HĐND",
+    "Hội đồng",
+    "Văn phòng",
+    "Cục",
+    "Tổng cục",
+    "Chi cục",
+    "Vụ",
+    "Viện",
+    "Học viện",
+    "Trung tâm",
+    "Công an",
+    "Đài",
+    "Báo",
+    "Thông tấn xã",
+    "Ban",
+    "Phòng",
+    "Hội",
+    "Liên đoàn",
+    "Tổng Liên đoàn",
+    "Ngân hàng",
+    "Kho bạc",
+    "Bảo hiểm",
+    "Tòa án",
+    "Toà án",
+    "Thanh tra",
+    "Kiểm toán",
+    "Mặt trận",
+    "Đoàn",
+    "Cảnh sát",
+    "Trường",
+    "Bệnh viện",
+    "Đại học",
+    "Tập đoàn",
+    "Tổng công ty",
+    "Công ty",
+    "Hợp tác xã",
+    "Quân khu",
+    "Tỉnh ủy",
+    "Thành ủy",
+    "Huyện ủy",
+    "Đảng ủy",
+    "Chi nhánh",
+)

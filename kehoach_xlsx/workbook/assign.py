@@ -80,6 +80,7 @@ CHECK_COLUMNS: tuple[tuple[str, float], ...] = (
 
 KIND_LABELS = {
     "once": "Một lần",
+    "weekly": "Hằng tuần",
     "monthly": "Hằng tháng",
     "quarterly": "Hằng quý",
     "half_yearly": "6 tháng một lần",

@@ -1,0 +1,113 @@
+"""Lines of a PDF page and the paragraphs they make: words into visual lines, wrapped lines
+joined back (a line that filled its column carries on in the next one)."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from kehoach_xlsx.vntext import nfc
+
+NUMBER_MARKER = re.compile(
+    r"^(?:[IVXLC]+[.)]\s|\d{1,3}[.)]\s|\d{1,3}(?:\.\d{1,3})+\.?\s|[a-zđ][)]\s|\(\d{1,3}\)\s)"
+)
+BULLET = re.compile(r"^[-+•*–]\s")
+
+
+@dataclass
+class Line:
+    """A visual line of words (or one part of it, when a wide gap splits it into columns)."""
+
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    text: str
+    first_width: float  # width of the first word: would it have fitted on the line above?
+
+    @property
+    def size(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+
+def group_lines(words: list[dict]) -> list[list[Line]]:
+    """Words into visual lines top to bottom, each line split into parts at wide gaps."""
+    rows: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        middle = (word["top"] + word["bottom"]) / 2
+        if rows and rows[-1][0]["top"] <= middle <= rows[-1][0]["bottom"]:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    result: list[list[Line]] = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        size = statistics.median(w["bottom"] - w["top"] for w in row)
+        gap = max(1.8 * size, 16.0)  # justified text stretches spaces far less
+        parts: list[list[dict]] = [[row[0]]]
+        for word in row[1:]:
+            if word["x0"] - parts[-1][-1]["x1"] > gap:
+                parts.append([word])
+            else:
+                parts[-1].append(word)
+        result.append([make_line(part) for part in parts])
+    return result
+
+
+def make_line(words: list[dict]) -> Line:
+    return Line(
+        top=min(w["top"] for w in words),
+        bottom=max(w["bottom"] for w in words),
+        x0=words[0]["x0"],
+        x1=words[-1]["x1"],
+        text=nfc(" ".join(w["text"] for w in words)),
+        first_width=words[0]["x1"] - words[0]["x0"],
+    )
+
+
+def line_pitch(lines: list[Line]) -> float:
+    steps = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top]
+    return statistics.median(steps) if steps else 0.0
+
+
+def continues(previous: list[Line], line: Line, right: float, pitch: float | None) -> bool:
+    """Does line carry on the paragraph whose lines are `previous` (wrapped, not a new one)?
+
+    The line above must have filled its column (the first word of this line would not have
+    fitted after it), this line must not start a list item or sit further right (a first-line
+    indent), and no extra space may separate them.
+    """
+    above = previous[-1]
+    if right - above.x1 > line.first_width + 0.3 * line.size + 2.0:
+        return False  # the line above ended early: a hard break
+    text = line.text.lstrip("*_#> ")  # a Markdown text printed as is keeps its marks
+    if NUMBER_MARKER.match(text):
+        return False
+    opener = previous[0].text.lstrip("*_#> ")
+    if BULLET.match(text) and (BULLET.match(opener) or above.text[-1:] in ".;:!?"):
+        return False  # a list goes on; a dash after a wrap ("Văn hóa - Xã hội") does not
+    hanging = len(previous) == 1 and (NUMBER_MARKER.match(opener) or BULLET.match(opener))
+    centred = abs((line.x0 + line.x1) - (above.x0 + above.x1)) < 6.0
+    if line.x0 > above.x0 + 0.4 * line.size and not (hanging or centred):
+        return False
+    if pitch and line.top - above.top > 1.4 * pitch:
+        return False
+    return abs(line.size - above.size) <= 0.25 * above.size
+
+
+def join_lines(lines: list[Line]) -> str:
+    """One paragraph's lines as one line of text; "30/CT-" + "TTg" joins without a space."""
+    text = ""
+    for line in lines:
+        if text.endswith("-") and len(text) > 1 and not text[-2].isspace():
+            text += line.text
+        else:
+            text = f"{text} {line.text}" if text else line.text
+    return text
+
+
+def join_parts(parts: list[Line]) -> Line:
+    first, last = parts[0], parts[-1]
+    text = " ".join(part.text for part in parts)
+    return Line(first.top, max(p.bottom for p in parts), first.x0, last.x1, text, first.first_width)
