@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -20,11 +21,12 @@ from kehoach_xlsx.deadlines import (
     parse_deadline,
     parse_period,
 )
-from kehoach_xlsx.errors import WorkspaceError
-from kehoach_xlsx.fileio import atomic_write_bytes
+from kehoach_xlsx.errors import DeadlineError, FileAccessError, WorkspaceError
+from kehoach_xlsx.fileio import atomic_write_bytes, explain_os_error
 from kehoach_xlsx.ledger import BookRecord
 from kehoach_xlsx.model import Plan, PlanMeta, PlanWarning, Source, Task, Unit
 from kehoach_xlsx.parse import read_plan
+from kehoach_xlsx.platform import in_worker_bootstrap
 from kehoach_xlsx.units import (
     Registry,
     check_units,
@@ -44,7 +46,7 @@ from kehoach_xlsx.workbook.assign import (
 )
 from kehoach_xlsx.workbook.identity import BookIdentity
 from kehoach_xlsx.workbook.unit import UnitBookSpec, UnitRow, write_unit_books
-from kehoach_xlsx.workspace import ASSIGNMENT, Workspace, plan_identity, utc_now
+from kehoach_xlsx.workspace import ASSIGNMENT, Workspace, plan_identity, stored_path, utc_now
 
 REGISTRY_FILE = "don-vi.xlsx"
 
@@ -243,9 +245,7 @@ class SplitFile:
         return {
             "unit": self.unit,
             "unit_name": self.unit_name,
-            "path": str(self.path.relative_to(root))
-            if self.path.is_relative_to(root)
-            else str(self.path),
+            "path": stored_path(self.path, root),
             "tasks": list(self.tasks),
         }
 
@@ -356,9 +356,19 @@ def split_period(
     processes: int | None = None,
     progress=None,
 ) -> SplitResult:
-    """Write one workbook per unit with the tasks it leads or joins that report in the period."""
+    """Write one workbook per unit with the tasks it leads or joins that report in the period.
+
+    A return date before the period begins is refused unless `force` (a typo, most likely).
+    """
+    refuse_in_worker_bootstrap()
     workspace = Workspace.open(root)
     period = parse_period(period_text)
+    if due < period.start and not force:
+        raise DeadlineError(
+            f"Hạn gửi lại {due:%d/%m/%Y} sớm hơn ngày bắt đầu kỳ {period.code} "
+            f"({period.start:%d/%m/%Y}): các đơn vị chưa thể báo cáo kỳ này. Hãy kiểm tra lại "
+            "--due (hạn thường là vài ngày sau cuối kỳ); nếu đúng là muốn vậy, thêm --force."
+        )
     assignment = read_assignment(workspace.assignment_path)
     registry = workspace_registry(workspace, assignment)
     plan_dict = workspace.plan_dict()
@@ -422,13 +432,13 @@ def split_period(
             unit = units.get(code) or Unit(code=code, name=code)
             rows = per_unit[code]
             book = existing.get(code)
-            if book and not force and Path(workspace.root / book.path).exists():
+            if book and not force and workspace.path_of(book.path).exists():
                 if [r["task_id"] for r in book.rows] == [r.task_id for r in rows]:
                     files.append(
                         SplitFile(
                             code,
                             unit.name,
-                            workspace.root / book.path,
+                            workspace.path_of(book.path),
                             [r.task_id for r in rows],
                             book.workbook_id,
                             kept=True,
@@ -455,6 +465,7 @@ def split_period(
             )
             path = out_dir / f"{period.code}_{slugify(unit.name)}.xlsx"
             jobs.append((spec, path))
+        ensure_replaceable([path for _, path in jobs])
         written = write_unit_books(jobs, processes=processes, progress=progress)
         for (spec, path), book in zip(jobs, written, strict=True):
             code = spec.identity.unit
@@ -465,7 +476,7 @@ def split_period(
                     period=period.code,
                     unit=code,
                     unit_name=spec.identity.unit_name,
-                    path=str(Path(path).relative_to(workspace.root)),
+                    path=workspace.stored(Path(path)),
                     due=due.isoformat(),
                     generated=generated.isoformat(),
                     rows=[
@@ -498,6 +509,27 @@ def split_period(
     if not_updated is not None:
         warnings.append(not_updated)
     return SplitResult(period.code, due, files, dedupe(warnings), skipped)
+
+
+def ensure_replaceable(paths: list[Path]) -> None:
+    """Stop before writing any book when one of them cannot be replaced (open in Excel on
+    Windows, read-only): a half-done split would leave books the ledger does not know."""
+    for path in paths:
+        if not path.exists():
+            continue
+        try:
+            with open(path, "r+b"):
+                pass
+        except OSError as err:
+            raise FileAccessError(explain_os_error(err, path)) from err
+
+
+def refuse_in_worker_bootstrap() -> None:
+    """A spawned worker re-runs the caller's script when it has no main guard: end it here,
+    quietly, before it does the caller's work a second time; the caller's pool then finds
+    its workers gone and writes the books itself."""
+    if in_worker_bootstrap():
+        os._exit(3)
 
 
 def book_row(row: UnitRow, written: tuple[int, str] | None, needs_date: bool) -> dict[str, Any]:

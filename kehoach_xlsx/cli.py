@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import importlib
 import re
+import sqlite3
 import sys
 
 import click
 
 from kehoach_xlsx import __version__
-from kehoach_xlsx.errors import KehoachError
+from kehoach_xlsx.errors import FileAccessError, KehoachError
+from kehoach_xlsx.fileio import explain_os_error
+from kehoach_xlsx.platform import signals_as_interrupt, utf8_console
 
 # Each module under kehoach_xlsx.commands defines its click commands and a COMMANDS list.
 COMMAND_MODULES = ("parse", "units", "deadline", "workspace", "returns", "mail")
@@ -49,8 +52,10 @@ class KehoachGroup(click.Group):
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
+        utf8_console()
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
+            with signals_as_interrupt():
+                result = super().main(*args, standalone_mode=False, **kwargs)
         except click.exceptions.Exit as done:
             sys.exit(done.exit_code)
         except click.UsageError as err:
@@ -79,9 +84,26 @@ class KehoachGroup(click.Group):
         except MemoryError:
             click.echo("Lỗi: không đủ bộ nhớ để xử lý tệp này (tệp quá lớn?).", err=True)
             ctx.exit(70)
-        except KeyboardInterrupt:
-            click.echo("Đã dừng theo yêu cầu.", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as stop:
+            # SIGTERM/SIGHUP arrive as KeyboardInterrupt(signum): exit 128 + signum, as a shell
+            signum = stop.args[0] if stop.args and isinstance(stop.args[0], int) else 2
+            click.echo("Đã dừng.", err=True)
+            ctx.exit(128 + signum)
+        except (OSError, sqlite3.Error) as err:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"Lỗi: {explain_error(err)}", err=True)
+            ctx.exit(FileAccessError.exit_code)
+
+
+def explain_error(err: OSError | sqlite3.Error) -> str:
+    """Vietnamese for what the disk or the ledger refused (full, locked, open in Excel …)."""
+    if isinstance(err, OSError):
+        return explain_os_error(err)
+    from kehoach_xlsx.ledger import explain_ledger_error
+    from kehoach_xlsx.workspace import LEDGER
+
+    return explain_ledger_error(err, LEDGER)
 
 
 @click.group(

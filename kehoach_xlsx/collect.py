@@ -233,7 +233,7 @@ def receive_one(
         )
     stored_name = f"{sha[:12]}_{slugify(path.stem, 40)}{suffix if suffix.isascii() else ''}"
     stored = store_copy(path, workspace.returned_dir, stored_name)
-    receipt = replace(receipt, stored_path=str(stored.relative_to(workspace.root)))
+    receipt = replace(receipt, stored_path=stored.relative_to(workspace.root).as_posix())
     if suffix not in ACCEPTED_SUFFIXES:
         message = f"Không phải tệp bảng tính (đuôi {suffix or 'không có'}); đã lưu nhưng không đọc."
         return record(ledger, receipt, message=message)

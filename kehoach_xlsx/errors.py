@@ -49,3 +49,16 @@ class MailError(KehoachError):
     """The mail server refused us or the mail settings are incomplete."""
 
     exit_code = 6
+
+
+class FileAccessError(KehoachError, OSError):
+    """A file of the workspace could not be written or read: disk full, no permission, or
+    open in another program (Excel on Windows locks the files it has open)."""
+
+    exit_code = 74  # EX_IOERR
+
+
+class WorkspaceBusyError(KehoachError):
+    """Another kehoach run holds the workspace; try again when it has finished."""
+
+    exit_code = 75  # EX_TEMPFAIL: try again later

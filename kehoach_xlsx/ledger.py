@@ -7,6 +7,7 @@ superseding an older one) is written to the events table.
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 import sys
@@ -293,6 +294,24 @@ class Ledger:
 
     def merge_info(self, period: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM merges WHERE period = ?", (period,)).fetchone()
+
+
+def explain_ledger_error(err: sqlite3.Error, path: Path | str) -> str:
+    """Vietnamese for what SQLite refused: a full disk, a lock held elsewhere, a damaged file."""
+    from kehoach_xlsx.fileio import explain_os_error
+
+    text = str(err)
+    if "disk is full" in text or "disk I/O" in text:
+        return explain_os_error(OSError(errno.ENOSPC, text), path)
+    if "locked" in text or "readonly" in text:
+        return (
+            f"Sổ cái {path} đang bị chương trình khác khoá hoặc chỉ cho đọc. Hãy đóng chương "
+            "trình đang mở nó (hoặc chờ lệnh kehoach khác chạy xong) rồi chạy lại."
+        )
+    return (
+        f"Sổ cái {path} bị lỗi ({text}). Hãy chép lưu thư mục sổ theo dõi rồi báo cho người "
+        "hỗ trợ kỹ thuật."
+    )
 
 
 def _book(row: sqlite3.Row) -> BookRecord:

@@ -7,6 +7,7 @@ only checks and signs.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from kehoach_xlsx.errors import KehoachError
+from kehoach_xlsx.fileio import atomic_write_bytes
 from kehoach_xlsx.mail import TaskLine, format_due
 from kehoach_xlsx.model import PlanMeta
 from kehoach_xlsx.texts import (
@@ -154,10 +156,9 @@ def write_reminder_letter(
     )
     _signature(doc, ["Như trên;", *recipients_extra], signer, authority_lines(issuer))
     path = Path(path)
-    try:
-        doc.save(str(path))
-    except OSError as err:
-        raise KehoachError(f"Không ghi được văn bản đôn đốc {path} ({err}).") from err
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    atomic_write_bytes(path, buffer.getvalue())  # a killed run never leaves half a letter
     return path
 
 

@@ -7,6 +7,7 @@ sends what has not reached its recipient yet. The SMTP password comes from the e
 
 from __future__ import annotations
 
+import hashlib
 import html
 import mimetypes
 import os
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kehoach_xlsx.errors import MailError
+from kehoach_xlsx.fileio import atomic_write_bytes
 from kehoach_xlsx.texts import office_name, vn_date
 from kehoach_xlsx.vntext import nfc, slugify
 
@@ -292,6 +294,9 @@ class OutgoingMail:
     attachment_display_name: str | None = None
     kind: Literal["send", "remind", "report"] = "send"
     period: str = ""
+    # With a scope (the workspace's plan id) the Message-ID is fixed by scope + key: a mail
+    # sent again after an interrupted run carries the same id, so the copy is recognisable.
+    id_scope: str = ""
 
 
 def _encoded_words(text: str, limit: int = 75) -> list[str]:
@@ -398,7 +403,8 @@ def build_message(
     msg["To"] = ", ".join(recipients if recipients is not None else mail.to)
     msg["Date"] = format_datetime(datetime.now().astimezone())
     domain = sender.rpartition("@")[2] or None
-    msg["Message-ID"] = make_msgid(idstring="kehoach", domain=domain)
+    msg["Message-ID"] = message_id_for(mail, domain)
+    msg["X-Kehoach-Key"] = mail.key
     if draft:
         msg["X-Unsent"] = "1"  # Outlook opens the .eml as an editable draft
     # quoted-printable keeps the body 7-bit (servers without 8BITMIME) and readable in .eml.
@@ -417,6 +423,14 @@ def build_message(
     return msg
 
 
+def message_id_for(mail: OutgoingMail, domain: str | None = None) -> str:
+    """Fixed per scope (plan) and key (period, unit, round) when the mail has a scope."""
+    if not mail.id_scope:
+        return make_msgid(idstring="kehoach", domain=domain)
+    digest = hashlib.sha256(f"{mail.id_scope}\x1f{mail.key}".encode()).hexdigest()[:32]
+    return f"<kehoach.{digest}@{domain or 'kehoach.invalid'}>"
+
+
 def write_drafts(
     messages: Iterable[OutgoingMail], out_dir: Path, sender: str = "", sender_name: str = ""
 ) -> list[Path]:
@@ -432,7 +446,7 @@ def write_drafts(
         msg = build_message(mail, sender, sender_name, draft=True)
         stem = "_".join(p for p in (mail.kind, slugify(mail.period), slugify(mail.unit)) if p)
         path = out_dir / f"{stem}.eml"
-        path.write_bytes(msg.as_bytes(policy=WIRE_POLICY))
+        atomic_write_bytes(path, msg.as_bytes(policy=WIRE_POLICY))
         written.append(path)
     return written
 
@@ -454,6 +468,17 @@ CREATE TABLE IF NOT EXISTS deliveries (
     error TEXT
 );
 CREATE INDEX IF NOT EXISTS deliveries_key ON deliveries (key);
+-- One row per mail: "sending" is written before we talk to the server, "sent" (or "failed")
+-- after. A row still "sending" was cut off mid-way: it may or may not have gone out, and is
+-- sent again with the same Message-ID.
+CREATE TABLE IF NOT EXISTS outbox (
+    key TEXT PRIMARY KEY,
+    unit TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed')),
+    recipients TEXT NOT NULL,
+    time TEXT NOT NULL
+);
 """
 
 
@@ -467,6 +492,25 @@ def delivered_recipients(conn: sqlite3.Connection, key: str) -> set[str]:
     ensure_tables(conn)
     rows = conn.execute("SELECT recipients FROM deliveries WHERE key = ? AND result = 'ok'", (key,))
     return {r[0].lower() for r in rows}
+
+
+def outbox_state(conn: sqlite3.Connection, key: str) -> tuple[str, str] | None:
+    """(state, message_id) of the mail with this key, or None when never attempted."""
+    ensure_tables(conn)
+    row = conn.execute("SELECT state, message_id FROM outbox WHERE key = ?", (key,)).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def mark_outbox(
+    conn: sqlite3.Connection, mail: OutgoingMail, message_id: str, state: str, to: Sequence[str]
+) -> None:
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    conn.execute(
+        "INSERT OR REPLACE INTO outbox (key, unit, message_id, state, recipients, time)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (mail.key, mail.unit, message_id, state, ", ".join(to), now),
+    )
+    conn.commit()  # before the server hears of it: a kill now leaves "sending" behind
 
 
 def delivery_log(
@@ -653,9 +697,12 @@ class DeliveryPlan:
     to_send: list[PlannedMail] = field(default_factory=list)
     already_sent: list[OutgoingMail] = field(default_factory=list)
     no_address: list[OutgoingMail] = field(default_factory=list)
+    # cut off mid-send last time: sent again with the same Message-ID
+    uncertain: list[OutgoingMail] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "uncertain": [m.unit for m in self.uncertain],
             "to_send": [
                 {"key": p.mail.key, "unit": p.mail.unit, "recipients": p.recipients,
                  "subject": p.mail.subject,
@@ -672,6 +719,7 @@ class SendResult:
     deliveries: list[Delivery] = field(default_factory=list)
     already_sent: list[OutgoingMail] = field(default_factory=list)
     no_address: list[OutgoingMail] = field(default_factory=list)
+    uncertain: list[OutgoingMail] = field(default_factory=list)
 
     @property
     def sent(self) -> list[Delivery]:
@@ -687,6 +735,7 @@ class SendResult:
             "deliveries": [d.to_dict() for d in self.deliveries],
             "already_sent": [m.unit for m in self.already_sent],
             "no_address": [m.unit for m in self.no_address],
+            "uncertain": [m.unit for m in self.uncertain],
         }
 
 
@@ -703,6 +752,9 @@ def plan_delivery(
             continue
         done = delivered_recipients(ledger_conn, mail.key)
         pending = [a for a in to if a.lower() not in done]
+        state = outbox_state(ledger_conn, mail.key)
+        if state and state[0] == "sending" and pending:
+            plan.uncertain.append(mail)
         if pending:
             plan.to_send.append(PlannedMail(mail, pending))
         else:
@@ -731,7 +783,9 @@ def send(
     """
     ensure_tables(ledger_conn)
     plan = plan_delivery(messages, ledger_conn)
-    result = SendResult(already_sent=plan.already_sent, no_address=plan.no_address)
+    result = SendResult(
+        already_sent=plan.already_sent, no_address=plan.no_address, uncertain=plan.uncertain
+    )
     settings = transport.settings
     interval = 60.0 / rate_per_minute if rate_per_minute else 0.0
     last_sent: float | None = None
@@ -742,12 +796,16 @@ def send(
             a: ("refused", "Địa chỉ thư không hợp lệ") for a in planned.recipients if a not in valid
         }
         msg = build_message(mail, settings.sender, settings.sender_name, recipients=valid)
+        earlier = outbox_state(ledger_conn, mail.key)
+        if earlier is not None:  # the same mail again (cut off, or new recipients): same id
+            msg.replace_header("Message-ID", earlier[1])
         message_id = str(msg["Message-ID"])
         fatal: MailError | None = None
         if valid:
             if interval and last_sent is not None:
                 time.sleep(max(0.0, last_sent + interval - time.monotonic()))
             last_sent = time.monotonic()
+            mark_outbox(ledger_conn, mail, message_id, "sending", valid)
             try:
                 refused = transport.send(settings.sender, valid, msg.as_bytes(policy=WIRE_POLICY))
                 for addr in valid:
@@ -781,6 +839,9 @@ def send(
                     "Các thư đã gửi được ghi lại; chạy lại lệnh để gửi tiếp."
                 )
         _record(ledger_conn, mail, message_id, outcomes)
+        if valid:
+            went = any(res == "ok" for res, _ in outcomes.values())
+            mark_outbox(ledger_conn, mail, message_id, "sent" if went else "failed", valid)
         delivery = _delivery(mail, message_id, outcomes)
         result.deliveries.append(delivery)
         if progress is not None:

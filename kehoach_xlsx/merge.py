@@ -122,10 +122,13 @@ def merge_period(
             report_path.with_suffix(".docx"), report, draft_context(plan, period)
         )
         ledger.save_merge(
-            period, as_of.isoformat(), data["summary"], str(report_path.relative_to(workspace.root))
+            period,
+            as_of.isoformat(),
+            data["summary"],
+            report_path.relative_to(workspace.root).as_posix(),
         )
-    data["report"] = str(report_path.relative_to(workspace.root))
-    data["draft_report"] = str(draft_path.relative_to(workspace.root))
+    data["report"] = report_path.relative_to(workspace.root).as_posix()
+    data["draft_report"] = draft_path.relative_to(workspace.root).as_posix()
     refresh_assignment_checks(workspace)
     return MergeResult(data, report_path, report)
 

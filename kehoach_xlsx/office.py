@@ -40,9 +40,11 @@ def find_soffice() -> str | None:
         found = shutil.which(name)
         if found:
             return found
-    for candidate in INSTALL_FOLDERS:
+    from kehoach_xlsx.platform import soffice_candidates
+
+    for candidate in (*INSTALL_FOLDERS, *soffice_candidates()):
         if Path(candidate).is_file():
-            return candidate
+            return str(candidate)
     return None
 
 

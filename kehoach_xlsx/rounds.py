@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -121,6 +121,9 @@ def unit_addresses(workspace: Workspace) -> dict[str, list[str]]:
 def deliver(
     workspace: Workspace, messages: list[OutgoingMail], options: MailOptions, progress=None
 ) -> MailRun:
+    # Message-IDs fixed by plan, period, unit and round: a resent copy is recognisable
+    scope = workspace.plan_id
+    messages = [m if m.id_scope else replace(m, id_scope=scope) for m in messages]
     with workspace.ledger() as ledger:
         if options.dry_run:
             return MailRun("dry-run", plan_delivery(messages, ledger.conn).to_dict())
@@ -158,7 +161,7 @@ def send_period(root: str | Path, period_text: str, options: MailOptions, progre
             f"Chưa có tệp nào cho kỳ {period}. Hãy chạy trước: kehoach split {root} --period {period}"
         )
     for book in books:
-        path = workspace.root / book.path
+        path = workspace.path_of(book.path)
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         display = f"Báo cáo {book.unit_name} kỳ {period}.xlsx"
         values = {
@@ -243,7 +246,7 @@ def remind_period(
         name = book.unit_name if book else unit
         targets.append(ReminderTarget(unit, name, emails.get(unit, []), tasks))
         if book and unit not in returned:
-            attachments[unit] = (workspace.root / book.path, f"Báo cáo {name} kỳ {period}.xlsx")
+            attachments[unit] = (workspace.path_of(book.path), f"Báo cáo {name} kỳ {period}.xlsx")
     due = next(iter(books.values())).due if books else None
     messages = build_reminders(
         targets, common_values(workspace, period, due), period, as_of, workspace.root, attachments
@@ -260,7 +263,7 @@ def remind_period(
         run = MailRun("letter", {"mail_note": f"Chưa gửi thư nhắc: {err}"})
     run.data["units"] = [t.unit for t in targets]
     if letter_path is not None:
-        run.data["letter"] = str(letter_path.relative_to(workspace.root))
+        run.data["letter"] = workspace.stored(letter_path)
     return run
 
 
@@ -349,10 +352,10 @@ def run_month(
     steps["draft_report"] = merged.data["draft_report"]
     if pdf:
         printed = print_leader_pdfs(
-            merged.report, merged.report_path, workspace.root / merged.data["draft_report"]
+            merged.report, merged.report_path, workspace.path_of(merged.data["draft_report"])
         )
         if "pdf" in printed:
-            steps["pdf"] = [str(p.relative_to(workspace.root)) for p in printed["pdf"]]
+            steps["pdf"] = [workspace.stored(p) for p in printed["pdf"]]
         else:
             steps["pdf_note"] = printed["pdf_note"]
     with workspace.ledger() as ledger:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kehoach_xlsx.errors import WorkspaceError
+from kehoach_xlsx.fileio import atomic_write_text
 from kehoach_xlsx.ledger import Ledger
 
 ASSIGNMENT = "phan-cong.xlsx"
@@ -117,6 +118,15 @@ class Workspace:
     def ledger(self) -> Ledger:
         return Ledger(self.ledger_path)
 
+    def stored(self, path: Path) -> str:
+        """How a path inside the workspace is written to the ledger and JSON: relative, with
+        "/" on every system, so a workspace copied between Windows and Linux still reads."""
+        return stored_path(path, self.root)
+
+    def path_of(self, stored: str) -> Path:
+        """The file a stored path names; paths stored with "\\" by older Windows runs too."""
+        return self.root.joinpath(*stored.replace("\\", "/").split("/"))
+
     # ---- content -----------------------------------------------------------------------------
     def plan_dict(self) -> dict[str, Any]:
         """The parsed plan.json, read once per change of the file (treat it as read-only):
@@ -166,7 +176,7 @@ class Workspace:
             (root / name).mkdir(exist_ok=True)
         settings_path = root / SETTINGS
         if not settings_path.exists():
-            settings_path.write_text(DEFAULT_SETTINGS, encoding="utf-8")
+            atomic_write_text(settings_path, DEFAULT_SETTINGS)
         return cls(root=root, settings=read_settings(settings_path))
 
     def safe_child(self, *parts: str) -> Path:
@@ -175,6 +185,14 @@ class Workspace:
         if not path.is_relative_to(self.root.resolve()):
             raise WorkspaceError(f"Đường dẫn {'/'.join(parts)} nằm ngoài sổ theo dõi; không ghi.")
         return path
+
+
+def stored_path(path: Path, root: Path) -> str:
+    """`path` relative to `root` with "/" separators (an outside path stays absolute)."""
+    path = Path(path)
+    if path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    return path.as_posix()
 
 
 def read_settings(path: Path) -> dict[str, Any]:

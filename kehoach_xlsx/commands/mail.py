@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from kehoach_xlsx.commands.common import Counter, echo_json, echo_lines, verbose_option
+from kehoach_xlsx.commands.common import (
+    Counter,
+    echo_json,
+    echo_lines,
+    holds_workspace,
+    verbose_option,
+)
 from kehoach_xlsx.commands.returns import iso_date
 from kehoach_xlsx.rounds import MailOptions, MailRun, remind_period, run_month, send_period
 
@@ -75,6 +81,11 @@ def show(run: MailRun, as_json: bool, verbose: bool = False) -> None:
             click.echo(line)
         if data["already_sent"]:
             click.echo(f"  Đã gửi trước đó (không gửi lại): {', '.join(data['already_sent'])}")
+        if data.get("uncertain"):
+            click.echo(
+                "  Lần trước bị ngắt khi đang gửi, đã gửi lại (cùng mã thư, đơn vị có thể nhận "
+                f"2 bản giống nhau): {', '.join(data['uncertain'])}"
+            )
     if data.get("no_address"):
         click.echo(
             f"  Chưa có địa chỉ thư (điền cột Email ở trang “Đơn vị”): {', '.join(data['no_address'])}"
@@ -90,6 +101,7 @@ def show(run: MailRun, as_json: bool, verbose: bool = False) -> None:
 @click.option("--period", required=True, help="Kỳ báo cáo, ví dụ 2026-09.")
 @mail_options
 @verbose_option
+@holds_workspace("send")
 def send_command(directory, period, as_json, verbose, **options) -> None:
     """Gửi cho mỗi đơn vị tệp Excel của kỳ (chỉ gửi những thư chưa gửi được)."""
     progress = Counter("Đã gửi", as_json)
@@ -112,6 +124,7 @@ def send_command(directory, period, as_json, verbose, **options) -> None:
 )
 @mail_options
 @verbose_option
+@holds_workspace("remind")
 def remind_command(directory, period, as_of, letter, as_json, verbose, **options) -> None:
     """Nhắc các đơn vị chưa gửi báo cáo hoặc có nhiệm vụ quá hạn, thiếu sản phẩm."""
     run = remind_period(directory, period, as_of or date.today(), build_options(**options), letter)
@@ -127,6 +140,7 @@ def remind_command(directory, period, as_of, letter, as_json, verbose, **options
     help="In thêm bản PDF của trang tóm tắt và dự thảo báo cáo (cần LibreOffice).",
 )
 @mail_options
+@holds_workspace("month")
 def month_command(directory, as_of, pdf, as_json, **options) -> None:
     """Việc hằng tháng trong một lệnh (dùng cho cron): nhận thư, tổng hợp, nhắc, gửi báo cáo.
 

@@ -11,7 +11,13 @@ import click
 
 from kehoach_xlsx.books import workspace_registry
 from kehoach_xlsx.collect import collect_files
-from kehoach_xlsx.commands.common import echo_json, echo_lines, progress_bar, verbose_option
+from kehoach_xlsx.commands.common import (
+    echo_json,
+    echo_lines,
+    holds_workspace,
+    progress_bar,
+    verbose_option,
+)
 from kehoach_xlsx.deadlines import parse_period
 from kehoach_xlsx.errors import MailError, WorkspaceError
 from kehoach_xlsx.merge import merge_period
@@ -57,6 +63,7 @@ def iso_date(ctx, param, value):
 )
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @verbose_option
+@holds_workspace("collect")
 def collect_command(
     directory, paths, imap_server, user, folder, since, no_ssl, as_json, verbose
 ) -> None:
@@ -148,6 +155,7 @@ def collect_command(
 )
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @verbose_option
+@holds_workspace("merge")
 def merge_command(directory, period, as_of, due_soon_days, pdf, as_json, verbose) -> None:
     """Tổng hợp các tệp đã nhận của kỳ, đánh dấu quá hạn, thiếu sản phẩm, chưa báo cáo.
 
@@ -168,7 +176,7 @@ def merge_command(directory, period, as_of, due_soon_days, pdf, as_json, verbose
         )
         if "pdf" in printed:
             root = Path(directory)
-            result.data["pdf"] = [str(p.relative_to(root)) for p in printed["pdf"]]
+            result.data["pdf"] = [p.relative_to(root).as_posix() for p in printed["pdf"]]
         else:
             result.data["pdf_note"] = printed["pdf_note"]
     if as_json:

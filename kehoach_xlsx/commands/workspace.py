@@ -9,7 +9,13 @@ from pathlib import Path
 import click
 
 from kehoach_xlsx.books import default_due, init_workspace, split_period
-from kehoach_xlsx.commands.common import echo_json, echo_lines, progress_bar, verbose_option
+from kehoach_xlsx.commands.common import (
+    echo_json,
+    echo_lines,
+    holds_workspace,
+    progress_bar,
+    verbose_option,
+)
 from kehoach_xlsx.deadlines import parse_period
 from kehoach_xlsx.workbook.template import template_command
 
@@ -31,6 +37,7 @@ from kehoach_xlsx.workbook.template import template_command
 )
 @click.option("--update", is_flag=True, help="Cập nhật sổ đã có từ kế hoạch (giữ các chỉnh sửa).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@holds_workspace("init")
 def init_command(
     directory: Path, plan_files, units: Path | None, update: bool, as_json: bool
 ) -> None:
@@ -76,6 +83,7 @@ def init_command(
 @click.option("--force", is_flag=True, help="Tạo lại cả các tệp đã tạo cho kỳ này.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @verbose_option
+@holds_workspace("split")
 def split_command(
     directory: Path, period: str, due, force: bool, as_json: bool, verbose: bool
 ) -> None:

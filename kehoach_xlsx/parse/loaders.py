@@ -397,7 +397,9 @@ def cell_text(value) -> str:
 
 def convert_with_office(path: Path, target: str) -> Path:
     """Convert .doc/.rtf/.odt (and friends) with LibreOffice into a temp folder; path of result."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    from kehoach_xlsx.office import find_soffice
+
+    soffice = find_soffice()
     if not soffice:
         raise InputFileError(
             f"Không đọc trực tiếp được tệp {path.name}. Hãy mở bằng Word/LibreOffice và "
@@ -411,7 +413,7 @@ def convert_with_office(path: Path, target: str) -> Path:
         subprocess.run(
             [
                 soffice,
-                f"-env:UserInstallation=file://{profile}",
+                f"-env:UserInstallation={profile.absolute().as_uri()}",
                 "--headless",
                 "--norestore",
                 *(["--infilter=HTML (StarWriter)"] if html_input else []),

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -386,22 +385,12 @@ def write_unit_books(
     processes=None: every core when there are enough books to repay starting the pool.
     `progress(done, total)` is called after each book.
     """
+    from kehoach_xlsx.platform import map_in_workers
+
     jobs = list(specs_and_paths)
     total = len(jobs)
     if processes is None:
         processes = (os.cpu_count() or 1) if total >= 16 else 1
     processes = max(1, min(processes, total or 1))
-    results: list[WrittenBook] = []
-    if processes == 1:
-        for done, job in enumerate(jobs, start=1):
-            results.append(_write_one(job))
-            if progress:
-                progress(done, total)
-        return results
-    chunk = max(1, min(32, total // (processes * 4) or 1))
-    with ProcessPoolExecutor(max_workers=processes) as pool:
-        for done, book in enumerate(pool.map(_write_one, jobs, chunksize=chunk), start=1):
-            results.append(book)
-            if progress:
-                progress(done, total)
-    return results
+    # workers die with us and fall back to this process when they cannot start (spawn)
+    return map_in_workers(_write_one, jobs, processes, progress)
