@@ -1,7 +1,12 @@
 """kehoach_xlsx: follow up a People's Committee plan with Excel workbooks.
 
 Public API (the `kehoach` command is a thin layer over these):
-    read_plan(*paths) -> Plan
+    read_plan(*paths) -> Plan                  (Plan.to_frame() -> pandas DataFrame)
+    history_frame(workspace) -> DataFrame      every merged period of a workspace
+    kehoach_xlsx.merge.merge_period(...)       (MergeResult.to_frame() -> DataFrame)
+    kehoach_xlsx.sample.plan_files()           the shipped sample plan (an invented ward)
+
+pandas is imported only by the DataFrame functions: importing this package never loads it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,13 @@ def read_plan(*paths, **options) -> Plan:
     return _read_plan(*paths, **options)
 
 
+def history_frame(workspace):
+    """Every merged answer of a workspace across periods as a pandas DataFrame."""
+    from kehoach_xlsx.analysis import history_frame as _history_frame
+
+    return _history_frame(workspace)
+
+
 __all__ = [
     "KehoachError",
     "Plan",
@@ -28,5 +40,6 @@ __all__ = [
     "Task",
     "Unit",
     "__version__",
+    "history_frame",
     "read_plan",
 ]

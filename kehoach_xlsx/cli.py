@@ -17,6 +17,61 @@ from kehoach_xlsx.platform import signals_as_interrupt, utf8_console
 # Each module under kehoach_xlsx.commands defines its click commands and a COMMANDS list.
 COMMAND_MODULES = ("parse", "units", "deadline", "workspace", "returns", "mail")
 
+# Command name -> (where it lives, its short help). A command's module is imported only when
+# that command runs, so `kehoach --version` or `kehoach deadline …` do not load python-docx,
+# the mail stack or the workbook writers. `--help` lists these short helps without importing
+# anything; tests/test_packaging.py checks this table against every module's COMMANDS.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "parse": (
+        "kehoach_xlsx.commands.parse:parse_command",
+        "Đọc kế hoạch (văn bản chính và phụ lục) và liệt kê các nhiệm vụ.",
+    ),
+    "units": (
+        "kehoach_xlsx.commands.units:units",
+        "Danh sách cơ quan, đơn vị (tệp Excel): lập từ kế hoạch, kiểm tra tên đơn vị.",
+    ),
+    "deadline": (
+        "kehoach_xlsx.commands.deadline:deadline",
+        'Cho biết cách hiểu một cụm từ thời hạn, ví dụ: kehoach deadline "Quý IV hằng năm".',
+    ),
+    "init": (
+        "kehoach_xlsx.commands.workspace:init_command",
+        "Lập sổ theo dõi cho một kế hoạch: phan-cong.xlsx, sổ cái và các thư mục.",
+    ),
+    "split": (
+        "kehoach_xlsx.commands.workspace:split_command",
+        "Tạo cho mỗi đơn vị một tệp Excel chỉ gồm các nhiệm vụ của đơn vị trong kỳ.",
+    ),
+    "template": (
+        "kehoach_xlsx.workbook.template:template_command",
+        "Tạo tệp mẫu Phụ lục phân công nhiệm vụ (Excel) để soạn kế hoạch mới.",
+    ),
+    "collect": (
+        "kehoach_xlsx.commands.returns:collect_command",
+        "Nhận các tệp báo cáo đơn vị gửi lại (từ thư mục/tệp, hoặc từ hộp thư IMAP).",
+    ),
+    "merge": (
+        "kehoach_xlsx.commands.returns:merge_command",
+        "Tổng hợp các tệp đã nhận của kỳ, đánh dấu quá hạn, thiếu sản phẩm, chưa báo cáo.",
+    ),
+    "status": (
+        "kehoach_xlsx.commands.returns:status_command",
+        "In bảng tình hình báo cáo của các đơn vị trong kỳ (theo lần tổng hợp gần nhất).",
+    ),
+    "send": (
+        "kehoach_xlsx.commands.mail:send_command",
+        "Gửi cho mỗi đơn vị tệp Excel của kỳ (chỉ gửi những thư chưa gửi được).",
+    ),
+    "remind": (
+        "kehoach_xlsx.commands.mail:remind_command",
+        "Nhắc các đơn vị chưa gửi báo cáo hoặc có nhiệm vụ quá hạn, thiếu sản phẩm.",
+    ),
+    "month": (
+        "kehoach_xlsx.commands.mail:month_command",
+        "Việc hằng tháng trong một lệnh (dùng cho cron): nhận thư, tổng hợp, nhắc, gửi báo cáo.",
+    ),
+}
+
 
 # click's own usage errors are English; officials read these instead (exit code stays 2).
 USAGE_TRANSLATIONS = (
@@ -46,7 +101,70 @@ def translate_usage(message: str) -> str:
     return message
 
 
-class KehoachGroup(click.Group):
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when the command is looked up to run.
+
+    Names not in LAZY_COMMANDS (a command a module gained but the table not yet) are still
+    found, by importing every command module once: slower, never missing.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(LAZY_COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            if cmd_name in LAZY_COMMANDS:
+                self.add_command(_load(LAZY_COMMANDS[cmd_name][0]), cmd_name)
+            else:
+                _load_all(self)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the static table: `kehoach --help` imports no command."""
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in LAZY_COMMANDS and name not in self.commands:
+                rows.append((name, _short(LAZY_COMMANDS[name][1], formatter)))
+            else:
+                command = self.get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(_help_limit(formatter))))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _help_limit(formatter: click.HelpFormatter) -> int:
+    return formatter.width - 6 - max(len(name) for name in LAZY_COMMANDS)
+
+
+def _short(text: str, formatter: click.HelpFormatter) -> str:
+    # click's own truncation, without importing the command that owns the text
+    return click.Command(None, help=text).get_short_help_str(_help_limit(formatter))
+
+
+def _load(target: str) -> click.Command:
+    module_name, _, attribute = target.partition(":")
+    command = getattr(importlib.import_module(module_name), attribute)
+    _vietnamese_help(command)
+    return command
+
+
+def _load_all(group: click.Group) -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"kehoach_xlsx.commands.{name}")
+        except ModuleNotFoundError as err:  # a feature not built yet must not break the others
+            if err.name != f"kehoach_xlsx.commands.{name}":
+                raise
+            continue
+        for command in getattr(module, "COMMANDS", ()):
+            if command.name not in group.commands:
+                _vietnamese_help(command)
+                group.add_command(command)
+
+
+class KehoachGroup(LazyGroup):
     """Turns KehoachError into a Vietnamese message and an exit code instead of a traceback."""
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
@@ -128,17 +246,6 @@ def main(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-
-
-for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"kehoach_xlsx.commands.{_name}")
-    except ModuleNotFoundError as _err:  # a feature not built yet must not break the others
-        if _err.name != f"kehoach_xlsx.commands.{_name}":
-            raise
-        continue
-    for _command in getattr(_module, "COMMANDS", ()):
-        main.add_command(_command)
 
 
 def _show_help(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

@@ -14,13 +14,15 @@ import stat
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kehoach_xlsx.errors import InputFileError
-from kehoach_xlsx.ledger import Ledger, Receipt
-from kehoach_xlsx.returns import ReturnedBook, ReturnedBookError, read_returned_book
+from kehoach_xlsx.isolate import IsolatedReader
+from kehoach_xlsx.ledger import BookRecord, Ledger, Receipt
+from kehoach_xlsx.returns import FailedFile, ReturnedBook
 from kehoach_xlsx.units import Registry
 from kehoach_xlsx.vntext import slugify
+from kehoach_xlsx.workbook.identity import proven_rows
 from kehoach_xlsx.workspace import Workspace, utc_now
 
 MAX_FILES = 5_000
@@ -38,9 +40,11 @@ class CollectedFile:
     stored: str | None = None
     identified_by: str | None = None
     message: str = ""
+    flags: list[str] = field(default_factory=list)  # e.g. identity_conflict
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "flags": self.flags,
             "original": self.original,
             "sha256": self.sha256,
             "state": self.state,
@@ -114,24 +118,130 @@ def store_copy(source: Path, target_dir: Path, name: str) -> Path:
     return target
 
 
+class Identified(NamedTuple):
+    """Who sent a returned workbook, and how we know."""
+
+    unit: str | None
+    period: str | None
+    workbook_id: str | None
+    identified_by: str | None  # identity | workbook_id | content
+    message: str
+    flags: tuple[str, ...] = ()
+
+
 def identify(
     book: ReturnedBook, workspace: Workspace, ledger: Ledger, registry: Registry | None
-) -> tuple[str | None, str | None, str | None, str | None, str]:
-    """(unit, period, workbook_id, identified_by, message) of a returned workbook."""
+) -> Identified:
+    """Who sent a returned workbook: its identity sheet, checked against harder evidence.
+
+    The identity sheet is plain hidden after any LibreOffice save, so a user can type another
+    unit's code into it. The workbook id (the defined name first, then the sheet's copy) and
+    the rows' fingerprints, matched against what split recorded in the ledger, decide; when
+    they disagree with the sheet the file goes to the unit they prove, flagged
+    ``identity_conflict``, never silently to the unit the sheet names.
+    """
     identity = book.identity or {}
+    claimed_unit = identity.get("unit") or None
+    claimed_period = identity.get("period") or None
+    cell_id = identity.get("workbook_id") or None
+    evidence = _Evidence(book)
+    sent = _sent_books(ledger, [book.named_workbook_id, cell_id])
+    if sent:
+        best = max(sent, key=evidence.score)  # ties: the defined name's book (listed first)
+        proved_by = _conflict(claimed_unit, claimed_period, best, sent)
+        if proved_by is None:
+            return Identified(best.unit, best.period, best.workbook_id, "identity", "")
+        return Identified(
+            best.unit,
+            best.period,
+            best.workbook_id,
+            "workbook_id",
+            proved_by,
+            ("identity_conflict",),
+        )
     plan_id = identity.get("plan_id")
     if plan_id and plan_id != workspace.plan_id:
-        return None, None, None, None, "Tệp của một kế hoạch khác (mã kế hoạch không khớp)."
-    unit = identity.get("unit") or None
-    period = identity.get("period") or None
-    workbook_id = identity.get("workbook_id") or None
-    if unit and period:
+        return Identified(
+            None, None, None, None, "Tệp của một kế hoạch khác (mã kế hoạch không khớp)."
+        )
+    if claimed_unit and claimed_period:
+        # An id split never made: believe the sheet only if the rows do not prove another unit.
+        books = ledger.books(claimed_period)
+        mine = [b for b in books if b.unit == claimed_unit]
+        others = [b for b in books if b.unit != claimed_unit]
+        best_other = max(others, key=evidence.score, default=None)
+        if best_other is not None and evidence.score(best_other) > max(
+            map(evidence.score, mine), default=0
+        ):
+            return Identified(
+                best_other.unit,
+                best_other.period,
+                best_other.workbook_id,
+                "content",
+                _conflict_message(claimed_unit, claimed_period, best_other),
+                ("identity_conflict",),
+            )
         message = ""
-        if workbook_id and ledger.book(workbook_id) is None:
+        if cell_id:
             message = (
                 "Tệp không có trong danh sách đã gửi (mã tệp lạ) nhưng đúng kế hoạch; vẫn nhận."
             )
-        return unit, period, workbook_id, "identity", message
+        return Identified(claimed_unit, claimed_period, cell_id, "identity", message)
+    return _by_content(book, ledger, registry)
+
+
+class _Evidence:
+    """The rows' fingerprints a returned file carries (identity sheet and data sheet)."""
+
+    def __init__(self, book: ReturnedBook) -> None:
+        tasks = (book.identity or {}).get("tasks") or []
+        self.prints = {(t["task_id"], t["fingerprint"]) for t in tasks if t.get("fingerprint")}
+        self.shown = {row.task_id: row.assigned for row in book.rows if row.task_id}
+        self.cache: dict[str, int] = {}
+
+    def score(self, sent: BookRecord) -> int:
+        if sent.workbook_id not in self.cache:
+            self.cache[sent.workbook_id] = proven_rows(sent.rows, self.prints, self.shown)
+        return self.cache[sent.workbook_id]
+
+
+def _sent_books(ledger: Ledger, ids: list[str | None]) -> list[BookRecord]:
+    found: list[BookRecord] = []
+    for workbook_id in ids:
+        if workbook_id and all(b.workbook_id != workbook_id for b in found):
+            sent = ledger.book(workbook_id)
+            if sent is not None:
+                found.append(sent)
+    return found
+
+
+def _conflict(
+    unit: str | None,
+    period: str | None,
+    best: BookRecord,
+    sent: list[BookRecord],
+) -> str | None:
+    """Why the file's own claims disagree with the workbook it proves to be, or None."""
+    if len({(b.unit, b.period) for b in sent}) > 1:
+        named = ", ".join(f"{b.unit} kỳ {b.period}" for b in sent)
+        return (
+            f"Mã tệp trong tệp không thống nhất (chỉ tới {named}); đã tính cho {best.unit} kỳ "
+            f"{best.period} theo dấu vân tay các dòng. Cần kiểm tra."
+        )
+    if (unit and unit != best.unit) or (period and period != best.period):
+        return _conflict_message(unit or "?", period or "?", best)
+    return None
+
+
+def _conflict_message(unit: str, period: str, proved: BookRecord) -> str:
+    return (
+        f"Trang nhận dạng ghi đơn vị {unit} kỳ {period}, nhưng mã tệp và các dòng nhiệm vụ là "
+        f"của tệp đã gửi cho {proved.unit} kỳ {proved.period}; đã tính cho {proved.unit}. "
+        "Cần kiểm tra."
+    )
+
+
+def _by_content(book: ReturnedBook, ledger: Ledger, registry: Registry | None) -> Identified:
     # The hidden sheet was dropped (another program re-typed the file): use the content.
     task_ids = {row.task_id for row in book.rows if row.task_id}
     candidates = ledger.books()
@@ -148,14 +258,14 @@ def identify(
         ):
             best, best_overlap = candidate, overlap
     if best is None or best_overlap == 0:
-        return (
+        return Identified(
             None,
             None,
             None,
             None,
             "Không nhận diện được tệp (mất trang nhận dạng, không khớp đơn vị/nhiệm vụ).",
         )
-    return (
+    return Identified(
         best.unit,
         best.period,
         best.workbook_id,
@@ -175,18 +285,28 @@ def collect_files(
     workspace = Workspace.open(root)
     files = expand_paths(paths)
     result = CollectResult()
-    with workspace.ledger() as ledger:
+    # One reading process for the whole run, replaced if a file kills it (isolate.py).
+    with workspace.ledger() as ledger, IsolatedReader(1) as reader:
         for index, path in enumerate(files, start=1):
             if progress:
                 progress(index, len(files), path)
-            result.files.append(receive_one(workspace, ledger, path, source, registry))
+            result.files.append(receive_one(workspace, ledger, path, source, registry, reader))
     return result
 
 
 def receive_one(
-    workspace: Workspace, ledger: Ledger, path: Path, source: str, registry: Registry | None
+    workspace: Workspace,
+    ledger: Ledger,
+    path: Path,
+    source: str,
+    registry: Registry | None,
+    reader: IsolatedReader | None = None,
 ) -> CollectedFile:
-    """Receive one file: skip, recognise a duplicate, or store it and record a receipt."""
+    """Receive one file: skip, recognise a duplicate, or store it and record a receipt.
+
+    The file is read in a separate process (``reader``, or one made for this file): a file
+    that crashes or exhausts the reader is rejected with its reason, nothing else is lost.
+    """
     name = path.name
     if path.is_symlink() or not path.is_file():
         return CollectedFile(
@@ -237,24 +357,29 @@ def receive_one(
     if suffix not in ACCEPTED_SUFFIXES:
         message = f"Không phải tệp bảng tính (đuôi {suffix or 'không có'}); đã lưu nhưng không đọc."
         return record(ledger, receipt, message=message)
-    try:
-        book = read_returned_book(stored)
-    except ReturnedBookError as err:
-        return record(ledger, receipt, message=str(err), kind=err.code)
-    unit, period, workbook_id, identified_by, message = identify(book, workspace, ledger, registry)
+    if reader is None:
+        with IsolatedReader(1) as own:
+            book = own.read(stored)
+    else:
+        book = reader.read(stored)
+    if isinstance(book, FailedFile):
+        return record(ledger, receipt, message=book.message, kind=book.code)
+    found = identify(book, workspace, ledger, registry)
+    unit, period = found.unit, found.period
     collected = record(
         ledger,
         receipt,
         state="accepted" if unit and period else "rejected",
-        message=message,
+        message=found.message,
         kind=book.kind,
         plan_id=(book.identity or {}).get("plan_id"),
         unit=unit,
         period=period,
-        workbook_id=workbook_id,
-        identified_by=identified_by,
+        workbook_id=found.workbook_id,
+        identified_by=found.identified_by,
     )
-    if collected.state == "accepted":
+    collected.flags = list(found.flags)
+    if collected.state == "accepted" and unit and period:
         supersede_older(ledger, unit, period, sha, receipt.received)
     return collected
 

@@ -7,13 +7,14 @@ and every choice is listed. The same inputs give the same JSON byte for byte.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from kehoach_xlsx.errors import WorkspaceError
 from kehoach_xlsx.ledger import BookRecord, Ledger, Receipt
+from kehoach_xlsx.model import PlanWarning
 from kehoach_xlsx.parse import split_outputs
 from kehoach_xlsx.report_docx import draft_context, write_draft_report
 from kehoach_xlsx.returns import (
@@ -47,6 +48,8 @@ FLAG_ORDER = (
     "invalid_value",
     "locked_field_changed",
     "unknown_row",
+    "row_missing",
+    "identity_conflict",
     "superseded",
 )
 LOCKED_COLUMNS = ("Nhiệm vụ", "Vai trò", "Sản phẩm đầu ra", "Hạn")
@@ -57,6 +60,14 @@ class MergeResult:
     data: dict[str, Any]
     report_path: Path
     report: ReportData
+    # things the run could not do but that do not change its result (phan-cong.xlsx open…)
+    notes: list[PlanWarning] = field(default_factory=list)
+
+    def to_frame(self):
+        """The merged items (task × unit) as a pandas DataFrame: see kehoach_xlsx.analysis."""
+        from kehoach_xlsx.analysis import merge_frame
+
+        return merge_frame(self)
 
 
 def same_text(a: str, b: str) -> bool:
@@ -89,11 +100,7 @@ def merge_period(
                 f"kehoach split {workspace.root} --period {period} --due <hạn>"
             )
         receipts = [r for r in ledger.receipts() if r.period == period or (r.period is None)]
-        readable = [r for r in receipts if r.state in {"accepted", "superseded"} and r.stored_path]
-        read = read_returned_books(
-            [workspace.root / r.stored_path for r in readable], threads=threads, progress=progress
-        )
-        by_sha = {r.sha256: result for r, result in zip(readable, read, strict=True)}
+        by_sha = read_receipts(workspace, receipts, threads, progress)
         builder = _Builder(workspace, ledger, period, as_of, due_soon_days, order)
         for book in books:
             builder.add_unit(book, receipts, by_sha)
@@ -115,6 +122,7 @@ def merge_period(
             changes=changes,
             log=builder.log,
             summary=data["summary"],
+            stray_rows=builder.stray_rows,
         )
         report_path = workspace.reports_dir / f"bao-cao_{period}.xlsx"
         write_report(report_path, report)
@@ -130,7 +138,26 @@ def merge_period(
     data["report"] = report_path.relative_to(workspace.root).as_posix()
     data["draft_report"] = draft_path.relative_to(workspace.root).as_posix()
     refresh_assignment_checks(workspace)
-    return MergeResult(data, report_path, report)
+    from kehoach_xlsx.workbook.status_back import write_back_status
+
+    # the latest state, written back into the coordinator's own phan-cong.xlsx
+    notes = [note] if (note := write_back_status(workspace)) else []
+    return MergeResult(data, report_path, report, notes)
+
+
+def read_receipts(
+    workspace: Workspace, receipts: list[Receipt], threads: int = 2, progress=None
+) -> dict[str, ReturnedBook | FailedFile]:
+    """What each received file holds, by sha256: the one place the merge reads returns.
+
+    Files are read again, each in an isolated worker (returns.read_returned_books), so a
+    file that became unreadable since collect fails alone.
+    """
+    readable = [r for r in receipts if r.state in {"accepted", "superseded"} and r.stored_path]
+    read = read_returned_books(
+        [workspace.root / r.stored_path for r in readable], threads=threads, progress=progress
+    )
+    return {r.sha256: result for r, result in zip(readable, read, strict=True)}
 
 
 def _plan_date(plan: dict[str, Any]) -> date | None:
@@ -173,6 +200,7 @@ class _Builder:
         self.file_rows: list[FileRow] = []
         self.log: list[LogRow] = []
         self.answer_rows: list[dict[str, Any]] = []
+        self.stray_rows: list[LogRow] = []
 
     # ---- per unit ----------------------------------------------------------------------------
     def add_unit(self, book: BookRecord, receipts: list[Receipt], by_sha: dict) -> None:
@@ -202,19 +230,29 @@ class _Builder:
                         )
                     )
         sent = {r["task_id"] for r in book.rows}
+        conflict = self.identity_conflict(book, current, returned)
         for spec in sorted(
             book.rows, key=lambda r: (self.order.get(r["task_id"], 1 << 30), r["task_id"])
         ):
             item = self.item(
                 book, spec, rows_by_task.get(spec["task_id"]), returned is not None, returned
             )
+            if conflict:
+                item["flags"] = sorted_flags({*item["flags"], "identity_conflict"})
+                self.report_items[-1].flags = item["flags"]
+                self.report_items[-1].messages.append(conflict)
             unit_flags.update(item["flags"])
         if returned is not None:
-            for row in returned.rows:
-                if row.task_id in sent or (row.task_id is None and row.blank):
-                    continue
+            stray = [
+                row
+                for row in returned.rows
+                if not (row.task_id in sent or (row.task_id is None and row.blank))
+            ]
+            for row in stray:
                 self.unknown_row(book, row, returned)
+            if stray:
                 unit_flags.add("unknown_row")
+                self.log.append(_stray_summary(returned, stray))
         if returned is None:
             unit_flags.add("not_reported")
         received = current.received if current else None
@@ -254,6 +292,7 @@ class _Builder:
             if not returned:
                 messages.append("Đơn vị chưa gửi báo cáo.")
             elif row is None:
+                flags.add("row_missing")
                 messages.append("Tệp trả về không có dòng của nhiệm vụ này (bị xoá?).")
             else:
                 messages.append("Dòng để trống.")
@@ -375,7 +414,8 @@ class _Builder:
                 "flags": ["unknown_row"],
             }
         )
-        self.log.append(
+        # Listed one by one only in the detail sheet: 10,000 pasted rows must not print.
+        self.stray_rows.append(
             LogRow(
                 Path(returned.path).name,
                 row.sheet,
@@ -384,6 +424,28 @@ class _Builder:
                 f"Dòng không có trong tệp đã gửi (mã “{row.task_id or ''}”): “{row.result[:80]}”.",
             )
         )
+
+    def identity_conflict(
+        self, book: BookRecord, receipt: Receipt | None, returned: ReturnedBook | None
+    ) -> str:
+        """Why the file counted for this unit names another unit or period ("" when it does not).
+
+        collect attributed it by its workbook id and row fingerprints (collect.identify);
+        the identity sheet's claim is shown so a person can check what happened.
+        """
+        if returned is None or receipt is None:
+            return ""
+        identity = returned.identity or {}
+        unit, period = identity.get("unit"), identity.get("period")
+        if (not unit or unit == book.unit) and (not period or period == self.period):
+            return ""
+        message = (
+            f"Tệp {receipt.original_name} ghi trong trang nhận dạng là của {unit or '?'} kỳ "
+            f"{period or '?'}, nhưng mã tệp và các dòng là của {book.unit} kỳ {self.period}; "
+            f"đã tính cho {book.unit}. Cần kiểm tra."
+        )
+        self.log.append(LogRow(receipt.original_name, None, None, "identity_conflict", message))
+        return message
 
     # ---- files -------------------------------------------------------------------------------
     def add_files(self, receipts: list[Receipt], by_sha: dict) -> None:
@@ -466,6 +528,9 @@ class _Builder:
         for flag in FLAG_ORDER:
             summary[flag] = sum(1 for i in self.items if flag in i["flags"])
         summary["superseded"] = sum(1 for f in self.files if f["state"] == "superseded")
+        summary["identity_conflict"] = sum(
+            1 for u in self.units if "identity_conflict" in u["flags"]
+        )
         summary["files"] = len(self.files)
         summary["files_rejected"] = sum(1 for f in self.files if f["state"] == "rejected")
         return {
@@ -476,3 +541,21 @@ class _Builder:
             "files": self.files,
             "summary": summary,
         }
+
+
+_STRAY_SHOWN = 5  # stray rows named in the printed log; all of them are in the detail sheet
+
+
+def _stray_summary(returned: ReturnedBook, stray: list[ReturnedRow]) -> LogRow:
+    """One printed line per file for its rows that were never sent ("n dòng lạ")."""
+    shown = ", ".join(str(row.row) for row in stray[:_STRAY_SHOWN])
+    more = "…" if len(stray) > _STRAY_SHOWN else ""
+    count = f"{len(stray):,}".replace(",", ".")
+    return LogRow(
+        Path(returned.path).name,
+        stray[0].sheet,
+        None,
+        "unknown_row",
+        f"{count} dòng lạ (không có trong tệp đã gửi), dòng {shown}{more}; "
+        "xem đủ ở trang Chi tiết.",
+    )

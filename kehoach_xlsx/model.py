@@ -148,6 +148,12 @@ class Plan:
             "warnings": [w.to_dict() for w in self.warnings],
         }
 
+    def to_frame(self):
+        """The tasks as a pandas DataFrame (kehoach_xlsx.analysis; pandas loaded only here)."""
+        from kehoach_xlsx.analysis import plan_frame
+
+        return plan_frame(self)
+
     def task(self, task_id: str) -> Task | None:
         for task in self.tasks:
             if task.id == task_id:

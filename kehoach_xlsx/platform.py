@@ -100,6 +100,8 @@ def die_with_parent(parent_pid: int) -> None:
     for name in ("SIGINT", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # forked while the parent held signals back
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             import ctypes
@@ -159,7 +161,12 @@ def map_in_workers(
             max_workers=processes, initializer=die_with_parent, initargs=(os.getpid(),)
         )
         try:
-            for value in pool.map(function, jobs, chunksize=chunk):
+            # The workers are forked while jobs are submitted; a stop signal arriving inside
+            # fork's handlers would be printed as "Exception ignored" and lost, so it waits
+            # until the pool has started and then stops the run like any other moment.
+            with _signals_held():
+                results_iter = pool.map(function, jobs, chunksize=chunk)
+            for value in results_iter:
                 step(value)
         except BrokenProcessPool:
             pass  # finish below, in this process
@@ -171,6 +178,27 @@ def map_in_workers(
     for job in jobs[len(results) :]:
         step(function(job))
     return results
+
+
+_STOP_SIGNALS = {
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold stop signals back for a moment (POSIX); they are delivered when it ends."""
+    if (
+        not hasattr(signal, "pthread_sigmask")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def stop_pool(pool: Any) -> None:

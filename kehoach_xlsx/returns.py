@@ -15,8 +15,6 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
@@ -29,7 +27,8 @@ from unicodedata import normalize as _normalize
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from kehoach_xlsx.errors import ReturnedFileError
-from kehoach_xlsx.safety import DEFAULT_LIMITS, FileCheck, Limits, inspect_file
+from kehoach_xlsx.isolate import IsolatedReader
+from kehoach_xlsx.safety import DEFAULT_LIMITS, FileCheck, Limits, inspect_file, safe_content
 from kehoach_xlsx.vntext import clean_spaces, fold, nfc
 from kehoach_xlsx.workbook.identity import IDENTITY_MARK, IDENTITY_SHEET, read_identity
 from kehoach_xlsx.workbook.unit import REPORT_SHEET
@@ -158,12 +157,36 @@ class ReturnedRow:
         data["problems"] = [{"code": p.code, "message": p.message} for p in self.problems]
         return data
 
-    def __reduce__(self) -> tuple[type[ReturnedRow], tuple[Any, ...]]:
+    def __reduce__(self) -> tuple[Callable[..., ReturnedRow], tuple[Any, ...]]:
         # Rebuilt from its field values: half the pickle size and time of the default.
-        return ReturnedRow, _row_values(self)
+        return _shared_row, _row_values(self)
 
 
 _row_values = attrgetter(*(f.name for f in fields(ReturnedRow)))
+_intern = sys.intern
+
+
+def _shared_row(
+    sheet: str,
+    row: int,
+    task_id: str | None,
+    assigned: dict[str, str],
+    status_raw: str,
+    *rest: Any,
+) -> ReturnedRow:
+    """A row arriving from a reading process, its repeated texts shared (interned) again.
+
+    Every unit's copy repeats the same sheet names, task ids and locked texts; interned on
+    arrival, 2,000 books keep one copy of each, as when read in this process.
+    """
+    return ReturnedRow(
+        _intern(sheet),
+        row,
+        _intern(task_id) if task_id else task_id,
+        {_intern(k): _intern(v) for k, v in assigned.items()},
+        _intern(status_raw),
+        *rest,
+    )
 
 
 @dataclass
@@ -180,6 +203,8 @@ class ReturnedBook:
     columns: dict[str, int]  # field -> 0-based column index in the data sheet
     rows: list[ReturnedRow] = field(default_factory=list)
     warnings: list[ReturnWarning] = field(default_factory=list)
+    # The defined name kehoach_workbook_id: harder to edit than the identity sheet's cells.
+    named_workbook_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -187,6 +212,7 @@ class ReturnedBook:
             "sha256": self.sha256,
             "kind": self.kind,
             "identity": self.identity,
+            "named_workbook_id": self.named_workbook_id,
             "identified_by": self.identified_by,
             "header_unit_name": self.header_unit_name,
             "sheet": self.sheet,
@@ -218,12 +244,6 @@ class ReturnedBookError(ReturnedFileError):
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-# Below this many files a batch is read in this process: starting workers costs more than
-# they save. python-calamine keeps the GIL while it parses, so threads never overlap the work;
-# only processes use the second core.
-PROCESS_MIN_FILES = 50
-_CHUNK = 16  # files per task sent to a worker process (amortises the pickling round trip)
 
 
 def read_returned_book(
@@ -263,18 +283,18 @@ def read_returned_books(
 ) -> list[ReturnedBook | FailedFile]:
     """Read many returned files, in input order; one bad file becomes a ``FailedFile``.
 
-    ``threads`` is how many files are read at once. python-calamine holds the GIL while it
-    parses, so for ``PROCESS_MIN_FILES`` files or more (and more than one core) the files are
-    read in that many worker processes; ``processes`` overrides the choice (0 or 1 = in this
-    process). ``progress(done, total, path)`` is called in the caller's thread as results
-    arrive. A worker that dies (a parser crash) fails only its own files.
+    Every file is read in a worker process under ``limits`` (``kehoach_xlsx.isolate``): a
+    file that crashes the native reader, exhausts memory or hangs fails alone, the batch
+    goes on. ``threads`` is how many files are read at once (at most one per core);
+    ``processes`` overrides it. ``processes=0`` reads in this process, without that
+    protection: only for files already known to be harmless (benchmarks, tests).
+    ``progress(done, total, path)`` is called in the caller's thread as results arrive.
     """
     path_list = [Path(p) for p in paths]
     headers = list(expected_headers) if expected_headers is not None else None
     total = len(path_list)
     if processes is None:
-        cores = os.cpu_count() or 1
-        processes = min(threads, cores) if total >= PROCESS_MIN_FILES and cores > 1 else 0
+        processes = max(1, min(threads, os.cpu_count() or 1, total))
     results: list[ReturnedBook | FailedFile] = []
 
     def arrived(result: ReturnedBook | FailedFile) -> None:
@@ -285,16 +305,12 @@ def read_returned_books(
     # The results are acyclic; pausing the cycle collector while thousands of rows pile up
     # saves it from rescanning them (about a tenth of the time), and changes nothing else.
     with _gc_paused():
-        if processes > 1 and total > 1:
-            _read_in_processes(path_list, headers, limits, processes, arrived)
-        elif threads <= 1 or total <= 1:
+        if processes <= 0:
             for path in path_list:
                 arrived(_read_or_fail(path, headers, limits))
-        else:
-            with ThreadPoolExecutor(max_workers=threads) as pool:
-                for result in pool.map(lambda p: _read_or_fail(p, headers, limits), path_list):
-                    arrived(result)
-    return results
+            return results
+        with IsolatedReader(processes, limits) as reader:
+            return reader.read_many(path_list, headers, arrived)
 
 
 def _read_or_fail(
@@ -314,69 +330,6 @@ def _read_or_fail(
             _sha256_or_none(path),
             "unreadable",
             f"Không đọc được tệp {path.name} ({type(err).__name__}: {err}).",
-        )
-
-
-def _read_chunk(
-    paths: list[Path], headers: list[str] | None, limits: Limits
-) -> list[ReturnedBook | FailedFile]:
-    """Worker-process side: read a few files (each failure already a ``FailedFile``)."""
-    with _gc_paused():
-        return [_read_or_fail(path, headers, limits) for path in paths]
-
-
-def _read_in_processes(
-    paths: list[Path],
-    headers: list[str] | None,
-    limits: Limits,
-    processes: int,
-    arrived: Callable[[ReturnedBook | FailedFile], None],
-) -> None:
-    chunk = max(1, min(_CHUNK, len(paths) // (processes * 4) or 1))
-    chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
-    done = 0  # chunks delivered, in order
-    while done < len(chunks):
-        try:
-            pool = ProcessPoolExecutor(max_workers=processes)
-            futures = [pool.submit(_read_chunk, part, headers, limits) for part in chunks[done:]]
-        except (OSError, NotImplementedError):  # no worker processes on this system
-            for part in chunks[done:]:
-                for path in part:
-                    arrived(_read_or_fail(path, headers, limits))
-            return
-        with pool:
-            for future in futures:
-                part = chunks[done]
-                try:
-                    books = future.result()
-                except BrokenProcessPool:
-                    # A parser brought a worker down (python-calamine aborts on some inputs).
-                    # The culprit is in this chunk or one running beside it: read this one
-                    # file by file in fresh workers, then restart the pool for the rest.
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    books = [_read_isolated(path, headers, limits) for path in part]
-                    for book in books:
-                        arrived(book)
-                    done += 1
-                    break
-                for book in books:
-                    arrived(book)
-                done += 1
-
-
-def _read_isolated(
-    path: Path, headers: list[str] | None, limits: Limits
-) -> ReturnedBook | FailedFile:
-    """Read one file in its own worker process, so a crash fails only that file."""
-    try:
-        with ProcessPoolExecutor(max_workers=1) as pool:
-            return pool.submit(_read_chunk, [path], headers, limits).result()[0]
-    except BrokenProcessPool:
-        return FailedFile(
-            str(path),
-            _sha256_or_none(path),
-            "unreadable",
-            f"Không đọc được tệp {path.name}: trình đọc bảng tính bị dừng đột ngột khi mở tệp.",
         )
 
 
@@ -461,6 +414,8 @@ def _read_book(
 ) -> ReturnedBook:
     # from_filelike sniffs the format from the bytes, so a renamed .xls or .ods still opens.
     try:
+        # A count or dimension the file merely claims never reaches the reader.
+        content = safe_content(content, check)
         with CalamineWorkbook.from_filelike(io.BytesIO(content)) as workbook:
             sheets = _Sheets(workbook)
             identity = None
@@ -513,6 +468,7 @@ def _build_book(
         sheet=None,
         columns={},
         warnings=warnings,
+        named_workbook_id=check.workbook_id,
     )
     if found is None:
         book.warnings.append(

@@ -45,8 +45,14 @@ class Limits:
     max_ratio: float = 100.0
     ratio_min_bytes: int = 1 * MB  # small members compress far better than 100:1 legitimately
     max_members: int = 2_000
-    max_rows: int = 100_000
+    max_rows: int = 100_000  # bottom of the cells that hold something (empty rows are free)
     max_columns: int = 1_000
+    max_cells: int = 500_000  # cells holding a value, per sheet
+    max_shared_strings: int = 1_000_000
+    # For the isolated reader (kehoach_xlsx.isolate): per-file wall time, and the address
+    # space of a reading process where the system can bound it (not on Windows).
+    max_seconds: float = 60.0
+    max_memory: int = 768 * MB
 
 
 DEFAULT_LIMITS = Limits()
@@ -73,6 +79,9 @@ class FileCheck:
     date1904: bool = False  # workbook uses the Mac 1904 date system (serial numbers shift)
     formula_cells: int = 0  # cells holding formulas (we read cached values only)
     workbook_id: str | None = None  # defined name kehoach_workbook_id, when present
+    # Parts whose declared counts or dimension claim more than they hold: the claim is
+    # removed before any reader sees the part (see ``safe_content``).
+    false_claims: list[str] = field(default_factory=list)
 
     def reject(self, code: str, reason: str) -> FileCheck:
         self.ok = False
@@ -440,11 +449,11 @@ def _scan_xml_members(
 ) -> None:
     """Check every XML part a parser will read.
 
-    Worksheets (and ODS content.xml) are inflated in full: their real size and every row and
-    cell reference count. Other parts are inflated in full when their compressed size could
-    hide a bomb, else only their first KB (the prolog, where a DTD would be) is read. Parts
-    no reader opens (document properties, the theme) are left to the directory checks above:
-    a DTD there is inert, and skipping them saves a tenth of the check.
+    Worksheets (and ODS content.xml) are inflated in full: their real size and every cell
+    that holds something count. Other parts are inflated in full when their compressed size
+    could hide a bomb, else only their first KB (the prolog, where a DTD would be) is read.
+    Parts no reader opens (document properties, the theme) are left to the directory checks
+    above: a DTD there is inert, and skipping them saves a tenth of the check.
     """
     budget = limits.max_total_uncompressed
     for info in infos:
@@ -454,13 +463,16 @@ def _scan_xml_members(
         is_sheet = lower.startswith("xl/worksheets/")
         is_ods_content = check.kind == "ods" and lower == "content.xml"
         is_workbook = lower == "xl/workbook.xml"
+        if lower == "xl/sharedstrings.xml":
+            _check_shared_strings(path, content, info, check, limits)
         full = is_sheet or is_ods_content or is_workbook or info.compress_size > _SMALL_COMPRESSED
         if not full:
             _check_prolog(path, info, _prolog(content, info))
             continue
         cap = min(limits.max_member_uncompressed, budget)
-        sheet = _SheetScan(path, limits) if is_sheet else None
+        sheet = _SheetScan(path, info.filename, limits) if is_sheet else None
         ods_rows = 0
+        keep = _SHEET_OVERLAP if sheet is not None else 64
         tail = b""
         first = True
         for chunk in _inflate(path, content, info, cap):
@@ -474,12 +486,77 @@ def _scan_xml_members(
             elif b"<!DOCTYPE" in data or b"<!ENTITY" in data:
                 _raise_entity(path, info)
             if sheet is not None:
-                sheet.feed(data, check)
+                sheet.feed(data, check, max(len(data) - keep, 0))
             elif is_ods_content:
                 ods_rows += chunk.count(_ODS_ROW)
                 if ods_rows > limits.max_rows:
                     _raise_size(path, ods_rows, 0, limits)
-            tail = data[-64:]
+                _check_ods_repeats(path, data, limits)
+            tail = data[-keep:]
+        if sheet is not None and tail:
+            sheet.feed(tail, check, len(tail))
+
+
+def _check_shared_strings(
+    path: Path, content: bytes, info: _Info, check: FileCheck, limits: Limits
+) -> None:
+    """A shared-string table claiming more strings than it can hold is not believed.
+
+    python-calamine reserves room for ``uniqueCount`` strings before reading one (a claim of
+    2,147,483,647 asks for 51 GB and aborts the process). Every ``<si>`` takes at least five
+    bytes, so a claim above a fifth of the part's size, or above ``max_shared_strings``, is
+    false: the claim is dropped before reading (``safe_content``), the strings still count.
+    """
+    head = _prolog(content, info)  # the start tag is in the first KB of every real file
+    tag = _SST_TAG.search(head)
+    if tag is None:
+        head = _head(path, content, info, 64 * 1024)
+        tag = _SST_TAG.search(head)
+    if tag is None:
+        return
+    ceiling = min(max(info.file_size, len(head)) // 5, limits.max_shared_strings)
+    for claim in _COUNT_ATTR.finditer(tag.group(0)):
+        if int(claim.group(2)) > ceiling:
+            check.false_claims.append(info.filename)
+            check.warnings.append(
+                Concern(
+                    "false_count",
+                    f"Tệp {path.name} khai báo số lượng chuỗi không đúng thực tế "
+                    f"({_n(int(claim.group(2)))}); đã bỏ qua khai báo đó khi đọc.",
+                )
+            )
+            return
+
+
+_ODS_REPEAT = re.compile(rb'number-(rows|columns)-repeated\s*=\s*["\'](\d+)')
+
+
+def _check_ods_repeats(path: Path, data: bytes, limits: Limits) -> None:
+    """A repeat count is a claim the reader honours: rows or cells repeated past the limits
+    are refused when they hold a value. LibreOffice repeats only empty rows and cells that
+    far (the rest of the sheet); a row cut by the chunk's end is judged by what is seen
+    (the reading process's limits stand behind that)."""
+    for match in _ODS_REPEAT.finditer(data):
+        count = int(match.group(2))
+        rows = match.group(1) == b"rows"
+        if count <= (limits.max_rows if rows else limits.max_columns):
+            continue
+        start = data.rfind(b"<", 0, match.start())
+        tag_end = data.find(b">", match.end())
+        if rows:
+            end = data.find(b"</table:table-row>", match.end())
+        elif tag_end > 0 and data[tag_end - 1] == 0x2F:  # "/>": a cell with no content
+            end = tag_end
+        else:
+            end = data.find(b"</table:table-cell>", match.end())
+        scope = data[max(start, 0) : end if end >= 0 else len(data)]
+        if b"value-type" in scope or b"<text:" in scope:
+            _raise_size(path, count if rows else 0, 0 if rows else count, limits)
+
+
+_SST_TAG = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+_COUNT_ATTR = re.compile(rb"""\b(count|uniqueCount)\s*=\s*["']\s*(\d{1,30})""")
+_SHEET_OVERLAP = 2048  # bytes carried into the next chunk so one cell is never cut in two
 
 
 def _prolog(content: bytes, info: _Info) -> bytes:
@@ -520,9 +597,46 @@ def _suspect_pattern(digits: int) -> re.Pattern[bytes]:
 
 
 def _is_r_attribute(data: bytes, match: re.Match[bytes]) -> bool:
-    """True when the matched "r=" is the attribute r itself, not the end of "xmlns:r"."""
+    """True when the matched "r=" is the attribute r itself (also "x:r"), not "xmlns:r"."""
     start = match.start()
-    return start == 0 or data[start - 1] not in _NAME_BYTES
+    if start == 0 or data[start - 1] not in _NAME_BYTES:
+        return True
+    if data[start - 1] != 0x3A:  # ":" -- another attribute ending in r ("attr")
+        return False
+    prefix_start = start - 1
+    while prefix_start > 0 and data[prefix_start - 1] in _NAME_BYTES:
+        prefix_start -= 1
+    return data[prefix_start : start - 1] not in (b"xmlns", b"")
+
+
+def _far_cell_holds_content(data: bytes, match: re.Match[bytes]) -> bool:
+    """Whether a far-away reference positions a cell that holds something.
+
+    LibreOffice writes an empty ``<row r="1048576">`` after a row is deleted (see
+    LIBREOFFICE.md); empty rows and empty cells cost a reader nothing, so only a ``<c>``
+    with a value, an inline string or a formula counts. When the element cannot be seen
+    whole in this chunk the answer is yes (the cautious one).
+    """
+    start = match.start()
+    opening = data.rfind(b"<", max(0, start - 512), start)
+    if opening < 0:
+        return True
+    name = re.match(rb"<\s*([\w.:-]+)", data[opening:start])
+    if name is None:
+        return True
+    local = name.group(1).rsplit(b":", 1)[-1]
+    if local != b"c":
+        return False  # a row, or any element a reader does not take as a cell
+    end = data.find(b">", match.end())
+    if end < 0:
+        return True
+    if data[end - 1] == 0x2F:  # "/>": an empty cell
+        return False
+    close = data.find(b"c>", end)
+    if close < 0:
+        return True
+    body = data[end + 1 : close]
+    return b"<v" in body or b"is>" in body or b"<f" in body or b":v" in body or b":f" in body
 
 
 # Every digit becomes "0", every letter "A" and ' becomes ": then a reference value starting
@@ -534,12 +648,18 @@ _CHAR_CLASSES = bytes.maketrans(
 
 
 class _SheetScan:
-    """Running row/column bounds of one worksheet's XML, fed chunk by chunk."""
+    """Running bounds of one worksheet's XML, fed chunk by chunk.
 
-    def __init__(self, path: Path, limits: Limits) -> None:
+    Size is judged by the cells that hold something: how many there are, and how far out
+    the farthest is. Empty rows and a declared dimension are claims that cost a reader
+    nothing; a dimension beyond the limits is dropped before reading (``false_claims``).
+    """
+
+    def __init__(self, path: Path, member: str, limits: Limits) -> None:
         self.path = path
+        self.member = member
         self.limits = limits
-        self.rows = 0
+        self.cells = 0
         self.first = True
         digits = len(str(limits.max_rows))
         # Cheap layers first, each letting through a superset of what the next must see: no
@@ -550,7 +670,8 @@ class _SheetScan:
         self.long_number = b"0" * digits
         self.suspect = _suspect_pattern(digits)
 
-    def feed(self, data: bytes, check: FileCheck) -> None:
+    def feed(self, data: bytes, check: FileCheck, limit: int) -> None:
+        """Scan ``data``; matches starting at ``limit`` or later come again with the next chunk."""
         limits = self.limits
         start = 0
         if self.first:
@@ -560,25 +681,27 @@ class _SheetScan:
                 bottom = int(dim.group(4) or dim.group(2) or 0)
                 right = _column_number(dim.group(3) or dim.group(1) or b"A")
                 if bottom > limits.max_rows or right > limits.max_columns:
-                    _raise_size(self.path, bottom, right, limits)
+                    check.false_claims.append(self.member)
             # python-calamine reads cells inside <sheetData> only; the head before it holds
             # namespace URLs and Excel's GUIDs, which would wake the slower layers for nothing.
             # (A hostile cell outside <sheetData> is ignored by the reader: tested.)
             start = max(data.find(b"<sheetData"), 0)
-        # A row without a number takes the next one: count every row element (a bound).
-        self.rows += data.count(b"<row")
-        if self.rows > limits.max_rows:
-            _raise_size(self.path, self.rows, 0, limits)
+        # Cells holding a value, an inline string: "<v>", "<x:v>", "<is>" (a bound).
+        self.cells += data.count(b"v>", 0, limit) + data.count(b"<is", 0, limit)
+        if self.cells > limits.max_cells * 2:  # "<v>" and "</v>" both count
+            _raise_cells(self.path, self.cells // 2, limits)
         if limits.max_columns < 703 or self._maybe_far(data, start):
-            for match in _REF.finditer(data):
-                if not _is_r_attribute(data, match):
+            for match in _REF.finditer(data, 0, limit + 64):
+                if match.start() >= limit or not _is_r_attribute(data, match):
                     continue
                 letters, number = match.groups()
                 row, col = int(number or 0), _column_number(letters) if letters else 0
-                if row > limits.max_rows or col > limits.max_columns:
+                if (row > limits.max_rows or col > limits.max_columns) and (
+                    _far_cell_holds_content(data, match)
+                ):
                     _raise_size(self.path, row, col, limits)
         if b"<f" in data:
-            check.formula_cells += len(_FORMULA.findall(data))
+            check.formula_cells += len(_FORMULA.findall(data, 0, limit))
 
     def _maybe_far(self, data: bytes, start: int) -> bool:
         # Up to the last </sheetData> only: page setup after it says "landscape" and such.
@@ -590,11 +713,53 @@ class _SheetScan:
         return any(_is_r_attribute(data, m) for m in self.suspect.finditer(data))
 
 
+def _raise_cells(path: Path, cells: int, limits: Limits) -> None:
+    raise _Reject(
+        "sheet_too_large",
+        f"Tệp {path.name} có trang tính quá nhiều ô có nội dung (hơn {_n(cells)} ô; tối đa "
+        f"{_n(limits.max_cells)}); không đọc để tránh treo máy.",
+    )
+
+
 def _raise_size(path: Path, rows: int, columns: int, limits: Limits) -> None:
     raise _Reject(
         "sheet_too_large",
-        f"Tệp {path.name} có trang tính quá lớn ({rows:,} dòng, {columns:,} cột; tối đa "
-        f"{limits.max_rows:,} dòng, {limits.max_columns:,} cột); không đọc để tránh treo máy.".replace(
-            ",", "."
-        ),
+        f"Tệp {path.name} có ô có nội dung ở quá xa (dòng {_n(rows)}, cột {_n(columns)}; tối đa "
+        f"{_n(limits.max_rows)} dòng, {_n(limits.max_columns)} cột); không đọc để tránh treo máy.",
     )
+
+
+def _n(number: int) -> str:
+    """A count the Vietnamese way: 1.048.576."""
+    return f"{number:,}".replace(",", ".")
+
+
+# --- removing false claims -------------------------------------------------------------------
+
+_DIMENSION_ELEMENT = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
+_COUNT_ATTR_WHOLE = re.compile(rb"""\s(?:count|uniqueCount)\s*=\s*(["'])[^"']*\1""")
+_HEAD_BYTES = 64 * 1024  # the claims sit in a part's first element or two
+
+
+def safe_content(content: bytes, check: FileCheck) -> bytes:
+    """The file's bytes with every false claim ``inspect_file`` found removed.
+
+    A shared-string table loses its ``count``/``uniqueCount`` and a sheet its
+    ``<dimension>``: both are optional, and readers then size by what they really read.
+    Without false claims (nearly every file) the same bytes come back, untouched.
+    """
+    if not check.false_claims:
+        return content
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename in check.false_claims:
+                head = _DIMENSION_ELEMENT.sub(b"", data[:_HEAD_BYTES], count=1)
+                head = _SST_TAG.sub(lambda m: _COUNT_ATTR_WHOLE.sub(b"", m.group(0)), head, count=1)
+                data = head + data[_HEAD_BYTES:]
+            target.writestr(info.filename, data)
+    return out.getvalue()

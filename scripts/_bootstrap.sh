@@ -1,6 +1,9 @@
 # Shared by scripts/demo and scripts/test: create .venv if missing and install the project
 # (with its test extras) from the project files. Sourced, not run.
-set -euo pipefail
+# Nothing stops silently: a failing command names the step it was in (callers set STEP).
+set -Eeuo pipefail
+STEP="chuẩn bị môi trường (.venv, cài đặt)"
+trap 'status=$?; echo "!! Bước “$STEP” thất bại (mã lỗi $status, ${BASH_SOURCE[0]##*/} dòng $LINENO): $BASH_COMMAND" >&2; exit $status' ERR
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PYTHON="${PYTHON:-python3}"
@@ -15,6 +18,7 @@ if [ ! -f "$STAMP" ] || [ setup.cfg -nt "$STAMP" ] || [ pyproject.toml -nt "$STA
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
   touch "$STAMP"
 fi
+STEP="chạy"
 export PATH="$ROOT/.venv/bin:$PATH"
 
 # System programs the tests drive for real (LibreOffice as the users' spreadsheet client,

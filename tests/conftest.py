@@ -1,10 +1,12 @@
-"""Shared fixtures: paths to the seed plans and a fresh workspace folder."""
+"""Shared fixtures: the project's sample plan, the seed plans (development only), SMTP."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from kehoach_xlsx.sample import plan_files, registry_file
 
 pytest_plugins = ["tests.office"]
 
@@ -13,11 +15,21 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def sample_init_args(kind: str = "txt") -> list[str]:
+    """`kehoach init` options for the project's own sample plan and its unit registry: the
+    plan every whole-cycle test runs on, so a bare clone drives the whole cycle."""
+    body, appendix = plan_files(kind)
+    return ["--plan", str(body), "--plan", str(appendix), "--units", str(registry_file())]
+
+
 def seed(prefix: str) -> Path:
-    """Path of the seed plan whose name starts with prefix ("002")."""
+    """Path of the seed plan whose name starts with prefix ("002"): development material in
+    ../shared, absent from a clone, so tests that need it skip and say so."""
     matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
     if not matches:
-        pytest.skip(f"không thấy kế hoạch mẫu {prefix} trong {SEEDS}")
+        pytest.skip(
+            f"cần kế hoạch seed {prefix} của ../shared (chỉ có khi phát triển): không thấy trong {SEEDS}"
+        )
     return matches[0]
 
 

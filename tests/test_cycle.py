@@ -1,5 +1,7 @@
 """The command-line cycle without LibreOffice: init, split, collect, merge, status, send.
 
+On the project's own sample plan (kehoach_xlsx/data/vi-du, an invented ward), so a bare clone
+runs it.
 Returns are edited with openpyxl (a real xlsx writer), the mail goes to a real SMTP server
 on loopback (aiosmtpd), and the ledger is the real SQLite file.
 """
@@ -18,7 +20,19 @@ from click.testing import CliRunner
 
 from kehoach_xlsx.cli import main
 from kehoach_xlsx.ledger import Ledger
-from tests.conftest import seed, smtp_args
+from tests.conftest import sample_init_args, smtp_args
+
+# A second, unrelated plan (invented): its workbooks must not be taken for the sample's.
+OTHER_PLAN = """ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM
+Số: 7/KH-UBND
+KẾ HOẠCH
+Kiểm tra nhà văn hóa thôn năm 2026
+II. NHIỆM VỤ
+1. Kiểm tra cơ sở vật chất nhà văn hóa các thôn
+- Cơ quan chủ trì: Văn phòng HĐND và UBND.
+- Sản phẩm: Báo cáo kiểm tra.
+- Thời gian thực hiện: Tháng 9/2026.
+"""
 
 
 def run(*args, ok=True):
@@ -32,7 +46,7 @@ def run(*args, ok=True):
 @pytest.fixture
 def workspace(tmp_path):
     ws = tmp_path / "so"
-    run("init", ws, "--plan", seed("000"), "--plan", seed("002"))
+    run("init", ws, *sample_init_args())
     return ws
 
 
@@ -57,8 +71,9 @@ def fill(path: Path, target: Path, answers: dict[str, tuple]) -> Path:
     return target
 
 
-def set_emails(ws: Path, emails: dict[str, str]) -> None:
-    """Type e-mail addresses into the "Đơn vị" sheet of phan-cong.xlsx, as the coordinator."""
+def set_emails(ws: Path, emails: dict[str, str], others: str | None = "keep") -> None:
+    """Type e-mail addresses into the "Đơn vị" sheet of phan-cong.xlsx, as the coordinator;
+    others=None clears every other unit's address."""
     book = openpyxl.load_workbook(ws / "phan-cong.xlsx")
     sheet = book["Đơn vị"]
     header = next(r for r in sheet.iter_rows(max_row=20) if any(c.value == "Mã" for c in r))
@@ -67,11 +82,13 @@ def set_emails(ws: Path, emails: dict[str, str]) -> None:
         code = row[cols["Mã"] - 1].value
         if code in emails:
             sheet.cell(row[0].row, cols["Email"]).value = emails[code]
+        elif code and others is None:
+            sheet.cell(row[0].row, cols["Email"]).value = None
     book.save(ws / "phan-cong.xlsx")
 
 
 def test_init_refuses_to_overwrite_and_split_contract(workspace):
-    again = run("init", workspace, "--plan", seed("002"), ok=False)
+    again = run("init", workspace, *sample_init_args()[:2], ok=False)
     assert again.exit_code != 0 and "--update" in again.output
     data = split_json(workspace)
     assert data["period"] == "2026-09" and data["due"] == "2026-10-05"
@@ -84,7 +101,11 @@ def test_init_refuses_to_overwrite_and_split_contract(workspace):
     names = [Path(f["path"]).name for f in data["files"]]
     assert all(n.isascii() and n.startswith("2026-09_") for n in names)
     by_unit = {f["unit"]: f for f in data["files"]}
-    assert "B.VII.36" in by_unit["CA"]["tasks"]  # Công an leads task 36
+    assert "B.II.7" in by_unit["CA"]["tasks"]  # Công an leads task 7 of the appendix
+    assert "II.4" in by_unit["CA"]["tasks"]  # and prose task 4 of the body
+    # group phrases reach their members: "các tổ dân phố" coordinates task 3
+    assert "B.I.3" in by_unit["TDP1"]["tasks"] and "B.I.3" in by_unit["TDP2"]["tasks"]
+    assert len(ids) == 22 and set(data["not_due"]) == {"II.6", "B.III.16"}
     # a second split keeps the same workbooks (same identity) unless --force
     assert split_json(workspace)["files"] == data["files"]
 
@@ -116,13 +137,13 @@ def test_collect_merge_flags_duplicates_and_supersede(workspace, tmp_path):
     book = workspace / next(f["path"] for f in data["files"] if f["unit"] == "VP")
     import datetime as dt
 
-    first = fill(book, tmp_path / "vp-lan1.xlsx", {"B.I": ("Đang thực hiện", None, "")})
+    first = fill(book, tmp_path / "vp-lan1.xlsx", {"II.1": ("Đang thực hiện", None, "")})
     second = fill(
         book,
         tmp_path / "vp-lan2.xlsx",
         {
-            "B.I": ("Đã hoàn thành", dt.datetime(2026, 9, 25), "Quyết định số 45/QĐ-UBND"),
-            "B.II.5": ("Đã hoàn thành", dt.datetime(2026, 9, 15), ""),
+            "II.1": ("Đã hoàn thành", dt.datetime(2026, 9, 25), "Kế hoạch số 45/KH-UBND"),
+            "A.2": ("Đã hoàn thành", dt.datetime(2026, 9, 15), ""),
             "A.1": ("xong xuôi rồi?", "12/13/2026", ""),
         },
     )
@@ -143,11 +164,13 @@ def test_collect_merge_flags_duplicates_and_supersede(workspace, tmp_path):
         run("merge", workspace, "--period", "2026-09", "--as-of", "2026-10-10", "--json").output
     )
     items = {(i["task_id"], i["unit"]): i for i in merged["items"]}
-    assert items[("B.I", "VP")]["flags"] == []
-    assert items[("B.I", "VP")]["completed"] == "2026-09-25"
-    assert items[("B.II.5", "VP")]["flags"] == ["missing_output"]
+    assert items[("II.1", "VP")]["completed"] == "2026-09-25"
+    assert items[("II.1", "VP")]["flags"] == []  # done in time, Kế hoạch given
+    assert items[("A.2", "VP")]["flags"] == ["missing_output"]
     assert "invalid_value" in items[("A.1", "VP")]["flags"]
-    assert items[("B.I", "PKT")]["flags"] == ["overdue", "not_reported"]
+    assert items[("B.I.3", "PKT")]["flags"] == ["overdue", "not_reported"]
+    assert items[("B.III.12", "VP")]["due"] is None  # "Khi có hướng dẫn…": the coordinator
+    assert "needs_date" in items[("B.III.12", "VP")]["flags"]  # must set a date
     vp = next(u for u in merged["units"] if u["unit"] == "VP")
     assert vp["returned"] and "superseded" in vp["flags"]
     assert merged["summary"]["superseded"] == 1
@@ -190,7 +213,9 @@ def test_hostile_and_foreign_files_are_named_not_fatal(workspace, tmp_path):
 def test_workbook_from_another_plan_is_rejected(workspace, tmp_path):
     split_json(workspace)
     other = tmp_path / "khac"
-    run("init", other, "--plan", seed("003"))
+    body = tmp_path / "ke-hoach-khac.txt"
+    body.write_text(OTHER_PLAN, encoding="utf-8")
+    run("init", other, "--plan", body)
     data = split_json(other)
     foreign = other / data["files"][0]["path"]
     out = json.loads(run("collect", workspace, foreign, "--json").output)
@@ -204,15 +229,15 @@ def test_update_keeps_coordinator_edits(workspace):
     header = next(r for r in sheet.iter_rows(max_row=40) if any(c.value == "Mã NV" for c in r))
     cols = {c.value: c.column for c in header if c.value}
     for row in sheet.iter_rows(min_row=header[0].row + 1):
-        if row[cols["Mã NV"] - 1].value == "B.II.4":
-            sheet.cell(row[0].row, cols["Chủ trì"]).value = "Phòng Kinh tế"
+        if row[cols["Mã NV"] - 1].value == "B.II.10":
+            sheet.cell(row[0].row, cols["Chủ trì"]).value = "Phòng Văn hóa - Xã hội"
     book.save(workspace / "phan-cong.xlsx")
-    out = run("init", workspace, "--plan", seed("000"), "--plan", seed("002"), "--update").output
-    assert "Giữ phân công đã sửa của nhiệm vụ B.II.4" in out
+    out = run("init", workspace, *sample_init_args(), "--update").output
+    assert "Giữ phân công đã sửa của nhiệm vụ B.II.10" in out
     assert any(p.name.startswith("phan-cong_") for p in (workspace / "archive").iterdir())
     data = split_json(workspace, period="2026-Q3", due="2026-10-10")
     by_unit = {f["unit"]: f["tasks"] for f in data["files"]}
-    assert "B.II.4" in by_unit["PKT"]
+    assert "B.II.10" in by_unit["PVHXH"] and "B.II.10" not in by_unit["QS"]
 
 
 def test_override_date_wins_and_is_recorded(workspace):
@@ -223,26 +248,27 @@ def test_override_date_wins_and_is_recorded(workspace):
     header = next(r for r in sheet.iter_rows(max_row=40) if any(c.value == "Mã NV" for c in r))
     cols = {c.value: c.column for c in header if c.value}
     for row in sheet.iter_rows(min_row=header[0].row + 1):
-        if row[cols["Mã NV"] - 1].value == "A.2":  # "Theo lộ trình chỉ đạo…": no date of its own
+        if row[cols["Mã NV"] - 1].value == "B.III.12":  # "Khi có hướng dẫn…": no date of its own
             sheet.cell(row[0].row, cols["Hạn do điều phối đặt"]).value = dt.datetime(2026, 9, 20)
     book.save(workspace / "phan-cong.xlsx")
     split_json(workspace)
     merged = json.loads(
         run("merge", workspace, "--period", "2026-09", "--as-of", "2026-10-10", "--json").output
     )
-    item = next(i for i in merged["items"] if i["task_id"] == "A.2" and i["unit"] == "PVHXH")
+    item = next(i for i in merged["items"] if i["task_id"] == "B.III.12" and i["unit"] == "VP")
     assert item["due"] == "2026-09-20"
     assert item["flags"] == ["overdue", "not_reported"]  # no longer needs_date
     with Ledger(workspace / "kehoach.sqlite") as ledger:
         assert any(
-            e["kind"] == "override" and "A.2: 20/09/2026" in e["message"] for e in ledger.events()
+            e["kind"] == "override" and "B.III.12: 20/09/2026" in e["message"]
+            for e in ledger.events()
         )
 
 
 def test_send_to_real_smtp_server_once(workspace, loopback_smtp):
     store, port = loopback_smtp
     split_json(workspace)
-    set_emails(workspace, {"VP": "vp@phuong.test", "CA": "ca@phuong.test"})
+    set_emails(workspace, {"VP": "vp@phuong.test", "CA": "ca@phuong.test"}, others=None)
     args = ["send", workspace, "--period", "2026-09", *smtp_args(port), "--json"]
     first = json.loads(run(*args).output)
     assert sorted(d["unit"] for d in first["deliveries"]) == ["CA", "VP"]

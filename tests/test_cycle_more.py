@@ -14,17 +14,15 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from kehoach_xlsx.mail import OutgoingMail, build_message
-from tests.conftest import smtp_args
+from tests.conftest import sample_init_args, smtp_args
 from tests.test_cycle import fill, run, set_emails, split_json
 from tests.test_mailbox import PASSWORD, USER, dovecot, imap  # noqa: F401
 
 
 @pytest.fixture
 def workspace(tmp_path):
-    from tests.conftest import seed
-
     ws = tmp_path / "so"
-    run("init", ws, "--plan", seed("000"), "--plan", seed("002"))
+    run("init", ws, *sample_init_args())
     return ws
 
 
@@ -37,7 +35,7 @@ def test_answers_carried_into_next_period(workspace, tmp_path):
     answered = fill(
         book_of(workspace, data, "VP"),
         tmp_path / "vp.xlsx",
-        {"A.3": ("Đang thực hiện", None, "Công văn số 88/UBND-VP")},
+        {"A.1": ("Đang thực hiện", None, "Công văn số 88/UBND-VP")},
     )
     run("collect", workspace, answered)
     run("merge", workspace, "--period", "2026-09", "--as-of", "2026-10-10")
@@ -49,7 +47,7 @@ def test_answers_carried_into_next_period(workspace, tmp_path):
     )
     header = next(i for i, r in enumerate(rows) if "Mã NV" in r)
     cols = {name: rows[header].index(name) for name in rows[header] if name}
-    row = next(r for r in rows[header + 1 :] if r[cols["Mã NV"]] == "A.3")
+    row = next(r for r in rows[header + 1 :] if r[cols["Mã NV"]] == "A.1")
     assert row[cols["Tình trạng"]] == "Đang thực hiện"
     assert row[cols["Sản phẩm đã ban hành (số, ký hiệu)"]] == "Công văn số 88/UBND-VP"
 
@@ -57,7 +55,7 @@ def test_answers_carried_into_next_period(workspace, tmp_path):
 def test_return_without_hidden_sheet_is_identified_by_content(workspace, tmp_path):
     data = split_json(workspace)
     path = tmp_path / "mat-trang-an.xlsx"
-    fill(book_of(workspace, data, "PKT"), path, {"B.III.11": ("Đang thực hiện", None, "")})
+    fill(book_of(workspace, data, "PKT"), path, {"B.I.3": ("Đang thực hiện", None, "")})
     book = openpyxl.load_workbook(path)
     del book["_kehoach"]
     for name in list(book.defined_names):
@@ -75,14 +73,14 @@ def test_return_without_hidden_sheet_is_identified_by_content(workspace, tmp_pat
     merged = json.loads(
         run("merge", workspace, "--period", "2026-09", "--as-of", "2026-10-10", "--json").output
     )
-    item = next(i for i in merged["items"] if i["task_id"] == "B.III.11" and i["unit"] == "PKT")
+    item = next(i for i in merged["items"] if i["task_id"] == "B.I.3" and i["unit"] == "PKT")
     assert item["status"] == "in_progress"
 
 
 def test_month_twice_sends_each_reminder_once(workspace, loopback_smtp):
     store, port = loopback_smtp
     split_json(workspace)
-    set_emails(workspace, {"VP": "vp@phuong.test", "MTTQ": "mttq@phuong.test"})
+    set_emails(workspace, {"VP": "vp@phuong.test", "MTTQ": "mttq@phuong.test"}, others=None)
     settings = (workspace / "kehoach.toml").read_text(encoding="utf-8")
     settings = settings.replace("report_to = []", 'report_to = ["chutich@phuong.test"]')
     (workspace / "kehoach.toml").write_text(settings, encoding="utf-8")
@@ -97,7 +95,7 @@ def test_month_twice_sends_each_reminder_once(workspace, loopback_smtp):
     reminder = next(c for r, c in store.messages if r == ["mttq@phuong.test"])
     message = email.message_from_bytes(reminder, policy=policy.default)
     body = message.get_body(("plain",)).get_content()
-    assert "B.I" in body and "chưa báo cáo" in body
+    assert "B.III.15" in body and "chưa báo cáo" in body  # MTTQ leads task 15
 
 
 @pytest.mark.slow
@@ -106,7 +104,7 @@ def test_collect_from_imap_mailbox(workspace, tmp_path, dovecot, monkeypatch):  
     answered = fill(
         book_of(workspace, data, "CA"),
         tmp_path / "Báo cáo Công an.xlsx",
-        {"B.VII.36": ("Đã hoàn thành", dt.datetime(2026, 9, 30), "Kế hoạch số 5/KH-CAP")},
+        {"B.II.7": ("Đã hoàn thành", dt.datetime(2026, 9, 30), "Báo cáo số 5/BC-CAP")},
     )
     mail = OutgoingMail(
         key="x",

@@ -1,4 +1,5 @@
-"""The whole cycle on seed 002 (+000) with LibreOffice playing the units' office software.
+"""The whole cycle on the sample plan (an invented ward, both Word files) with LibreOffice
+playing the units' office software.
 
 Units open their workbooks, type statuses, dates and document numbers, and save them back as
 .xlsx, .xls or .ods; one re-sorts rows and inserts a column, one edits an assigned text, one
@@ -17,7 +18,7 @@ from python_calamine import CalamineWorkbook
 from kehoach_xlsx.books import init_workspace, split_period
 from kehoach_xlsx.collect import collect_files
 from kehoach_xlsx.merge import merge_period
-from tests.conftest import seed
+from kehoach_xlsx.sample import plan_files, registry_file
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +31,7 @@ SHEET = "Báo cáo"
 def cycle(tmp_path_factory, office):
     root = tmp_path_factory.mktemp("cycle")
     ws = root / "so"
-    init_workspace(ws, [seed("000"), seed("002")])
+    init_workspace(ws, plan_files("docx"), registry_file())
     split = split_period(ws, PERIOD, dt.date(2026, 10, 5))
     books = {f.unit: f.path for f in split.files}
     returns = root / "nhan-ve"
@@ -75,7 +76,7 @@ def cycle(tmp_path_factory, office):
 
     # VP: an .xlsx, renamed by the unit; first check what LibreOffice shows the user
     doc, _, cols = open_copy("VP")
-    first = row_of(doc, "B.I")
+    first = row_of(doc, "II.1")
     status_rule = office.validation(doc, SHEET, first, cols["Tình trạng"])
     assert status_rule["type"] == "list"
     assert status_rule["values"] == [
@@ -91,12 +92,12 @@ def cycle(tmp_path_factory, office):
     answer(
         doc,
         cols,
-        "B.I",
+        "II.1",
         "Đã hoàn thành",
         dt.date(2026, 10, 2),
-        "Quyết định số 45/QĐ-UBND ngày 02/10/2026",
+        "Kế hoạch số 45/KH-UBND ngày 02/10/2026",
     )
-    answer(doc, cols, "B.II.5", "Đã hoàn thành", dt.date(2026, 9, 15))
+    answer(doc, cols, "A.2", "Đã hoàn thành", dt.date(2026, 9, 15))
     answer(doc, cols, "A.1", "Đang thực hiện")
     office.save_as(doc, returns / "VP bao cao T9.xlsx", "xlsx")
     office.close(doc)
@@ -106,7 +107,7 @@ def cycle(tmp_path_factory, office):
     answer(
         doc,
         cols,
-        "B.III.11",
+        "A.1",
         "Đã hoàn thành",
         dt.date(2026, 9, 20),
         "Báo cáo số 12/BC-UBND ngày 20/9/2026",
@@ -116,7 +117,7 @@ def cycle(tmp_path_factory, office):
 
     # CA: saved as .ods
     doc, _, cols = open_copy("CA")
-    answer(doc, cols, "B.VII.36", "Không thực hiện được", result="Thiếu kinh phí")
+    answer(doc, cols, "B.II.8", "Không thực hiện được", result="Thiếu kinh phí")
     office.save_as(doc, returns / "cong an.ods", "ods")
     office.close(doc)
 
@@ -128,20 +129,20 @@ def cycle(tmp_path_factory, office):
     last, _ = office.used_area(doc, SHEET)
     office.sort_rows(doc, SHEET, header_row + 1, last, cols["Mã NV"] + 1, descending=True)
     cols = {k: v + 1 for k, v in cols.items()}
-    row = row_of(doc, "A.2")
+    row = row_of(doc, "II.2")
     office.set_string(doc, SHEET, row, cols["Tình trạng"], "Đang thực hiện")
     office.save_as(doc, returns / "vhxh.xlsx", "xlsx")
     office.close(doc)
 
-    # TTDVSNC: edits the assigned task text (after removing protection)
-    doc, _, cols = open_copy("TTDVSNC")
+    # TTHCC: edits the assigned task text (after removing protection)
+    doc, _, cols = open_copy("TTHCC")
     office.unprotect(doc, SHEET)
-    row = row_of(doc, "B.IV.14")
+    row = row_of(doc, "B.III.11")
     office.set_string(doc, SHEET, row, cols["Nhiệm vụ"], "Tuyên truyền (đơn vị tự sửa nội dung)")
     office.set_string(doc, SHEET, row, cols["Tình trạng"], "Đang thực hiện")
     office.save_as(doc, returns / "ttdv.xlsx", "xlsx")
     office.close(doc)
-    # MTTQ never answers.
+    # HCCB (and the others) never answer.
 
     collected = collect_files(ws, [returns])
     merged = merge_period(ws, PERIOD, AS_OF)
@@ -170,7 +171,7 @@ def test_identity_sheet_survives_every_save(cycle, office):
 
 def test_every_return_identified_by_its_hidden_identity(cycle):
     files = cycle["collected"].files
-    assert sorted(f.unit for f in files) == ["CA", "PKT", "PVHXH", "TTDVSNC", "VP"]
+    assert sorted(f.unit for f in files) == ["CA", "PKT", "PVHXH", "TTHCC", "VP"]
     assert {f.state for f in files} == {"accepted"}
     assert {f.identified_by for f in files} == {"identity"}
     assert {f.period for f in files} == {PERIOD}
@@ -178,30 +179,31 @@ def test_every_return_identified_by_its_hidden_identity(cycle):
 
 def test_exact_flags(cycle):
     merged = cycle["merged"]
-    vp_b1 = item(merged, "B.I", "VP")
+    vp_b1 = item(merged, "II.1", "VP")
     assert (vp_b1["status"], vp_b1["completed"], vp_b1["flags"]) == (
         "done",
         "2026-10-02",
         ["completed_late"],
     )
-    assert vp_b1["outputs"] == ["Quyết định số 45/QĐ-UBND ngày 02/10/2026"]
-    assert item(merged, "B.II.5", "VP")["flags"] == ["missing_output"]
+    assert vp_b1["outputs"] == ["Kế hoạch số 45/KH-UBND ngày 02/10/2026"]
+    assert item(merged, "A.2", "VP")["flags"] == ["missing_output"]
     assert item(merged, "A.1", "VP")["status"] == "in_progress"
-    pkt = item(merged, "B.III.11", "PKT")
+    pkt = item(merged, "A.1", "PKT")
     assert (pkt["status"], pkt["flags"]) == ("done", ["missing_output"])
-    ca = item(merged, "B.VII.36", "CA")
+    ca = item(merged, "B.II.8", "CA")
     assert (ca["status"], ca["flags"]) == ("cannot_do", [])
-    vhxh = item(merged, "A.2", "PVHXH")
-    assert (vhxh["status"], vhxh["flags"]) == ("in_progress", ["needs_date"])
-    edited = item(merged, "B.IV.14", "TTDVSNC")
+    vhxh = item(merged, "II.2", "PVHXH")  # "Thường xuyên": no due date, nothing to flag
+    assert (vhxh["status"], vhxh["flags"]) == ("in_progress", [])
+    assert "needs_date" in item(merged, "B.III.12", "TTHCC")["flags"]
+    edited = item(merged, "B.III.11", "TTHCC")
     assert edited["status"] == "in_progress"
     assert edited["flags"] == ["locked_field_changed"]
-    # a unit that sent nothing: every row not reported, and B.I (due 30/09) also overdue
-    mttq = [i for i in merged.data["items"] if i["unit"] == "MTTQ"]
-    assert mttq and all("not_reported" in i["flags"] for i in mttq)
-    assert item(merged, "B.I", "MTTQ")["flags"] == ["overdue", "not_reported"]
+    # a unit that sent nothing: every row not reported, and B.II.7 (due 30/09) also overdue
+    hccb = [i for i in merged.data["items"] if i["unit"] == "HCCB"]
+    assert hccb and all("not_reported" in i["flags"] for i in hccb)
+    assert item(merged, "B.II.7", "HCCB")["flags"] == ["overdue", "not_reported"]
     units = {u["unit"]: u for u in merged.data["units"]}
-    assert units["MTTQ"]["returned"] is False and "not_reported" in units["MTTQ"]["flags"]
+    assert units["HCCB"]["returned"] is False and "not_reported" in units["HCCB"]["flags"]
     assert units["VP"]["returned"] is True
 
 
@@ -216,8 +218,6 @@ def test_report_workbook_and_idempotent_json(cycle):
     )
     overdue = book.get_sheet_by_name("Quá hạn").to_python()
     assert any(
-        "MTTQ" in " ".join(map(str, row))
-        or "Mặt trận" in " ".join(map(str, row))
-        or "MTTQ" in str(row)
+        "HCCB" in " ".join(map(str, row)) or "Cựu chiến binh" in " ".join(map(str, row))
         for row in overdue
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -10,7 +12,7 @@ import pytest
 import xlsxwriter
 
 from kehoach_xlsx.returns import FailedFile, ReturnedBook, read_returned_books
-from kehoach_xlsx.safety import OLE2_MAGIC, Limits, inspect_file
+from kehoach_xlsx.safety import OLE2_MAGIC, Limits, inspect_file, safe_content
 
 MB = 1024 * 1024
 
@@ -181,17 +183,71 @@ def test_external_links_warned(tmp_path: Path) -> None:
     assert check.ok and [w.code for w in check.warnings] == ["external_links"]
 
 
-def test_huge_dimension_rejected(tmp_path: Path) -> None:
+def edited_copy(tmp_path: Path, member: str, change) -> tuple[Path, bytes, bytes]:
+    """A copy of make_xlsx's file with one part changed: (path, part before, part after)."""
     src = make_xlsx(tmp_path / "base.xlsx")
     with zipfile.ZipFile(src) as archive:
-        sheet = archive.read("xl/worksheets/sheet1.xml")
-    hostile = sheet.replace(b'<dimension ref="A1:D2"/>', b'<dimension ref="A1:A1048576"/>')
-    assert hostile != sheet
-    path = rewrite_zip(src, tmp_path / "tall.xlsx", {"xl/worksheets/sheet1.xml": hostile}, {})
+        before = archive.read(member)
+    after = change(before)
+    assert after != before
+    return rewrite_zip(src, tmp_path / "edited.xlsx", {member: after}, {}), before, after
+
+
+def assert_reads_one_task(path: Path) -> None:
+    book = read_returned_books([path], processes=0)[0]
+    assert isinstance(book, ReturnedBook) and [r.task_id for r in book.rows] == ["B.I.1"]
+
+
+SHEET1 = "xl/worksheets/sheet1.xml"
+
+
+@pytest.mark.parametrize("ref", [b"A1:A1048576", b"A1:XFD1048576", b"A1:K1048576"])
+def test_huge_dimension_is_a_claim_not_a_size(tmp_path: Path, ref: bytes) -> None:
+    """A declared dimension never makes a file too large: it is dropped before reading."""
+    claim = b'<dimension ref="' + ref + b'"/>'
+    path, _, hostile = edited_copy(
+        tmp_path, SHEET1, lambda d: d.replace(b'<dimension ref="A1:D2"/>', claim)
+    )
     started = time.monotonic()
     check = inspect_file(path)
     assert_fast(started, 1.0)
-    assert (check.ok, check.code) == (False, "sheet_too_large")
+    assert check.ok and check.false_claims == [SHEET1]
+    with zipfile.ZipFile(io.BytesIO(safe_content(path.read_bytes(), check))) as archive:
+        cleaned = archive.read(SHEET1)
+    assert b"<dimension" not in cleaned and cleaned == hostile.replace(claim, b"")
+    assert_reads_one_task(path)
+
+
+def test_empty_far_row_written_by_libreoffice_is_read(tmp_path: Path) -> None:
+    """After a deleted row LibreOffice writes an empty row 1,048,576: content decides size."""
+    far = (
+        b'<row r="1048576" s="1" customFormat="false" ht="12.8" hidden="false">'
+        b'<c r="A1048576" s="0"/><c r="K1048576" s="2"></c></row>'
+    )
+    path, _, _ = edited_copy(
+        tmp_path,
+        SHEET1,
+        lambda d: d.replace(b'<dimension ref="A1:D2"/>', b'<dimension ref="A1:K1048576"/>').replace(
+            b"</sheetData>", far + b"</sheetData>"
+        ),
+    )
+    assert inspect_file(path).ok
+    assert_reads_one_task(path)
+
+
+@pytest.mark.parametrize("attribute", [b"uniqueCount", b"count"])
+def test_shared_string_count_that_lies_is_dropped(tmp_path: Path, attribute: bytes) -> None:
+    """uniqueCount=2147483647 made python-calamine ask for 51 GB and abort the process."""
+    member = "xl/sharedStrings.xml"
+    path, _, _ = edited_copy(
+        tmp_path,
+        member,
+        lambda d: re.sub(rb"\b" + attribute + rb'="\d+"', attribute + b'="2147483647"', d),
+    )
+    check = inspect_file(path)
+    assert check.ok and check.false_claims == [member]
+    assert [w.code for w in check.warnings] == ["false_count"]
+    assert_reads_one_task(path)
 
 
 def test_far_away_cell_without_dimension_rejected(tmp_path: Path) -> None:
@@ -289,3 +345,46 @@ def test_ods_sniffed_from_content(tmp_path: Path, kind: str) -> None:
         archive.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
     check = inspect_file(path)
     assert (check.ok, check.kind) == (True, kind)
+
+
+def ods_file(path: Path, body: str) -> Path:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Báo cáo">'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>Mã NV</text:p>'
+        "</table:table-cell></table:table-row>"
+        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
+    return path
+
+
+def test_ods_repeated_empty_tail_is_read(tmp_path: Path) -> None:
+    """LibreOffice repeats the empty rest of a sheet: a repeat of nothing costs nothing."""
+    empty_tail = (
+        '<table:table-row table:number-rows-repeated="1048574">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    assert inspect_file(ods_file(tmp_path / "lo.ods", empty_tail)).ok
+
+
+@pytest.mark.parametrize(
+    ("row_repeat", "cell_repeat"), [(' table:number-rows-repeated="1048575"', ""), ("", "16384")]
+)
+def test_ods_repeated_value_past_the_limits_rejected(
+    tmp_path: Path, row_repeat: str, cell_repeat: str
+) -> None:
+    """python-calamine expands repeated rows and cells: a repeated value is real size."""
+    cells = f' table:number-columns-repeated="{cell_repeat}"' if cell_repeat else ""
+    body = (
+        f'<table:table-row{row_repeat}><table:table-cell office:value-type="float"{cells} '
+        'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'
+    )
+    check = inspect_file(ods_file(tmp_path / "r.ods", body))
+    assert (check.ok, check.code) == (False, "sheet_too_large")

@@ -170,6 +170,8 @@ def merge_command(directory, period, as_of, due_soon_days, pdf, as_json, verbose
         due_soon_days,
         progress=progress_bar("Đang đọc tệp", as_json),
     )
+    for note in result.notes:
+        click.echo(f"Lưu ý: {note.message}", err=True)
     if pdf:
         printed = print_leader_pdfs(
             result.report, result.report_path, Path(directory) / result.data["draft_report"]

@@ -230,3 +230,35 @@ def read_identity(
         format_version=version if version is not None else FORMAT_VERSION,
     )
     return identity, tasks
+
+
+def proven_rows(
+    sent_rows: Iterable[dict[str, Any]],
+    identity_prints: set[tuple[str, str]],
+    shown: dict[str, dict[str, str]],
+) -> int:
+    """How many rows of a workbook we sent a returned file still proves it came from.
+
+    A row counts when the file's identity sheet lists its (task id, fingerprint), or when its
+    locked texts as found in the data sheet (``shown``: task id -> {"Nhiệm vụ", "Sản phẩm
+    đầu ra", "Hạn"}) give the fingerprint we recorded. Typing another unit's code into the
+    identity sheet changes neither, so this is the evidence that decides who sent a file.
+    """
+    proven = 0
+    for row in sent_rows:
+        task_id, recorded = row.get("task_id") or "", row.get("fingerprint") or ""
+        if not task_id or not recorded:
+            continue
+        if (task_id, recorded) in identity_prints:
+            proven += 1
+            continue
+        texts = shown.get(task_id)
+        if texts is not None and recorded == fingerprint(
+            task_id,
+            texts.get("Nhiệm vụ", ""),
+            row.get("role") or "",
+            texts.get("Sản phẩm đầu ra", ""),
+            texts.get("Hạn", ""),
+        ):
+            proven += 1
+    return proven

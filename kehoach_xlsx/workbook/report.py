@@ -42,6 +42,8 @@ FLAG_LABELS: dict[str, str] = {
     "invalid_value": "Giá trị không hợp lệ",
     "locked_field_changed": "Sửa nội dung được giao",
     "unknown_row": "Dòng lạ",
+    "row_missing": "Mất dòng",
+    "identity_conflict": "Nhận dạng mâu thuẫn",
     "superseded": "Bị thay thế",
     "formula_in_answer": "Có công thức trong câu trả lời",
 }
@@ -189,6 +191,9 @@ class ReportData:
     changes: list[ChangeRow] = field(default_factory=list)
     log: list[LogRow] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    # Rows of returned files that were never sent: listed in the detail sheet only (one
+    # summary line per file is in the log), so pasted junk never adds printed pages.
+    stray_rows: list[LogRow] = field(default_factory=list)
 
 
 SHEETS = (
@@ -495,6 +500,23 @@ def _detail_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportD
         )
     else:
         _empty_note(sheet, fmt, header_row + 1, "Chưa có số liệu.")
+    if report.stray_rows:
+        _stray_rows(sheet, fmt, extra, report, max(row, header_row + 1) + 2)
+
+
+def _stray_rows(
+    sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData, row: int
+) -> None:
+    """Every stray row, below the items and outside the print area (shown on screen only)."""
+    sheet.print_area(0, 0, row - 2, len(DETAIL_COLUMNS) - 1)
+    write_text(sheet, row, 0, "Dòng lạ trong tệp trả về (không in)", extra.heading)
+    for entry in report.stray_rows:
+        row += 1
+        _end_row(sheet, row - 1)
+        write_text(sheet, row, 1, str(entry.row or ""), fmt.cell_center)
+        _wrapped(sheet, row, 2, entry.file, fmt.cell_wrap)
+        _wrapped(sheet, row, 3, entry.sheet or "", fmt.cell_wrap)
+        _wrapped(sheet, row, 13, entry.message, fmt.cell_wrap)
 
 
 # --- "Quá hạn", "Thiếu sản phẩm" -------------------------------------------------------------
