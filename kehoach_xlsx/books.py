@@ -383,10 +383,18 @@ def split_period(
     with workspace.ledger() as ledger:
         previous_answers = carried_answers(ledger, period.code)
         existing = {b.unit: b for b in ledger.books(period.code)}
+        # a province's plan repeats a few wordings thousands of times: each is placed in the
+        # period once (and its wording for undated rows made once)
+        placed: dict[tuple[str | None, date | None], tuple[Any, str]] = {}
         for row in assignment.rows:
             task = task_from_row(row)
-            schedule = deadline_of(task.deadline_text, plan_date)
-            period_due = due_in_period(schedule, period, row.override)
+            key = (task.deadline_text, row.override)
+            if key not in placed:
+                schedule = deadline_of(task.deadline_text, plan_date)
+                placed_due = due_in_period(schedule, period, row.override)
+                undated = "" if placed_due.due else format_due(schedule, period)
+                placed[key] = (placed_due, undated)
+            period_due, undated_text = placed[key]
             if not period_due.expected:
                 skipped.append(task.id)
                 continue
@@ -409,9 +417,7 @@ def split_period(
                             role=role,
                             outputs=list(task.outputs),
                             due=due_date,
-                            deadline_text=task.deadline_text
-                            if due_date
-                            else format_due(schedule, period),
+                            deadline_text=task.deadline_text if due_date else undated_text,
                             carried=previous_answers.get((code, task.id)),
                         )
                     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,8 +19,10 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from kehoach_xlsx.errors import KehoachError
 from kehoach_xlsx.fileio import atomic_write_bytes
@@ -180,6 +183,12 @@ def _page_setup(doc: Any) -> None:
     style.paragraph_format.space_before = Pt(0)
 
 
+# Paragraph templates by options: a body paragraph is a copy of its formatted template plus
+# its text, instead of being built through python-docx (dozens of element look-ups each; a
+# province's draft report has thousands of paragraphs). The XML is the same either way.
+_TEMPLATES: dict[tuple[Any, ...], Any] = {}
+
+
 def _para(
     doc_or_cell: Any,
     text: str,
@@ -191,8 +200,22 @@ def _para(
     body: bool = False,
     indent_mm: float | None = None,
 ) -> Any:
-    paragraph = doc_or_cell.add_paragraph()
-    run = paragraph.add_run(nfc(text))
+    text = nfc(text)
+    end = _body_end(doc_or_cell)
+    key = (size, bold, italic, align, body, indent_mm)
+    if end is not None and key in _TEMPLATES:
+        element = deepcopy(_TEMPLATES[key])
+        end.addprevious(element)
+        paragraph = Paragraph(element, doc_or_cell._body)
+        _set_text(paragraph.runs[0], text)
+        return paragraph
+    if end is not None:
+        element = OxmlElement("w:p")
+        end.addprevious(element)
+        paragraph = Paragraph(element, doc_or_cell._body)
+    else:
+        paragraph = doc_or_cell.add_paragraph()
+    run = paragraph.add_run()
     run.font.name = FONT
     run.bold, run.italic = bold or None, italic or None
     if size:
@@ -207,7 +230,35 @@ def _para(
         fmt.left_indent = Mm(indent_mm)
     if align is not None:
         paragraph.alignment = align
+    if end is not None:
+        _TEMPLATES[key] = deepcopy(paragraph._p)
+    _set_text(run, text)
     return paragraph
+
+
+def _body_end(doc_or_cell: Any) -> Any:
+    """A document body's closing <w:sectPr>, where new paragraphs go (None for a table cell).
+
+    python-docx finds it by scanning the whole body for each new paragraph: quadratic.
+    """
+    body = getattr(getattr(doc_or_cell, "element", None), "body", None)
+    if body is None:
+        return None
+    try:
+        last = body[-1]  # lxml: constant time from the end (len() would count every child)
+    except IndexError:
+        return None
+    return last if last.tag == qn("w:sectPr") else None
+
+
+def _set_text(run: Any, text: str) -> None:
+    """`run.text = text` without python-docx's walk over every character (tabs, breaks)."""
+    if not text:
+        return
+    if "\t" in text or "\n" in text or "\r" in text:
+        run.text = text
+    else:
+        run._r.add_t(text)
 
 
 def _cell_text(cell: Any, lines: Sequence[tuple[str, dict[str, Any]]]) -> None:

@@ -319,9 +319,12 @@ def draft_context(plan: dict[str, Any], period: str) -> DraftContext:
     following = next_period_code(period)
     next_p = parse_period(following)
     upcoming: list[NextTask] = []
+    dues: dict[str, Any] = {}  # a province's plan repeats a few wordings thousands of times
     for task in plan.get("tasks", []):
-        schedule = parse_deadline(task.get("deadline_text") or "", plan_date=plan_date)
-        due = due_in_period(schedule, next_p)
+        wording = task.get("deadline_text") or ""
+        if wording not in dues:
+            dues[wording] = due_in_period(parse_deadline(wording, plan_date=plan_date), next_p)
+        due = dues[wording]
         if due.expected and due.due is not None and next_p.contains(due.due):
             lead = ", ".join(task.get("lead") or [])
             upcoming.append(NextTask(task["id"], task.get("title", ""), lead, due.due))

@@ -1052,6 +1052,15 @@ def _collect(
     problems: dict[str, _Problem] = {}
     used_groups: dict[str, list[str]] = {}
     cache: dict[str, Resolution] = {}
+    # (list, task id) pairs already listed: a phrase every task of a province's plan uses
+    # would make "task.id not in tasks" quadratic
+    listed: set[tuple[int, str]] = set()
+
+    def add_once(tasks: list[str], task_id: str) -> None:
+        if (id(tasks), task_id) not in listed:
+            listed.add((id(tasks), task_id))
+            tasks.append(task_id)
+
     for task in plan.tasks:
         for name in [*task.lead, *task.coordinate]:
             if _is_noise(unit_key(name)):
@@ -1060,9 +1069,7 @@ def _collect(
             if resolution is None:
                 resolution = cache[name] = registry.resolve(name)
             for group in resolution.groups:
-                tasks = used_groups.setdefault(group, [])
-                if task.id not in tasks:
-                    tasks.append(task.id)
+                add_once(used_groups.setdefault(group, []), task.id)
             if unassigned is not None:
                 for part in resolution.parts or (resolution,):
                     if part.kind == "group" and not part.codes and not part.groups:
@@ -1072,16 +1079,14 @@ def _collect(
                             unit_key(part.name),
                             _Problem(part.name, "group", "", (), [], _task_where(task)),
                         )
-                        if task.id not in entry.tasks:
-                            entry.tasks.append(task.id)
+                        add_once(entry.tasks, task.id)
             for part in _problem_parts(resolution):
                 problem = problems.get(part.name)
                 if problem is None:
                     problem = problems[part.name] = _Problem(
                         part.name, part.kind, part.reason, part.suggestions, [], _task_where(task)
                     )
-                if task.id not in problem.tasks:
-                    problem.tasks.append(task.id)
+                add_once(problem.tasks, task.id)
     return problems, used_groups
 
 

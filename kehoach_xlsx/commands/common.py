@@ -67,3 +67,41 @@ def holds_workspace(command: str):
         return run
 
     return decorate
+
+
+# Up to this many per-unit lines are printed as they are; more become a summary line.
+SHORT_LIST = 10
+
+
+def verbose_option(function):
+    """`--verbose`: print the full per-unit/per-file list (--json always has it)."""
+    return click.option("--verbose", "-v", is_flag=True, help="In đầy đủ từng đơn vị/từng tệp.")(
+        function
+    )
+
+
+def echo_lines(lines: list[str], verbose: bool, noun: str) -> None:
+    """Per-item lines: all of them with --verbose or when they are few, else one line saying
+    how to see them (a province's 2,000 units would scroll the summary away)."""
+    if verbose or len(lines) <= SHORT_LIST:
+        for line in lines:
+            click.echo(line)
+    elif lines:
+        click.echo(f"  ({len(lines)} {noun}: thêm --verbose để xem từng dòng, hoặc --json.)")
+
+
+class Counter:
+    """Progress for a stream of unknown length (one call per item): a count on stderr."""
+
+    def __init__(self, label: str, quiet: bool) -> None:
+        self.label, self.done = label, 0
+        self.shown = not quiet and sys.stderr.isatty()
+
+    def __call__(self, *_: object) -> None:
+        self.done += 1
+        if self.shown:
+            click.echo(f"\r{self.label}: {self.done}", nl=False, err=True)
+
+    def close(self) -> None:
+        if self.shown and self.done:
+            click.echo("", err=True)

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from kehoach_xlsx.commands.common import echo_json, holds_workspace
+from kehoach_xlsx.commands.common import (
+    Counter,
+    echo_json,
+    echo_lines,
+    holds_workspace,
+    verbose_option,
+)
 from kehoach_xlsx.commands.returns import iso_date
 from kehoach_xlsx.rounds import MailOptions, MailRun, remind_period, run_month, send_period
 
@@ -42,29 +48,37 @@ def build_options(dry_run, eml_dir, host, port, user, security, sender, rate) ->
     return MailOptions(dry_run, eml_dir, host, port, user, security, sender, rate)
 
 
-def show(run: MailRun, as_json: bool) -> None:
+def show(run: MailRun, as_json: bool, verbose: bool = False) -> None:
     if as_json:
         echo_json({"mode": run.mode, **run.data})
         return
     data = run.data
     if run.mode == "dry-run":
-        for item in data["to_send"]:
-            click.echo(
-                f"  sẽ gửi  {item['unit']:<10} → {', '.join(item['recipients'])}: {item['subject']}"
-            )
-        for unit in data["already_sent"]:
-            click.echo(f"  đã gửi trước đó  {unit}")
+        click.echo(
+            f"Sẽ gửi {len(data['to_send'])} thư; {len(data['already_sent'])} đơn vị đã gửi trước đó."
+        )
+        lines = [
+            f"  sẽ gửi  {item['unit']:<10} → {', '.join(item['recipients'])}: {item['subject']}"
+            for item in data["to_send"]
+        ]
+        lines += [f"  đã gửi trước đó  {unit}" for unit in data["already_sent"]]
+        echo_lines(lines, verbose, "thư")
     elif run.mode == "drafts":
         click.echo(f"Đã ghi {len(data['drafts'])} thư nháp .eml:")
-        for path in data["drafts"]:
-            click.echo(f"  {path}")
+        echo_lines([f"  {path}" for path in data["drafts"]], verbose, "thư nháp")
     elif run.mode == "smtp":
+        sent, failed = [], []
         for delivery in data["deliveries"]:
             mark = "✓" if delivery["status"] == "ok" else "✗"
             extra = "; ".join(f"{a}: {r}" for a, r in delivery["refused"].items()) or (
                 delivery["error"] or ""
             )
-            click.echo(f"  {mark} {delivery['unit']:<10} {', '.join(delivery['accepted'])} {extra}")
+            line = f"  {mark} {delivery['unit']:<10} {', '.join(delivery['accepted'])} {extra}"
+            (sent if delivery["status"] == "ok" and not extra else failed).append(line)
+        click.echo(f"Đã gửi {len(sent)} thư, {len(failed)} thư có lỗi.")
+        echo_lines(sent, verbose, "thư đã gửi")
+        for line in failed:  # a failed delivery always shows
+            click.echo(line)
         if data["already_sent"]:
             click.echo(f"  Đã gửi trước đó (không gửi lại): {', '.join(data['already_sent'])}")
         if data.get("uncertain"):
@@ -86,11 +100,16 @@ def show(run: MailRun, as_json: bool) -> None:
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--period", required=True, help="Kỳ báo cáo, ví dụ 2026-09.")
 @mail_options
+@verbose_option
 @holds_workspace("send")
-def send_command(directory, period, as_json, **options) -> None:
+def send_command(directory, period, as_json, verbose, **options) -> None:
     """Gửi cho mỗi đơn vị tệp Excel của kỳ (chỉ gửi những thư chưa gửi được)."""
-    run = send_period(directory, period, build_options(**options))
-    show(run, as_json)
+    progress = Counter("Đã gửi", as_json)
+    try:
+        run = send_period(directory, period, build_options(**options), progress=progress)
+    finally:
+        progress.close()
+    show(run, as_json, verbose)
     problems = [d for d in run.data.get("deliveries", []) if d["status"] != "ok"]
     if problems:
         raise SystemExit(6)
@@ -104,11 +123,12 @@ def send_command(directory, period, as_json, **options) -> None:
     "--letter", is_flag=True, help="Ghi thêm dự thảo văn bản đôn đốc (.docx) để lãnh đạo ký."
 )
 @mail_options
+@verbose_option
 @holds_workspace("remind")
-def remind_command(directory, period, as_of, letter, as_json, **options) -> None:
+def remind_command(directory, period, as_of, letter, as_json, verbose, **options) -> None:
     """Nhắc các đơn vị chưa gửi báo cáo hoặc có nhiệm vụ quá hạn, thiếu sản phẩm."""
     run = remind_period(directory, period, as_of or date.today(), build_options(**options), letter)
-    show(run, as_json)
+    show(run, as_json, verbose)
 
 
 @click.command("month")

@@ -11,7 +11,13 @@ import click
 
 from kehoach_xlsx.books import workspace_registry
 from kehoach_xlsx.collect import collect_files
-from kehoach_xlsx.commands.common import echo_json, holds_workspace, progress_bar
+from kehoach_xlsx.commands.common import (
+    echo_json,
+    echo_lines,
+    holds_workspace,
+    progress_bar,
+    verbose_option,
+)
 from kehoach_xlsx.deadlines import parse_period
 from kehoach_xlsx.errors import MailError, WorkspaceError
 from kehoach_xlsx.merge import merge_period
@@ -56,8 +62,11 @@ def iso_date(ctx, param, value):
     help="Kết nối IMAP không mã hoá (chỉ dùng trong mạng nội bộ/thử nghiệm).",
 )
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@verbose_option
 @holds_workspace("collect")
-def collect_command(directory, paths, imap_server, user, folder, since, no_ssl, as_json) -> None:
+def collect_command(
+    directory, paths, imap_server, user, folder, since, no_ssl, as_json, verbose
+) -> None:
     """Nhận các tệp báo cáo đơn vị gửi lại (từ thư mục/tệp, hoặc từ hộp thư IMAP).
 
     Mỗi tệp được chép nguyên vẹn vào thư mục returned/, ghi mã băm và nhận diện đơn vị, kỳ.
@@ -111,10 +120,16 @@ def collect_command(directory, paths, imap_server, user, folder, since, no_ssl, 
             data["imap"] = fetched_note.to_dict()
         echo_json(data)
         return
+    accepted, others = [], []
     for item in result.files:
         who = f"{item.unit} {item.period}" if item.unit else "?"
         line = f"  {STATE_LABELS.get(item.state, item.state):<22} {who:<16} {item.original}"
-        click.echo(line + (f" — {item.message}" if item.message else ""))
+        line += f" — {item.message}" if item.message else ""
+        # a file not taken always shows, with its reason: nothing is dropped silently
+        (accepted if item.state == "accepted" and not item.message else others).append(line)
+    echo_lines(accepted, verbose, "tệp đã nhận")
+    for line in others:
+        click.echo(line)
     counts = result.to_dict()["summary"]
     click.echo(
         f"Đã nhận {counts['accepted']} tệp, trùng {counts['duplicate']}, không nhận {counts['rejected']}, "
@@ -139,8 +154,9 @@ def collect_command(directory, paths, imap_server, user, folder, since, no_ssl, 
     help="In thêm bản PDF của trang tóm tắt và dự thảo báo cáo (cần LibreOffice).",
 )
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@verbose_option
 @holds_workspace("merge")
-def merge_command(directory, period, as_of, due_soon_days, pdf, as_json) -> None:
+def merge_command(directory, period, as_of, due_soon_days, pdf, as_json, verbose) -> None:
     """Tổng hợp các tệp đã nhận của kỳ, đánh dấu quá hạn, thiếu sản phẩm, chưa báo cáo.
 
     Ghi bảng tổng hợp (bao-cao_<kỳ>.xlsx, trang đầu là tóm tắt một trang) và dự thảo văn bản
@@ -182,6 +198,10 @@ def merge_command(directory, period, as_of, due_soon_days, pdf, as_json) -> None
         f"  Quá hạn {summary['overdue']}, thiếu sản phẩm {summary['missing_output']}, sắp đến hạn "
         f"{summary['due_soon']}, cần đặt hạn {summary['needs_date']}, giá trị lỗi {summary['invalid_value']}."
     )
+    if verbose:
+        for unit in result.report.units:
+            state = "đã gửi " if unit.returned else "chưa gửi"
+            click.echo(f"  {unit.unit:<10} {state} {unit.expected:>4} nhiệm vụ  {unit.unit_name}")
     click.echo(f"Báo cáo: {result.report_path}")
     click.echo(f"Dự thảo văn bản báo cáo: {Path(directory) / result.data['draft_report']}")
     for path in result.data.get("pdf", []):

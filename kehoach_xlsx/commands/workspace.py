@@ -9,7 +9,13 @@ from pathlib import Path
 import click
 
 from kehoach_xlsx.books import default_due, init_workspace, split_period
-from kehoach_xlsx.commands.common import echo_json, holds_workspace, progress_bar
+from kehoach_xlsx.commands.common import (
+    echo_json,
+    echo_lines,
+    holds_workspace,
+    progress_bar,
+    verbose_option,
+)
 from kehoach_xlsx.deadlines import parse_period
 from kehoach_xlsx.workbook.template import template_command
 
@@ -76,8 +82,11 @@ def init_command(
 )
 @click.option("--force", is_flag=True, help="Tạo lại cả các tệp đã tạo cho kỳ này.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@verbose_option
 @holds_workspace("split")
-def split_command(directory: Path, period: str, due, force: bool, as_json: bool) -> None:
+def split_command(
+    directory: Path, period: str, due, force: bool, as_json: bool, verbose: bool
+) -> None:
     """Tạo cho mỗi đơn vị một tệp Excel chỉ gồm các nhiệm vụ của đơn vị trong kỳ."""
     parsed = parse_period(period)
     due_date: date = due.date() if due else default_due(parsed)
@@ -86,10 +95,19 @@ def split_command(directory: Path, period: str, due, force: bool, as_json: bool)
     if as_json:
         echo_json(result.to_dict(directory))
         return
-    click.echo(f"Kỳ {result.period}: {len(result.files)} tệp, hạn gửi lại {due_date:%d/%m/%Y}")
+    kept = sum(1 for item in result.files if item.kept)
+    click.echo(
+        f"Kỳ {result.period}: {len(result.files)} tệp ({len(result.files) - kept} tạo mới, "
+        f"{kept} giữ nguyên), hạn gửi lại {due_date:%d/%m/%Y}"
+    )
+    if result.files:
+        folder = result.files[0].path.parent
+        click.echo(f"  Thư mục: {folder}")
+    lines = []
     for item in result.files:
         state = " (giữ nguyên)" if item.kept else ""
-        click.echo(f"  {item.unit:<10} {len(item.tasks):>3} nhiệm vụ  {item.path.name}{state}")
+        lines.append(f"  {item.unit:<10} {len(item.tasks):>3} nhiệm vụ  {item.path.name}{state}")
+    echo_lines(lines, verbose, "đơn vị")
     if result.skipped_tasks:
         click.echo(f"  {len(result.skipped_tasks)} nhiệm vụ không đến kỳ báo cáo này.")
     if result.warnings:

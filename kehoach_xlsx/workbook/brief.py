@@ -192,12 +192,18 @@ SHORT_STATUS = {
 
 
 def write_brief_sheet(
-    workbook: Any, sheet: Worksheet, fmt: Formats, report: ReportData, colours: dict[str, str]
+    workbook: Any,
+    sheet: Worksheet,
+    fmt: Formats,
+    report: ReportData,
+    colours: dict[str, str],
+    data: Digest | None = None,
 ) -> None:
-    """Lay the brief out on one A4 portrait page (rows written in order: constant memory)."""
+    """Lay the brief out on one A4 portrait page (rows written in order: constant memory);
+    `data` is `digest(report)` when the caller has it already."""
     from kehoach_xlsx.workbook.report import STATUS_ORDER
 
-    data = digest(report)
+    data = data if data is not None else digest(report)
     statuses = [s for s in STATUS_ORDER if any(u.counts[s] for u in data.unit_lines)] or [
         "not_reported"
     ]

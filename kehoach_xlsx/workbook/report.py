@@ -18,7 +18,7 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from kehoach_xlsx.texts import period_text, vn_date
-from kehoach_xlsx.workbook.brief import BRIEF_SHEET, digest, write_brief_sheet
+from kehoach_xlsx.workbook.brief import BRIEF_SHEET, Digest, digest, write_brief_sheet
 from kehoach_xlsx.workbook.styles import (
     FONT_SIZE,
     Formats,
@@ -229,8 +229,9 @@ def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
         fmt = Formats(workbook)
         extra = _Extra(workbook)
         sheets = {name: workbook.add_worksheet(name) for name in SHEETS}
-        write_brief_sheet(workbook, sheets[BRIEF_SHEET], fmt, report, STATUS_COLOURS)
-        _summary_sheet(workbook, sheets["Tổng hợp"], fmt, report)
+        data = digest(report)  # one pass over the items serves the brief and "Tổng hợp"
+        write_brief_sheet(workbook, sheets[BRIEF_SHEET], fmt, report, STATUS_COLOURS, data)
+        _summary_sheet(workbook, sheets["Tổng hợp"], fmt, report, data)
         _detail_sheet(sheets["Chi tiết"], fmt, extra, report)
         _overdue_sheet(sheets["Quá hạn"], fmt, report)
         _missing_sheet(sheets["Thiếu sản phẩm"], fmt, report)
@@ -302,8 +303,12 @@ def _wrapped(sheet: Worksheet, row: int, col: int, text: str, cell_format: Any) 
     long task title would print over the rows below; write_report sizes the rows at the end.
     """
     write_text(sheet, row, col, text, cell_format)
+    if not text:
+        return
     width = sheet.__dict__.get("_kh_widths", {}).get(col)
-    if width and text:
+    # most cells fit one line, the height every row has anyway: skip the count (hot path,
+    # a province's report has hundreds of thousands of such cells)
+    if width and (len(text) > width or "\n" in text):
         needed = sheet.__dict__.setdefault("_kh_lines", {})
         needed[row] = max(needed.get(row, 1), text_lines(text, width))
 
@@ -356,7 +361,9 @@ def _unit_label(item: ItemRow) -> str:
 # --- "Tổng hợp" ------------------------------------------------------------------------------
 
 
-def _summary_sheet(workbook: Any, sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
+def _summary_sheet(
+    workbook: Any, sheet: Worksheet, fmt: Formats, report: ReportData, data: Digest | None = None
+) -> None:
     columns = [("STT", 5), ("Đơn vị", 34), ("Số NV được giao", 10)]
     columns += [(STATUS_LABELS[s], 12) for s in STATUS_ORDER]
     columns += [("Quá hạn", 9), ("Thiếu sản phẩm", 10), ("Đã gửi tệp", 9)]
@@ -389,7 +396,8 @@ def _summary_sheet(workbook: Any, sheet: Worksheet, fmt: Formats, report: Report
         UnitStatus(u, next(i.unit_name for i in report.items if i.unit == u), 0, False)
         for u in by_unit
     ]
-    rank = {line.unit: index for index, line in enumerate(digest(report).unit_lines)}
+    data = data if data is not None else digest(report)
+    rank = {line.unit: index for index, line in enumerate(data.unit_lines)}
     units = sorted(units, key=lambda u: rank.get(u.unit, len(rank)))  # worst first
     for index, unit in enumerate(units, start=1):
         row = header_row + index
