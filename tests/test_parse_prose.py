@@ -249,11 +249,14 @@ def test_agency_headings_assign_the_work_when_nothing_else_does(tmp_path):
     assert len({t.id for t in plan.tasks}) == 4
 
 
-def test_agency_duties_are_general_when_tasks_are_in_an_appendix(tmp_path):
+def test_agency_duties_stand_in_for_an_appendix_the_file_lacks(tmp_path):
+    # the appendix it refers to is not in the file: the duties are read, and the warning says
+    # to read the appendix file with it (then the appendix gives the tasks)
     lines = list(AGENCY_PLAN)
     lines[8] = "(Chi tiết nhiệm vụ tại Phụ lục kèm theo)"
     plan = plan_of(tmp_path, lines)
-    assert plan.tasks == []
+    assert plan.tasks == plan_of(tmp_path, AGENCY_PLAN).tasks
+    assert "appendix_missing" in [w.code for w in plan.warnings]
 
 
 def test_agency_lines_inside_the_task_part(tmp_path):

@@ -60,6 +60,19 @@ def combine(documents: list[Document]) -> Plan:
             section.id = renamed[section.id]
             section.parent = renamed.get(section.parent, section.parent)
             plan.sections.append(section)
+        if document.duties_for_appendix and any(
+            d.tasks and not d.duties_for_appendix for d in documents
+        ):
+            plan.warnings.append(
+                PlanWarning(
+                    "duties_not_tasks",
+                    f"Đã lấy nhiệm vụ từ phụ lục; {len(document.tasks)} việc giao ở mục “Tổ chức "
+                    "thực hiện” của văn bản chính không được tính là nhiệm vụ riêng.",
+                    document.file,
+                    None,
+                )
+            )
+            continue
         for task in document.tasks:
             task.section = renamed.get(task.section, task.section)
             original = task.id

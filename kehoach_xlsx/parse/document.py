@@ -52,6 +52,9 @@ class Document:
     boilerplate: list[str] = field(default_factory=list)
     is_body: bool = False  # has a plan title ("KẾ HOẠCH …"), not only an appendix
     appendix_reference: dict | None = None
+    # its tasks are the duties of "Tổ chức thực hiện", read because the appendix it refers to
+    # is not in the file: a separate appendix file given with it takes their place
+    duties_for_appendix: bool = False
 
 
 class DocumentParser(TableReading):
@@ -489,7 +492,16 @@ class DocumentParser(TableReading):
         mentions_appendix = any(
             b.cells is None and "phu luc" in fold(b.text) for b in self.blocks
         )  # "(Chi tiết nhiệm vụ theo Phụ lục kèm theo)": the tasks are in a table elsewhere
-        apply_prose_layouts(self.root, mentions_appendix, self.has_zone_headings)
+        duties_for_appendix = apply_prose_layouts(
+            self.root, mentions_appendix, self.has_zone_headings
+        )
+        if duties_for_appendix:
+            self.warn(
+                "appendix_missing",
+                "Văn bản nhắc đến phụ lục nhưng tệp này không có phụ lục; đã lấy các việc giao ở "
+                "mục “Tổ chức thực hiện” làm nhiệm vụ. Nếu có tệp phụ lục, hãy đọc cùng văn bản "
+                "chính (kehoach parse VAN-BAN PHU-LUC): nhiệm vụ sẽ lấy từ phụ lục.",
+            )
         self.classify(self.root, None, sections, tasks)
         for zone, child, heading in self.deferred_no_lead:
             # an item without a lead is worth a doubt only where its part of the plan does
@@ -510,6 +522,7 @@ class DocumentParser(TableReading):
             boilerplate=self.boilerplate,
             is_body=self.is_body,
             appendix_reference=self.appendix_reference,
+            duties_for_appendix=duties_for_appendix,
         )
 
     def guess_issuer(self) -> str | None:

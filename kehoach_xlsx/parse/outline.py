@@ -308,6 +308,9 @@ _FUNCTION_WORDS = {
 }
 
 
+_BARE_NUMBER = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,6}|[a-zđ])\s*[.)]")
+
+
 def _continues(after: str, last_line: str, width: int, raw: str) -> bool:
     """Does `after` go on with the sentence of `before`?
 
@@ -320,6 +323,8 @@ def _continues(after: str, last_line: str, width: int, raw: str) -> bool:
     first = after.lstrip(' "“(*')[:1]
     if not first or first.islower() or first.isdigit():
         return True
+    if _BARE_NUMBER.fullmatch(last_line.replace("*", "").strip()):
+        return True  # "**1.**" alone on its line: the item's text is on the next one
     if last_line.replace("*", "").rstrip().endswith((".", ":", ";", "!", "?")):
         return False
     if len(last_line) >= 0.6 * width or raw.count("**") % 2 == 1:

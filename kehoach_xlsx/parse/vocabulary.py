@@ -190,13 +190,21 @@ def match_label(text: str) -> tuple[str, str, bool] | None:
             colon >= 0
             and len(name) > 8
             and key.startswith(name + " ")
-            and len(key) < len(name) + 14
+            and (len(key) < len(name) + 14 or _only_filler(key[len(name) :]))
         )
         if key == name or longer:
             if colon >= 0:
                 return field_name, body[colon + 1 :].strip(), True
             return field_name, "", False
     return None
+
+
+# words a label may add after its name ("Đơn vị chủ trì tham mưu thực hiện:")
+_LABEL_FILLER = frozenset("tham muu thuc hien trien khai chinh du kien hoan thanh".split())
+
+
+def _only_filler(tail: str) -> bool:
+    return all(word in _LABEL_FILLER for word in tail.split())
 
 
 _INLINE_LABEL = re.compile(r"[;.,]\s+(?=[^;.,:]{3,45}:)")

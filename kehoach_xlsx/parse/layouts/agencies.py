@@ -382,9 +382,14 @@ def lead_sentence(text: str) -> tuple[list[str], list[str]] | None:
 
 def partners(text: str) -> list[str]:
     """The bodies after "phối hợp với" up to the verb of the duty."""
-    match = _PARTNERS.match(text) or re.search(r"phối hợp\s+(?:với|cùng)\s+", text, re.I)
+    match = _PARTNERS.match(text) or re.search(
+        r"phối hợp\s+(?:chặt chẽ\s+|thường xuyên\s+)?(?:với|cùng)\s+", text, re.I
+    )
     if not match:
-        return []
+        bare = re.search(r"phối hợp\s+", text, re.I)  # "phối hợp Sở X và …" without "với"
+        if not bare or not is_agency_start(text[bare.end() :]):
+            return []
+        match = bare
     rest = text[match.end() :]
     verb = _duty_verb(rest)
     # a collective ends with "(có) liên quan" when a lowercase word follows that is not "và"

@@ -87,8 +87,12 @@ def expand_heading(node: Node) -> bool:
     if node.from_table or node.has_lead or any(c.has_lead for c in node.descendants()):
         return False
     name = agency_heading(node.title)
+    shared: list[str] = []  # the heading's own "phối hợp với …" bodies
     if not name:
-        return False
+        listed = list_heading(node.title)
+        if not listed or not any(_marker(text) for _, text in node.body):
+            return False
+        name, shared = listed
     leads = split_bodies(name)
     made = False
     for child in node.children:
@@ -98,11 +102,28 @@ def expand_heading(node: Node) -> bool:
     if node.body:
         for index, (line, text, details) in enumerate(duties_of(node.body), start=1):
             duty = duty_node(node, line, text, leads, index)
+            if shared and not any(v.strip() for v in duty.fields["coordinate"]):
+                duty.fields["coordinate"].append("\n".join(shared))
             duty.body.extend(details)
             node.add_child(duty)
         node.body = []
         made = True
     return made
+
+
+def list_heading(title: str) -> tuple[str, list[str]] | None:
+    """ "2. Sở X chủ trì, phối hợp với Y, Z:" over bullet duties -> ("Sở X", ["Y", "Z"]).
+
+    An item whose sentence opens with a body and ends with a colon introduces that body's
+    duties; the bodies it works with are each duty's partners.
+    """
+    if not title.rstrip().endswith(":"):
+        return None
+    subject = sentence_subject(title)
+    if not subject:
+        return None
+    roles = lead_sentence(title)
+    return subject, (roles[1] if roles else [])
 
 
 def expand_body(node: Node) -> bool:

@@ -122,11 +122,15 @@ def lead_blocks(node: Node) -> None:
     blocks: list[dict] = []
     kept: list[tuple[int, str]] = []
     for line, kind, payload in events:
-        if (
+        opens = (
             kind == "body"
             and _MARK.match(payload)
             and _MARK.match(payload).group(0).strip() == mark
-        ):
+        )
+        if opens and blocks and not blocks[-1]["labels"]:
+            # bullets before one label group share it: one block, titled by its first bullet
+            blocks[-1]["body"].append((line, payload))
+        elif opens:
             blocks.append({"line": line, "title": _MARK.sub("", payload), "labels": [], "body": []})
         elif kind == "label":
             if not blocks:

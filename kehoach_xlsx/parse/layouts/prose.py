@@ -16,21 +16,26 @@ from kehoach_xlsx.vntext import fold
 DUTIES_ZONES = ("to chuc thuc hien", "trach nhiem", "phan cong")
 
 
-def apply_prose_layouts(root: Node, has_appendix_reference: bool, has_zones: bool) -> None:
+def apply_prose_layouts(root: Node, has_appendix_reference: bool, has_zones: bool) -> bool:
     """Read the prose layouts of one document's outline in place.
 
     Without a "Nhiệm vụ"/"Nội dung" part, a text that sends its tasks to a table (a letter
     urging the units of its appendix) gives general directives, not tasks.
+
+    Returns True when the duties under "Tổ chức thực hiện" were read in place of an appendix
+    the text refers to but does not hold (that appendix may come as a file of its own).
     """
+    stand_in = False
     label_blocks.apply(root)
     zones = [z for z in root.children if z.kind != "appendix" and not z.from_table]
     beside_table = not has_zones and (has_appendix_reference or has_task(root))
     for zone in zones:
         if zone.in_task_zone and not beside_table:
             _recognise(zone)
-    if not has_task(root) and not has_appendix_reference:
+    if not has_task(root) and (not has_appendix_reference or not _has_own_appendix(root)):
         # nothing assigned in the tasks part: the plan assigns its work agency by agency
         # under "Tổ chức thực hiện" (one heading per agency, one task per duty)
+        stand_in = has_appendix_reference
         for zone in zones:
             if any(words in fold(zone.title) for words in DUTIES_ZONES):
                 zone.in_task_zone = True
@@ -42,12 +47,18 @@ def apply_prose_layouts(root: Node, has_appendix_reference: bool, has_zones: boo
             lead_roles.resolve(node)
     for node in list(root.descendants()):
         unlabelled.adopt(node)
+    return stand_in and has_task(root)
 
 
 def _recognise(zone: Node) -> None:
     if not (agency_lists.expand_heading(zone) or agency_lists.expand_body(zone)):
         agency_lists.apply(zone)
     inline_lead.apply(zone)
+
+
+def _has_own_appendix(root: Node) -> bool:
+    """An appendix or table in this very document (a referred appendix may be absent)."""
+    return any(n.kind == "appendix" or n.from_table for n in root.descendants())
 
 
 def has_task(root: Node) -> bool:
