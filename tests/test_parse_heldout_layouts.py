@@ -137,3 +137,38 @@ def test_duties_give_way_to_an_appendix_given_as_a_file_of_its_own(tmp_path):
     assert [t.lead for t in both.tasks] == [["Đội Quản lý trật tự đô thị"]]
     assert [w.code for w in both.warnings if w.code == "duties_not_tasks"] == ["duties_not_tasks"]
 
+
+def test_unnumbered_rowspan_sub_row_is_a_task_of_its_own(tmp_path):
+    # the TT cell (and the coordinate and deadline cells) span two rows; the second row has
+    # its own task text and lead
+    text = "\n".join(
+        [
+            "PHỤ LỤC",
+            "TT\tNhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian hoàn thành",
+            "1\tLắp đặt máy chủ cho kho dữ liệu dùng chung của phường\tTrung tâm Dữ liệu"
+            "\tPhòng Văn hóa - Xã hội\tQuý IV/2026",
+            "Lắp đặt hệ thống máy chủ dự phòng cho kho dữ liệu dùng chung\tTrung tâm Dữ liệu",
+            "2\tSao lưu dữ liệu định kỳ cho các phòng chuyên môn\tPhòng Kinh tế"
+            "\tCông an phường\tHằng quý",
+            "Kiểm tra khả năng phục hồi dữ liệu sau sự cố của hệ thống\tCông an phường"
+            "\tPhòng Kinh tế",
+            "3\tCập nhật dữ liệu dân cư\tCông an phường\tPhòng Nội vụ\tHằng tháng",
+            "4\tCông khai danh mục dịch vụ công\tPhòng Nội vụ\tPhòng Kinh tế\tQuý III/2026",
+            "5\tRà soát danh mục dữ liệu mở của phường và\tPhòng Kinh tế\tCông an phường"
+            "\tQuý I/2027",
+            "công bố danh mục theo hướng dẫn\tPhòng Nội vụ",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "bang.txt", text))
+    got = [(t.title[:25], t.lead, t.coordinate, t.deadline_text) for t in plan.tasks]
+    assert len(got) == 7, got
+    assert got[1] == (
+        "Lắp đặt hệ thống máy chủ ",
+        ["Trung tâm Dữ liệu"],
+        ["Phòng Văn hóa - Xã hội"],
+        "Quý IV/2026",
+    )
+    assert got[3][1:] == (["Công an phường"], ["Phòng Kinh tế"], "Hằng quý")
+    # a row broken by a page still joins the row above
+    assert "và công bố danh mục theo hướng dẫn" in plan.tasks[6].title
+    assert "unnumbered_sub_row" in [w.code for w in plan.warnings]

@@ -19,6 +19,7 @@ from kehoach_xlsx.parse.layouts.table_columns import (
     header_roles,
     is_agency,
     is_header_like,
+    is_task_text,
     merge_header_rows,
 )
 from kehoach_xlsx.parse.layouts.table_units import split_cell_units
@@ -341,6 +342,9 @@ class TableReading:
                 and not is_bullet(values["lead"])
                 and (values["deadline"] or values["outputs"])
             )
+            if not looks_new and is_rowspan_sub_row(title, values, state.last):
+                self.sub_row(block, title, values, extras, state)
+                return
             if looks_new or state.last is None:
                 node = self.new_row_node(block, None, "row", title, values, state)
                 node.body.extend((block.line, extra) for extra in extras)
@@ -401,6 +405,24 @@ class TableReading:
         state.last = node
         return node
 
+    def sub_row(self, block, title, values, extras, state: _TableState) -> None:
+        """A task of its own under a row whose TT cell (and maybe its coordinate and deadline
+        cells) spans two rows: the spanned cells belong to both tasks."""
+        above = state.last
+        self.finish_pending(state)
+        spanned = dict(values)
+        for name in ("coordinate", "deadline", "outputs"):
+            if not spanned[name] and above.fields[name]:
+                spanned[name] = above.fields[name][0]
+        node = self.new_row_node(block, None, "row", title, spanned, state)
+        node.body.extend((block.line, extra) for extra in extras)
+        self.warn(
+            "unnumbered_sub_row",
+            f"Dòng bảng không có số thứ tự (ô TT gộp với dòng {above.line}): “{title[:80]}”. "
+            "Đã coi là một nhiệm vụ riêng, cùng phối hợp và thời hạn với dòng trên; hãy kiểm tra.",
+            block,
+        )
+
     def finish_pending(self, state: _TableState) -> None:
         if state.pending is not None and state.pending.number is None:
             self.warn(
@@ -413,6 +435,25 @@ class TableReading:
 
 
 _BLOCK_START = re.compile(r"(?<=\S)\s*(?=<p>)")
+
+
+def is_rowspan_sub_row(title: str, values: dict[str, str], above: Node | None) -> bool:
+    """ "1 | Lắp máy chủ | Trung tâm A | Sở B | Quý IV" then "Lắp máy dự phòng | Trung tâm A":
+    a row without a number that states a whole task and its own lead, under a numbered task
+    row (a row broken by a page goes on in lowercase, or without a lead of its own)."""
+    lead = values["lead"]
+    return bool(
+        above is not None
+        and above.kind == "row"
+        and above.number
+        and is_task_text(title)
+        and not is_bullet(title)
+        and lead
+        and is_agency(lead)
+        and not starts_lowercase(lead)
+        and not above.title.rstrip().endswith((",", ";", ":"))
+        and not (above.fields["lead"] and above.fields["lead"][-1].rstrip().endswith((",", "và")))
+    )
 
 
 def repair_lost_tab(cells: list[str], width: int, parser: TableReading, block: Block) -> list[str]:

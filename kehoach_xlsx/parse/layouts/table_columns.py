@@ -256,7 +256,20 @@ def _fits(role: str | None, text: str) -> bool:
         return is_time(text)
     if role in {"number", "sub_number"}:
         return bool(_NUMBER.match(text))
-    return False  # task text or an output could be anything: no evidence either way
+    if role == "title":
+        return is_task_text(text)
+    return False  # an output could be anything: no evidence either way
+
+
+def is_task_text(text: str) -> bool:
+    """A sentence of task prose: capitalised, several words, neither a body nor a time."""
+    return (
+        text[:1].isupper()
+        and len(text.split()) >= 5
+        and not _NUMBER.match(text.split()[0])
+        and not is_agency(text)
+        and not is_time(text)
+    )
 
 
 def align_short_row(cells: list[str], columns: dict[str, int], width: int) -> list[str]:
