@@ -172,3 +172,27 @@ def test_unnumbered_rowspan_sub_row_is_a_task_of_its_own(tmp_path):
     # a row broken by a page still joins the row above
     assert "và công bố danh mục theo hướng dẫn" in plan.tasks[6].title
     assert "unnumbered_sub_row" in [w.code for w in plan.warnings]
+
+
+def test_unit_cells_a_named_body_and_the_others_and_a_lost_line_break(tmp_path):
+    text = "\n".join(
+        [
+            "PHỤ LỤC",
+            "TT\tNhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian",
+            "1\tKiểm kê kho vật tư dự phòng\tPhòng Kinh tế"
+            "\tCông an phường và cơ quan, đơn vị liên quan\tQuý II/2026",
+            "2\tCập nhật danh bạ điểm sơ tán\tCác phòng, ban, UBND các xã Phòng Nội vụ"
+            "\tPhòng Nội vụ Các tổ dân phố\tQuý III/2026",
+            "3\tRà soát phương án ứng phó\tCông an phường"
+            "\tCác phòng, ban và đơn vị có liên quan\tQuý IV/2026",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "don-vi.txt", text))
+    assert [(t.lead, t.coordinate) for t in plan.tasks] == [
+        (["Phòng Kinh tế"], ["Công an phường", "cơ quan, đơn vị liên quan"]),
+        (
+            ["Các phòng, ban", "UBND các xã", "Phòng Nội vụ"],
+            ["Phòng Nội vụ", "Các tổ dân phố"],
+        ),
+        (["Công an phường"], ["Các phòng, ban và đơn vị có liên quan"]),
+    ]

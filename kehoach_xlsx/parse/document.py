@@ -755,7 +755,30 @@ def split_units(text: str) -> list[str]:
     # ("Bộ Tài chính, Bộ Nội vụ"); one body's own commas and collective phrases stay whole.
     from kehoach_xlsx.units import split_unit_cell
 
-    return [name for item in _split_list(text) for name in (split_unit_cell(item) or [item])]
+    items = [piece for item in _split_list(text) for piece in _split_glued(item)]
+    return [name for item in items for name in (split_unit_cell(item) or [item])]
+
+
+# "Sở A và cơ quan, địa phương liên quan": a named body, then a collective of the others
+_AND_COLLECTIVE = re.compile(
+    r"(?<=\S)\s+và\s+(?=(?:các\s+)?(?:cơ quan|đơn vị|địa phương|sở|ban|ngành|tổ chức)\b"
+    r"[^;]*\bliên quan$)"
+)
+# "… UBND xã, phường Sở Tài chính": two lists of a cell whose line break was lost
+_PLACE_THEN_BODY = re.compile(
+    r"\b(xã|phường|đặc khu|huyện|quận|tỉnh|thị trấn)\s+"
+    r"(?=(?:Sở|Bộ|Phòng|Ủy ban|UBND|Công an|Văn phòng|Trung tâm)\s)"
+)
+_CAPITAL_COLLECTIVE = re.compile(r"(?<=[a-zà-ỹđ])\s+(?=Các\s+[a-zà-ỹđ])")  # "Sở A Các sở, ngành"
+
+
+def _split_glued(item: str) -> list[str]:
+    """Cut what split_unit_cell keeps whole although two units were meant (see above)."""
+    pieces = [item]
+    if item[:1].isupper() and not fold(item).startswith(("cac ", "nhung ")):
+        pieces = _AND_COLLECTIVE.split(item, maxsplit=1)  # not "Các bộ, ngành và địa phương …"
+    pieces = [p for piece in pieces for p in _CAPITAL_COLLECTIVE.split(piece)]
+    return [p for piece in pieces for p in _PLACE_THEN_BODY.sub("\\1\n", piece).split("\n")]
 
 
 def split_outputs(text: str) -> list[str]:
