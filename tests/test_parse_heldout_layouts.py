@@ -196,3 +196,23 @@ def test_unit_cells_a_named_body_and_the_others_and_a_lost_line_break(tmp_path):
         ),
         (["Công an phường"], ["Các phòng, ban và đơn vị có liên quan"]),
     ]
+
+
+def test_agency_item_opening_with_a_long_list_of_bodies(tmp_path):
+    text = "\n".join(
+        [
+            "III. PHÂN CÔNG NHIỆM VỤ",
+            "1. Công an phường",
+            "- Rà soát các điểm trọng yếu trên địa bàn.",
+            "2. Đề nghị Văn phòng Đảng ủy phường, Ủy ban Mặt trận Tổ quốc Việt Nam phường, "
+            "Hội Cựu chiến binh phường, Hội Liên hiệp Phụ nữ phường, Đoàn Thanh niên Cộng sản "
+            "Hồ Chí Minh phường, Trung tâm Phục vụ hành chính công phường, Trạm Y tế phường và "
+            "Trường Trung học cơ sở Hòa Bình tăng cường công tác bảo vệ bí mật trong nội bộ.",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "de-nghi.txt", text))
+    assert len(plan.tasks) == 2, [t.title for t in plan.tasks]
+    assert plan.tasks[1].title.startswith("Đề nghị Văn phòng Đảng ủy phường")
+    assert plan.tasks[1].lead[0] == "Văn phòng Đảng ủy phường"
+    assert plan.tasks[1].lead[-1] == "Trường Trung học cơ sở Hòa Bình"
+    assert len(plan.tasks[1].lead) == 8

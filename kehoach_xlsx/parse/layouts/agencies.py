@@ -297,10 +297,19 @@ def sentence_subject(text: str) -> str | None:
     if colon and duty.strip() and len(head) <= 140 and agency_heading(head):
         return head.strip()  # "Công an huyện: chủ trì bảo đảm an ninh …"
     verb = _duty_verb(body)
-    if not verb or verb.start() == 0 or verb.start() > 220:
+    if not verb or verb.start() == 0:
         return None
     subject = body[: verb.start()].strip(" ,;:")
+    if verb.start() > 220 and not _long_list_of_bodies(subject):
+        return None
     return subject or None
+
+
+def _long_list_of_bodies(text: str) -> bool:
+    """ "Đề nghị Văn phòng A, Ban B, Viện C, Tòa án D, Kho bạc E tăng cường …": a subject
+    longer than a sentence's usual opening, made only of named bodies."""
+    bodies = split_bodies(text)
+    return len(bodies) >= 4 and len(text) <= 800 and all(is_agency_start(b) for b in bodies)
 
 
 def split_bodies(text: str) -> list[str]:
