@@ -21,7 +21,7 @@ import openpyxl
 
 from kehoach_xlsx.books import init_workspace, split_period
 from kehoach_xlsx.safety import OLE2_MAGIC
-from tests.conftest import seed
+from kehoach_xlsx.sample import plan_files, registry_file
 
 MB = 1024 * 1024
 PERIOD = "2026-09"
@@ -80,9 +80,10 @@ def kehoach(*args: object, cwd: Path) -> Run:
 
 
 def make_workspace(root: Path) -> tuple[Path, dict[str, Path]]:
-    """A workspace on seeds 000 + 002, split for PERIOD: (workspace, unit -> workbook path)."""
+    """A workspace on the project's sample plan, split for PERIOD: (workspace, unit -> workbook
+    path). The sample ships with the package, so a bare clone runs every hostile-file test."""
     ws = root / "so"
-    init_workspace(ws, [seed("000"), seed("002")])
+    init_workspace(ws, plan_files("txt"), units_file=registry_file())
     split = split_period(ws, PERIOD, dt.date(2026, 10, 5))
     return ws, {f.unit: f.path for f in split.files if f.tasks}
 

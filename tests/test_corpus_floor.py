@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 # corpus totals from score.py --json; raise these when reading improves
-FLOOR_F1 = 0.685
-FLOOR_LEAD = 0.867
-FLOOR_COORDINATE = 0.673
-FLOOR_DEADLINE = 0.939
+FLOOR_F1 = 0.99  # measured 1.0 (185/185 tasks) when raised
+FLOOR_LEAD = 0.99  # 1.0
+FLOOR_COORDINATE = 0.98  # 0.989
+FLOOR_DEADLINE = 0.99  # 0.995
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SCORE = CORPUS / "score.py"
