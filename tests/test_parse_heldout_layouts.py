@@ -4,12 +4,7 @@ an invented snippet of the same shape."""
 from __future__ import annotations
 
 from kehoach_xlsx import read_plan
-
-
-def write(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.test_parse_layouts import write
 
 
 def test_bullets_sharing_one_label_group_and_longer_label_names(tmp_path):
