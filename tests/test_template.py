@@ -70,3 +70,47 @@ def test_template_command(tmp_path):
     assert again.exit_code != 0
     assert "--force" in str(again.exception)
     assert runner.invoke(template_command, [str(out), "--force"]).exit_code == 0
+
+
+def test_plan_typed_into_the_blank_template(tmp_path):
+    """A coordinator types a plan into the shipped template (examples left in place)."""
+    import openpyxl
+
+    from kehoach_xlsx.workbook.template import write_template
+
+    path = tmp_path / "mau.xlsx"
+    write_template(path)
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    header = next(r for r in sheet.iter_rows(max_row=30) if any(c.value == "Nhiệm vụ" for c in r))
+    cols = {c.value: c.column for c in header if c.value}
+    first = sheet.max_row + 2
+    rows = [
+        {"TT": "II", "Nhiệm vụ": "NHIỆM VỤ CỤ THỂ"},
+        {
+            "TT": "1",
+            "Nhiệm vụ": "Rà soát thủ tục hành chính",
+            "Cơ quan chủ trì": "Văn phòng HĐND và UBND",
+            "Tiến độ thực hiện": "Quý IV năm 2026",
+        },
+        {
+            "TT": "2",
+            "Nhiệm vụ": "Tuyên truyền pháp luật",
+            "Cơ quan chủ trì": "Phòng Văn hóa - Xã hội; Công an xã",
+            "Sản phẩm đầu ra": "Kế hoạch; báo cáo",
+            "Tiến độ thực hiện": "Thường xuyên",
+        },
+    ]
+    for offset, values in enumerate(rows):
+        for name, value in values.items():
+            sheet.cell(first + offset, cols[name]).value = value
+    book.save(path)
+    from kehoach_xlsx import read_plan
+
+    plan = read_plan(path)
+    assert [(t.id, t.lead) for t in plan.tasks] == [
+        ("II.1", ["Văn phòng HĐND và UBND"]),
+        ("II.2", ["Phòng Văn hóa - Xã hội", "Công an xã"]),
+    ]
+    assert plan.tasks[1].outputs == ["Kế hoạch", "báo cáo"]
+    assert sum(1 for w in plan.warnings if w.code == "example_row") == 3

@@ -14,13 +14,13 @@ from kehoach_xlsx.cli import main
 from kehoach_xlsx.errors import RegistryError
 from kehoach_xlsx.legacy import from_unicode
 from kehoach_xlsx.model import Plan, Task, Unit
+from kehoach_xlsx.sample import plan_files
 from kehoach_xlsx.units import (
     GroupPhrase,
     Registry,
     check_report,
     check_units,
     load_registry,
-    propose_registry,
     resolve_task_units,
     split_unit_cell,
     unit_key,
@@ -277,81 +277,6 @@ def test_check_units_groups_tasks_by_name(registry: Registry) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Proposals from the real seeds
-# ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def seed_plans() -> dict[str, Plan]:
-    return {prefix: read_plan(seed(prefix)) for prefix in SEED_IDS}
-
-
-def test_proposal_from_all_seeds_lists_each_unit_once(seed_plans: dict[str, Plan]) -> None:
-    registry, warnings = propose_registry(list(seed_plans.values()))
-    codes = [u.code for u in registry.units]
-    assert len(codes) == len(set(codes))
-    keys = [unit_key(u.name) for u in registry.units]
-    assert len(keys) == len(set(keys))
-    office = registry.unit("VP")
-    assert office is not None
-    spellings = {office.name, *office.aliases}
-    assert {"Văn phòng HĐND và UBND", "Văn phòng HĐND & UBND"} <= spellings
-    culture = registry.unit("PVHXH")
-    assert culture is not None
-    assert {"Phòng Văn hóa - Xã hội", "Phòng Văn hóa, Xã hội"} <= {culture.name, *culture.aliases}
-    assert not any(
-        "Văn hoá" in u.name or "Văn hóa" in u.name
-        for u in registry.units
-        if u.code not in {"PVHXH", "VPVHXH"}
-    )
-    for code in ("CA", "BCHQS", "MTTQ", "PKT", "TTPVHCC", "TTDVSNC"):
-        assert registry.unit(code) is not None, code
-    # group phrases are phrases, not units
-    assert not any(
-        unit_key(u.name).startswith(("phong chuyen mon", "co quan")) for u in registry.units
-    )
-    phrase_keys = {unit_key(p.phrase) for p in registry.phrases}
-    assert unit_key("Các phòng chuyên môn, đơn vị thuộc phường") in phrase_keys
-    # the outside legal-aid centre is flagged, and near-duplicates are reported, not merged
-    assert "Cơ quan bên ngoài" in registry.unit("TTTGPL").groups
-    assert any(w.code == "outside_body" for w in warnings)
-    assert any(w.code == "possible_duplicate_unit" and "VH-XH" in w.message for w in warnings)
-
-
-def test_group_phrases_expand_to_members(seed_plans: dict[str, Plan]) -> None:
-    registry, _ = propose_registry(seed_plans["002"])
-    departments = registry.resolve("Các phòng chuyên môn, đơn vị thuộc phường")
-    assert departments.kind == "group"
-    assert {"VP", "PKT", "PVHXH", "PXDNNMT", "TTPVHCC"} <= set(departments.codes)
-    assert "CA" not in departments.codes
-    front = registry.resolve("Ủy ban MTTQ Việt Nam và các đoàn thể")
-    assert front.resolved and "MTTQ" in front.codes
-
-
-def test_every_seed_name_resolves_against_its_proposal(seed_plans: dict[str, Plan]) -> None:
-    for prefix, plan in seed_plans.items():
-        registry, _ = propose_registry(plan)
-        report = check_report(plan, registry)
-        assert report["unresolved"] == [], prefix
-        for task in plan.tasks:
-            for name in [*task.lead, *task.coordinate]:
-                resolution = registry.resolve(name)
-                assert resolution.resolved or resolution.reason, (prefix, name)
-
-
-def test_seed_names_against_another_seeds_registry_are_reported(
-    seed_plans: dict[str, Plan],
-) -> None:
-    registry, _ = propose_registry(seed_plans["002"])
-    report = check_report(seed_plans["004"], registry)
-    names = {item["name"]: item for item in report["unresolved"]}
-    assert "Hội Nông dân" in names
-    assert all(item["tasks"] for item in names.values())
-    near = names["Văn phòng VH-XH"]["suggestions"]
-    assert near and near[0]["unit"] == "PVHXH"
-
-
-# ---------------------------------------------------------------------------------------------
 # Excel
 # ---------------------------------------------------------------------------------------------
 
@@ -483,8 +408,9 @@ def test_cli_init_and_check(tmp_path: Path) -> None:
 
 
 def test_cli_check_without_registry_says_what_to_do(tmp_path: Path) -> None:
+    plan = str(plan_files("txt")[1])
     result = CliRunner().invoke(
-        main, ["units", "check", "--plan", str(seed("002")), "--units", str(tmp_path / "x.xlsx")]
+        main, ["units", "check", "--plan", plan, "--units", str(tmp_path / "x.xlsx")]
     )
     assert result.exit_code == RegistryError.exit_code
     assert "kehoach units init" in result.output
