@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -49,9 +50,10 @@ class SmtpStore:
         return "250 OK"
 
 
-@pytest.fixture
-def loopback_smtp():
-    """A real SMTP server (aiosmtpd) on 127.0.0.1; yields (store, port)."""
+@contextlib.contextmanager
+def serve_smtp(handler):
+    """Run a real SMTP server (aiosmtpd) on a free port of 127.0.0.1 with this handler;
+    yields (handler, port) and stops the server afterwards."""
     import socket
 
     from aiosmtpd.controller import Controller
@@ -59,13 +61,19 @@ def loopback_smtp():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    store = SmtpStore()
-    controller = Controller(store, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        yield store, port
+        yield handler, port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def loopback_smtp():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; yields (store, port)."""
+    with serve_smtp(SmtpStore()) as served:
+        yield served
 
 
 def smtp_args(port: int) -> list[str]:

@@ -120,6 +120,13 @@ def write_pdf(path: Path, pages: list[PdfPage]) -> Path:
     objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % tree
     refs = " ".join(f"{k} 0 R" for k in kids).encode()
     objects[tree - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (refs, len(kids))
+    path.write_bytes(pdf_file(objects, catalog))
+    return path
+
+
+def pdf_file(objects: list[bytes], root: int) -> bytes:
+    """A whole PDF file: the numbered objects (1-based), their cross-reference table, and a
+    trailer naming object `root` as the catalog."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -127,12 +134,10 @@ def write_pdf(path: Path, pages: list[PdfPage]) -> Path:
         out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1,
-        catalog,
+        root,
         xref,
     )
-    path.write_bytes(bytes(out))
-    return path
+    return bytes(out)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import email
 import signal
-import socket
 import sqlite3
 import time
 from collections import Counter
@@ -16,9 +15,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.conftest import serve_smtp
 from tests.ops_plan import finish, kehoach, make_workspace
 
-controller_module = pytest.importorskip("aiosmtpd.controller", reason="cần gói aiosmtpd")
+pytest.importorskip("aiosmtpd.controller", reason="cần gói aiosmtpd")
 
 
 class SlowStore:
@@ -37,16 +37,8 @@ class SlowStore:
 
 @pytest.fixture
 def slow_smtp():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    store = SlowStore(delay=0.4)
-    controller = controller_module.Controller(store, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield store, port
-    finally:
-        controller.stop()
+    with serve_smtp(SlowStore(delay=0.4)) as served:
+        yield served
 
 
 def give_addresses(ws: Path) -> list[str]:

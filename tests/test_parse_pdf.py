@@ -15,7 +15,7 @@ from kehoach_xlsx.parse import pdf as pdf_reader
 from kehoach_xlsx.parse.loaders import load_blocks
 from kehoach_xlsx.vntext import nfc
 from tests import invented_plan
-from tests.pdf_maker import PdfPage, wrap, write_pdf
+from tests.pdf_maker import PdfPage, pdf_file, wrap, write_pdf
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 LONG = (
@@ -239,19 +239,7 @@ def flate_bomb(path: Path, inflated: int) -> Path:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(bodies, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(bodies) + 1,
-        xref,
-    )
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_file(bodies, root=1))
     return path
 
 
