@@ -327,21 +327,28 @@ def refresh_checks(
     """Rewrite the "Cần kiểm tra" sheet of phan-cong.xlsx from the present state; a file open
     in Excel is not an error of the run, only a warning saying to close it and run again."""
     from kehoach_xlsx.workbook.assign_edit import refresh_check_sheet
+    from kehoach_xlsx.workbook.status_back import lock_files
 
     checks = current_checks(workspace, assignment, registry)
-    try:
-        refresh_check_sheet(workspace.assignment_path, checks)
-        with workspace.ledger() as ledger:
-            stamp = files_stamp(workspace.assignment_path, workspace.plan_path)
-            ledger.set_meta(CHECKS_STAMP, stamp)
-    except OSError as err:
-        return checks, PlanWarning(
-            "assignment_not_updated",
-            f"Chưa cập nhật được trang “Cần kiểm tra” của {ASSIGNMENT} ({err.strerror or err}). "
-            f"Hãy đóng tệp {ASSIGNMENT} trong Excel rồi chạy lại lệnh.",
-            ASSIGNMENT,
-        )
-    return checks, None
+    # Open in Excel or LibreOffice: their next save would overwrite ours, so leave it alone.
+    locks = lock_files(workspace.assignment_path)
+    reason = f"tệp đang mở ({locks[0].name})" if locks else None
+    if reason is None:
+        try:
+            refresh_check_sheet(workspace.assignment_path, checks)
+            with workspace.ledger() as ledger:
+                stamp = files_stamp(workspace.assignment_path, workspace.plan_path)
+                ledger.set_meta(CHECKS_STAMP, stamp)
+        except OSError as err:
+            reason = err.strerror or str(err)
+    if reason is None:
+        return checks, None
+    return checks, PlanWarning(
+        "assignment_not_updated",
+        f"Chưa cập nhật được trang “Cần kiểm tra” của {ASSIGNMENT} ({reason}). "
+        f"Hãy đóng tệp {ASSIGNMENT} trong Excel rồi chạy lại lệnh.",
+        ASSIGNMENT,
+    )
 
 
 def plan_tasks(assignment: Assignment) -> list[Task]:

@@ -137,11 +137,11 @@ def merge_period(
         )
     data["report"] = report_path.relative_to(workspace.root).as_posix()
     data["draft_report"] = draft_path.relative_to(workspace.root).as_posix()
-    refresh_assignment_checks(workspace)
     from kehoach_xlsx.workbook.status_back import write_back_status
 
     # the latest state, written back into the coordinator's own phan-cong.xlsx
-    notes = [note] if (note := write_back_status(workspace)) else []
+    written_back = (refresh_assignment_checks(workspace), write_back_status(workspace))
+    notes = [note for note in written_back if note is not None]
     return MergeResult(data, report_path, report, notes)
 
 
@@ -167,8 +167,9 @@ def _plan_date(plan: dict[str, Any]) -> date | None:
         return None
 
 
-def refresh_assignment_checks(workspace: Workspace) -> None:
-    """Keep "Cần kiểm tra" of phan-cong.xlsx current after a merge; never fails the merge."""
+def refresh_assignment_checks(workspace: Workspace) -> PlanWarning | None:
+    """Keep "Cần kiểm tra" of phan-cong.xlsx current after a merge; never fails the merge
+    (a file that could not be updated is a note, as for the "Tình hình" sheet)."""
     from kehoach_xlsx.books import CHECKS_STAMP, files_stamp, refresh_checks, workspace_registry
     from kehoach_xlsx.errors import KehoachError
     from kehoach_xlsx.workbook.assign import read_assignment
@@ -176,12 +177,13 @@ def refresh_assignment_checks(workspace: Workspace) -> None:
     stamp = files_stamp(workspace.assignment_path, workspace.plan_path)
     with workspace.ledger() as ledger:
         if ledger.get_meta(CHECKS_STAMP) == stamp:
-            return  # neither the coordinator's workbook nor the plan changed since the last run
+            return None  # neither the coordinator's workbook nor the plan changed since
     try:
         assignment = read_assignment(workspace.assignment_path)
     except KehoachError:
-        return  # the report is written; split and init say what is wrong with the file
-    refresh_checks(workspace, assignment, workspace_registry(workspace, assignment))
+        return None  # the report is written; split and init say what is wrong with the file
+    _checks, note = refresh_checks(workspace, assignment, workspace_registry(workspace, assignment))
+    return note
 
 
 class _Builder:

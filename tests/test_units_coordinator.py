@@ -174,3 +174,40 @@ def test_coordinator_edits_hold_through_update_split_and_merge(tmp_path: Path, o
     assert office.validation(doc, "Phân công", head_row + 1, override_col)["type"] == "date"
     assert office.find(doc, UNITS, "thpthl@hoalac.example.org") is not None
     office.close(doc)
+
+
+def test_open_assignment_is_left_alone_and_said(tmp_path: Path) -> None:
+    """phan-cong.xlsx open in LibreOffice/Excel (its lock file beside it): merge does not
+    rewrite "Cần kiểm tra" under the editor's feet, it says so; once closed, the next run does."""
+    import openpyxl
+
+    plan = tmp_path / "ke-hoach.txt"
+    plan.write_text(PLAN, encoding="utf-8")
+    ws = tmp_path / "so"
+    init_workspace(ws, [plan])
+    split_period(ws, "2026-Q4", dt.date(2026, 12, 25))
+    book = ws / "phan-cong.xlsx"
+    assert ("empty_group", "Trường học") in {
+        (r[0], r[1].split("“")[1].split("”")[0]) for r in check_rows(book)
+    }
+    # the coordinator adds a school to the group (so that item is no longer open) ...
+    edited = openpyxl.load_workbook(book)
+    sheet = edited[UNITS]
+    top = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Mã")
+    row = sheet.max_row + 1
+    for col, value in enumerate(("THPT", "Trường THPT Đồi Cát", "", "Trường học"), start=1):
+        sheet.cell(row, col).value = value
+    assert row > top
+    edited.save(book)
+    # ... and still has the file open
+    lock = book.with_name(f".~lock.{book.name}#")
+    lock.write_text("coordinator", encoding="utf-8")
+    merged = merge_period(ws, "2026-Q4", dt.date(2026, 12, 30))
+    assert any("Cần kiểm tra" in note.message for note in merged.notes)
+    assert ("empty_group", "Trường học") in {
+        (r[0], r[1].split("“")[1].split("”")[0]) for r in check_rows(book)
+    }
+    lock.unlink()
+    merged = merge_period(ws, "2026-Q4", dt.date(2026, 12, 30))
+    assert not merged.notes
+    assert not any(r[0] == "empty_group" and "Trường học" in r[1] for r in check_rows(book))
