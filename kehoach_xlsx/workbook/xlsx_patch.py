@@ -112,24 +112,23 @@ def _attrs(tag: str) -> dict[str, str]:
 
 def _sheets(workbook: str) -> list[dict[str, str]]:
     block = re.search(r"<sheets>(.*?)</sheets>", workbook, re.S)
-    prefix = _rel_prefix(workbook)
     if block is None:
         raise PatchError("workbook.xml has no plain <sheets> list")
+    root = re.search(r"<workbook\b[^>]*>", workbook)
     found = []
     for tag in re.findall(r"<sheet\b[^>]*>", block.group(1)):
+        # the relationships prefix is declared on the root (Excel) or on each sheet (openpyxl)
+        prefix = _rel_prefix(tag) or _rel_prefix(root.group(0) if root else "")
         attrs = _attrs(tag)
-        if "name" not in attrs or f"{prefix}:id" not in attrs:
-            raise PatchError("a <sheet> without name or relationship id")
+        if "name" not in attrs or f"{prefix}:id" not in attrs or "sheetId" not in attrs:
+            raise PatchError("a <sheet> without name, number or relationship id")
         found.append({"name": attrs["name"], "rid": attrs[f"{prefix}:id"], "id": attrs["sheetId"]})
     return found
 
 
-def _rel_prefix(workbook: str) -> str:
-    root = re.search(r"<workbook\b[^>]*>", workbook)
-    prefix = re.search(rf'xmlns:(\w+)="{re.escape(REL_NS)}"', root.group(0)) if root else None
-    if prefix is None:
-        raise PatchError("workbook.xml does not declare the relationships namespace")
-    return prefix.group(1)
+def _rel_prefix(tag: str) -> str | None:
+    prefix = re.search(rf'xmlns:(\w+)="{re.escape(REL_NS)}"', tag)
+    return prefix.group(1) if prefix else None
 
 
 def _targets(rels: str) -> dict[str, str]:
@@ -152,8 +151,10 @@ def _add_sheet(name, sheets, targets, workbook, rels, types):
     while f"rId{rid}" in targets:
         rid += 1
     sheet_id = max((int(s["id"]) for s in sheets), default=0) + 1
-    prefix = _rel_prefix(workbook)
-    entry = f'<sheet name="{html.escape(name)}" sheetId="{sheet_id}" {prefix}:id="rId{rid}"/>'
+    entry = (
+        f'<sheet xmlns:r="{REL_NS}" name="{html.escape(name)}" sheetId="{sheet_id}" '
+        f'r:id="rId{rid}"/>'
+    )
     workbook = workbook.replace("</sheets>", entry + "</sheets>", 1)
     relation = (
         f'<Relationship Id="rId{rid}" Type="{WORKSHEET_TYPE}" '
