@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 from collections.abc import Sequence
 from copy import copy
 from pathlib import Path
@@ -32,7 +33,7 @@ from kehoach_xlsx.workbook.assign_edit import (
     check_sheet_current,
     edit_check_sheet,
 )
-from kehoach_xlsx.workbook.styles import text_lines, write_date, write_text
+from kehoach_xlsx.workbook.styles import EXCEL_MAX_TEXT, TRUNCATED_MARK, text_lines, write_text
 from kehoach_xlsx.workspace import ASSIGNMENT, Workspace
 
 STATUS_SHEET = "Tình hình"
@@ -160,7 +161,7 @@ def _edited(data: bytes, status: tuple[list, str] | None, checks: list | None) -
     (xlsx_patch), "Cần kiểm tra" through openpyxl (small, keeps the coordinator's layout)."""
     import openpyxl
 
-    from kehoach_xlsx.workbook.xlsx_patch import PatchError, replace_sheet, without_sheet_data
+    from kehoach_xlsx.workbook.xlsx_patch import PatchError, without_sheet_data
 
     if checks is not None:
         light = data
@@ -174,7 +175,7 @@ def _edited(data: bytes, status: tuple[list, str] | None, checks: list | None) -
         data = _saved(book)
     if status is not None:
         try:
-            data = replace_sheet(data, STATUS_SHEET, status_donor(*status))
+            data = status_sheet(data, *status)
         except PatchError:  # a package laid out unlike Excel's / LibreOffice's: the slow way
             book = openpyxl.load_workbook(io.BytesIO(data))
             edit_status_sheet(book, *status)
@@ -226,8 +227,9 @@ def _cell(value: Any) -> Any:
     return None if value == "" else value
 
 
-def status_donor(table: list[tuple[Any, ...]], updated: str) -> bytes:
-    """A one-sheet workbook (XlsxWriter) holding our sheet, to be transplanted."""
+def status_donor(updated: str):
+    """A one-sheet workbook (XlsxWriter) with our sheet's head, formats and page setup; its
+    first data row holds one cell per data format, for `_with_rows` to find their numbers."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -236,8 +238,6 @@ def status_donor(table: list[tuple[Any, ...]], updated: str) -> bytes:
     sheet = book.add_worksheet(STATUS_SHEET)
     base = {"font_name": FONT, "font_size": FONT_SIZE}
     cell = {**base, "border": 1, "text_wrap": True, "valign": "top"}
-    body, alert = book.add_format(cell), book.add_format({**cell, "font_color": "#C00000"})
-    date = book.add_format({**cell, "num_format": "DD/MM/YYYY"})
     head = book.add_format({**cell, "bold": True, "bg_color": "#DDEBF7", "pattern": 1})
     for col, (_, _, width) in enumerate(COLUMNS):
         sheet.set_column(col, col, width)
@@ -247,28 +247,103 @@ def status_donor(table: list[tuple[Any, ...]], updated: str) -> bytes:
     sheet.set_row(HEADER_ROW - 1, _height([title for _, title, _ in COLUMNS]))
     for col, (_, title, _) in enumerate(COLUMNS):
         write_text(sheet, HEADER_ROW - 1, col, title, head)
-    flags_col = len(COLUMNS) - 1
-    for row, values in enumerate(table, start=HEADER_ROW):
-        sheet.set_row(row, _height(values))
-        for col, (value, (key, _, _)) in enumerate(zip(values, COLUMNS, strict=True)):
-            if key in DATE_KEYS:
-                if value is None:
-                    write_text(sheet, row, col, None, date)
-                else:
-                    write_date(sheet, row, col, value, date)
-            elif col == flags_col and value and _alerting(value):
-                write_text(sheet, row, col, value, alert)
-            else:
-                write_text(sheet, row, col, value, body)  # "=…" from a unit stays text
-    last = HEADER_ROW + max(len(table), 1)
+    for col, extra in enumerate(({}, {"num_format": "DD/MM/YYYY"}, {"font_color": "#C00000"})):
+        write_text(sheet, HEADER_ROW, col, None, book.add_format({**cell, **extra}))
     sheet.freeze_panes(HEADER_ROW, 2)
-    sheet.autofilter(HEADER_ROW - 1, 0, last - 1, len(COLUMNS) - 1)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(HEADER_ROW - 1)
+    return book, sheet, buffer
+
+
+def status_sheet(package: bytes, table: list[tuple[Any, ...]], updated: str) -> bytes:
+    """`package` (phan-cong.xlsx) with our sheet (re)written; every other part kept as is."""
+    from kehoach_xlsx.workbook.xlsx_patch import replace_sheet
+
+    book, sheet, buffer = status_donor(updated)
+    last = HEADER_ROW + max(len(table), 1)
+    sheet.autofilter(HEADER_ROW - 1, 0, last - 1, len(COLUMNS) - 1)
     book.close()
-    return buffer.getvalue()
+    return replace_sheet(
+        package, STATUS_SHEET, buffer.getvalue(), lambda xml: _with_rows(xml, table)
+    )
+
+
+def _with_rows(xml: str, table: list[tuple[Any, ...]]) -> str:
+    """The donor sheet with its sample row replaced by the table's rows.
+
+    20,000 rows × 11 cells through XlsxWriter's cell writer cost seconds; the same XML is
+    written here as text (inline strings, escaped as XlsxWriter escapes them)."""
+    first = HEADER_ROW + 1
+    sample = re.search(rf'<row r="{first}"[^>]*>(.*?)</row>', xml, re.S)
+    if sample is None:
+        from kehoach_xlsx.workbook.xlsx_patch import PatchError
+
+        raise PatchError("donor sheet without its sample row")
+    body, date, alert = (int(s) for s in re.findall(r'\bs="(\d+)"', sample.group(1))[:3])
+    letters = [chr(ord("A") + col) for col in range(len(COLUMNS))]
+    dated = [key in DATE_KEYS for key, _, _ in COLUMNS]
+    widths = [width for _, _, width in COLUMNS]
+    flags_col = len(COLUMNS) - 1
+    texts: dict[str, str] = {}  # units, statuses, roles… repeat on most rows: escape once
+    lines: dict[tuple[int, str], int] = {}
+    alerting: dict[str, bool] = {}
+    rows = []
+    for number, values in enumerate(table, start=first):
+        cells, tallest = [], 1
+        for col, value in enumerate(values):
+            ref = f"{letters[col]}{number}"
+            if dated[col]:
+                if value is None:
+                    cells.append(f'<c r="{ref}" s="{date}"/>')
+                else:
+                    cells.append(f'<c r="{ref}" s="{date}"><v>{(value - EPOCH).days}</v></c>')
+                continue
+            if value is None:
+                cells.append(f'<c r="{ref}" s="{body}"/>')
+                continue
+            value = str(value)
+            inline = texts.get(value)
+            if inline is None:
+                inline = texts[value] = _inline(value)
+            style = body
+            if col == flags_col:
+                if value not in alerting:
+                    alerting[value] = _alerting(value)
+                style = alert if alerting[value] else body
+            cells.append(f'<c r="{ref}" s="{style}" t="inlineStr">{inline}</c>')
+            count = lines.get((col, value))
+            if count is None:
+                count = lines[(col, value)] = text_lines(value, widths[col])
+            tallest = max(tallest, count)
+        height = round(tallest * FONT_SIZE * 1.18 + 4, 1)
+        rows.append(
+            f'<row r="{number}" spans="1:{len(COLUMNS)}" ht="{height:g}" '
+            f'customHeight="1">{"".join(cells)}</row>'
+        )
+    last = HEADER_ROW + max(len(table), 1)
+    xml = xml[: sample.start()] + "".join(rows) + xml[sample.end() :]
+    return re.sub(
+        r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{letters[-1]}{last}"/>', xml, count=1
+    )
+
+
+EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (1900 date system)
+_ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")  # a literal "_x0041_" must not read as "A"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_SPECIAL = re.compile("[&<>_\x00-\x08\x0b-\x1f\ufffe\uffff]")
+
+
+def _inline(text: str) -> str:
+    if len(text) > EXCEL_MAX_TEXT:  # Excel's limit; the report keeps the full text
+        text = text[: EXCEL_MAX_TEXT - len(TRUNCATED_MARK)] + TRUNCATED_MARK
+    if _SPECIAL.search(text):
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", _ESCAPED.sub(r"_x005F\1", text))
+        text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return f"<is><t{space}>{text}</t></is>"
 
 
 def edit_status_sheet(book, table: list[tuple[Any, ...]], updated: str) -> None:

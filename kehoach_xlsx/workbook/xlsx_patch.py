@@ -45,6 +45,7 @@ _AFTER_NAMES = (
     "<extLst",
     "</workbook>",
 )
+FAST = 1  # zlib level
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 
 
@@ -52,9 +53,16 @@ class PatchError(ValueError):
     """The package is not laid out the way this module can edit safely."""
 
 
-def replace_sheet(package: bytes, name: str, donor: bytes) -> bytes:
+def replace_sheet(
+    package: bytes, name: str, donor: bytes, extend: Callable[[str], str] | None = None
+) -> bytes:
     """`package` with its sheet `name` replaced by (or, when absent, appended as) the only
-    sheet of the XlsxWriter workbook `donor`; every other part is kept byte for byte."""
+    sheet of the XlsxWriter workbook `donor`; every other part is kept byte for byte.
+
+    `extend`, when given, receives the donor's sheet XML (style indices already renumbered
+    into the package's) and returns the XML to store: a caller streaming many rows adds them
+    there as text, in the form XlsxWriter writes them.
+    """
     try:
         source = zipfile.ZipFile(io.BytesIO(package))
         given = zipfile.ZipFile(io.BytesIO(donor))
@@ -88,6 +96,8 @@ def replace_sheet(package: bytes, name: str, donor: bytes) -> bytes:
             types = re.sub(r'<Override\b[^>]*PartName="/xl/calcChain.xml"[^>]*/>', "", types)
     styles, renumber = _merge_styles(_text(parts[STYLES]), donor_parts[STYLES])
     sheet_xml = _sheet_xml(donor_parts["xl/worksheets/sheet1.xml"], renumber)
+    if extend is not None:
+        sheet_xml = extend(sheet_xml)
     workbook = _replace_names(workbook, index, _donor_names(donor_parts[WORKBOOK], index))
     changed |= {
         part: sheet_xml.encode("utf-8"),
@@ -305,15 +315,17 @@ def _replace_names(workbook: str, index: int, names: list[str]) -> str:
 
 
 def _rezip(source: zipfile.ZipFile, changed: dict[str, bytes | None]) -> bytes:
+    # zipfile cannot copy a member without inflating it: deflate again at the fastest level
+    # (the coordinator's own sheets are most of the bytes; level 1 is ~4x faster than 6)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=FAST) as target:
         for info in source.infolist():
             if info.filename in changed:
                 data = changed.pop(info.filename)
                 if data is not None:
                     target.writestr(info.filename, data)
             else:
-                target.writestr(info, source.read(info))
+                target.writestr(info, source.read(info), compresslevel=FAST)
         for name, data in changed.items():
             if data is not None:
                 target.writestr(name, data)
