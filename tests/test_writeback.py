@@ -237,3 +237,12 @@ def test_libreoffice_saved_file_takes_our_sheet_and_keeps_theirs(workspace, tmp_
     after = openpyxl.load_workbook(book)
     assert after[OWN_SHEET]["A1"].fill.fgColor.rgb.endswith("FFC7CE")
     assert after[OWN_SHEET]["C1"].comment.text.strip() == "Hỏi lại văn phòng"
+
+
+def test_damaged_assignment_is_a_note_not_a_crash(workspace):
+    split_json(workspace)
+    book = workspace / "phan-cong.xlsx"
+    book.write_bytes(b"PK\x03\x04 not really a workbook")
+    result = run("merge", workspace, "--period", "2026-09", "--as-of", "2026-10-10")
+    assert "Tình hình" in result.output and "không đọc được" in result.output
+    assert (workspace / "reports" / "bao-cao_2026-09.xlsx").exists()

@@ -1,14 +1,20 @@
 """Write the latest state of the plan back into the coordinator's own `phan-cong.xlsx`.
 
 The coordinator lives in that file: they fix assignments, type e-mails, colour rows, add
-notes and validations of their own. After every `merge` we (re)write ONE sheet we own,
-"Tình hình" (latest status of every task × unit, across periods), with openpyxl, which
-edits the workbook in place: every other sheet, format, validation and edit stays as they
-left it. XlsxWriter cannot edit; rewriting the file would lose their work.
+notes and validations of their own. After every `merge` we bring the sheets we own up to
+date: "Tình hình" (latest status of every task × unit, across periods) and "Cần kiểm tra"
+(assign_edit). XlsxWriter cannot edit, and rewriting the file would lose their work.
 
-The file is written atomically (temp file + os.replace). When it is open in Excel or
-LibreOffice (their lock file sits beside it) or cannot be written, nothing is written and a
-warning says to close it; the merge itself has already succeeded.
+One merge reads the file at most once and writes it at most once (atomically): "Tình hình",
+20,000 rows at province scale, is written by XlsxWriter as a one-sheet donor (its rows
+streamed as XML text) and transplanted into the package by xlsx_patch, which copies every
+other part byte for byte; "Cần kiểm tra" (a few dozen rows whose layout the coordinator may
+have changed) goes through openpyxl, only when it changed. A package xlsx_patch does not
+understand falls back to openpyxl for both. Nothing is written when nothing changed: a stamp
+in the ledger answers without opening the file, python-calamine when the file was saved since.
+
+When it is open in Excel or LibreOffice (their lock file sits beside it) or cannot be
+written, nothing is written and a warning says to close it; the merge itself has succeeded.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import hashlib
 import io
 import json
 import re
+import zipfile
 from collections.abc import Sequence
 from copy import copy
 from pathlib import Path
@@ -120,6 +127,8 @@ def write_back(
     since, python-calamine reads our sheets back to compare. Returns a warning (the file is
     open in Excel / LibreOffice, or cannot be written) instead of failing the merge.
     """
+    from openpyxl.utils.exceptions import InvalidFileException
+
     from kehoach_xlsx.books import CHECKS_STAMP, files_stamp
 
     target = workspace.assignment_path
@@ -149,6 +158,8 @@ def write_back(
             atomic_write_bytes(target, data)
     except OSError as err:
         return _not_written(sheets, err.strerror or str(err))
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError):
+        return _not_written(sheets, "tệp hỏng hoặc không phải .xlsx, không đọc được")
     with workspace.ledger() as ledger:
         ledger.set_meta(WRITTEN_STAMP, json.dumps({"digest": digest, "file": files_stamp(target)}))
         if checks is not None or checks_current:  # "Cần kiểm tra" is current: our save counts
@@ -227,9 +238,10 @@ def _cell(value: Any) -> Any:
     return None if value == "" else value
 
 
-def status_donor(updated: str):
-    """A one-sheet workbook (XlsxWriter) with our sheet's head, formats and page setup; its
-    first data row holds one cell per data format, for `_with_rows` to find their numbers."""
+def status_donor(updated: str) -> tuple[Any, Any, io.BytesIO]:
+    """A one-sheet workbook (XlsxWriter: book, sheet, its buffer) with our sheet's head,
+    formats and page setup; its first data row holds one cell per data format, for
+    `_with_rows` to find their numbers."""
     import xlsxwriter
 
     buffer = io.BytesIO()
