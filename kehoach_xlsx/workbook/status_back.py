@@ -298,37 +298,29 @@ def _with_rows(xml: str, table: list[tuple[Any, ...]]) -> str:
     dated = [key in DATE_KEYS for key, _, _ in COLUMNS]
     widths = [width for _, _, width in COLUMNS]
     flags_col = len(COLUMNS) - 1
-    texts: dict[str, str] = {}  # units, statuses, roles… repeat on most rows: escape once
-    lines: dict[tuple[int, str], int] = {}
-    alerting: dict[str, bool] = {}
+
+    def tail(col: int, value: Any) -> tuple[str, int]:
+        """A cell's XML after its reference, and the lines its text needs."""
+        if value is None:
+            return f'" s="{date if dated[col] else body}"/>', 1
+        if dated[col]:
+            return f'" s="{date}"><v>{(value - EPOCH).days}</v></c>', 1
+        text = str(value)
+        style = alert if col == flags_col and _alerting(text) else body
+        return f'" s="{style}" t="inlineStr">{_inline(text)}</c>', text_lines(text, widths[col])
+
+    # units, statuses, roles, dates repeat on most rows: each (column, value) is written once
+    cache: dict[tuple[int, Any], tuple[str, int]] = {}
     rows = []
     for number, values in enumerate(table, start=first):
         cells, tallest = [], 1
         for col, value in enumerate(values):
-            ref = f"{letters[col]}{number}"
-            if dated[col]:
-                if value is None:
-                    cells.append(f'<c r="{ref}" s="{date}"/>')
-                else:
-                    cells.append(f'<c r="{ref}" s="{date}"><v>{(value - EPOCH).days}</v></c>')
-                continue
-            if value is None:
-                cells.append(f'<c r="{ref}" s="{body}"/>')
-                continue
-            value = str(value)
-            inline = texts.get(value)
-            if inline is None:
-                inline = texts[value] = _inline(value)
-            style = body
-            if col == flags_col:
-                if value not in alerting:
-                    alerting[value] = _alerting(value)
-                style = alert if alerting[value] else body
-            cells.append(f'<c r="{ref}" s="{style}" t="inlineStr">{inline}</c>')
-            count = lines.get((col, value))
-            if count is None:
-                count = lines[(col, value)] = text_lines(value, widths[col])
-            tallest = max(tallest, count)
+            found = cache.get((col, value))
+            if found is None:
+                found = cache[(col, value)] = tail(col, value)
+            cells.append(f'<c r="{letters[col]}{number}{found[0]}')
+            if found[1] > tallest:
+                tallest = found[1]
         height = round(tallest * FONT_SIZE * 1.18 + 4, 1)
         rows.append(
             f'<row r="{number}" spans="1:{len(COLUMNS)}" ht="{height:g}" '
