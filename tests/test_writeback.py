@@ -246,3 +246,44 @@ def test_damaged_assignment_is_a_note_not_a_crash(workspace):
     result = run("merge", workspace, "--period", "2026-09", "--as-of", "2026-10-10")
     assert "Tình hình" in result.output and "không đọc được" in result.output
     assert (workspace / "reports" / "bao-cao_2026-09.xlsx").exists()
+
+
+def test_plain_excel_style_package_gains_and_replaces_our_sheet(tmp_path):
+    """A package laid out as Excel writes it (relationships namespace on the root, no defined
+    names, no number formats of its own): our sheet is added, then replaced in place."""
+    import xlsxwriter
+
+    path = tmp_path / "own.xlsx"
+    book = xlsxwriter.Workbook(path)
+    for name in ("Một", "Hai"):
+        book.add_worksheet(name).write_string(0, 0, f"trang {name}")
+    book.close()
+    table = [
+        (
+            "A.1",
+            "Việc",
+            "VP",
+            "Văn phòng",
+            "Chủ trì",
+            "2026-09",
+            "Đã hoàn thành",
+            dt.date(2026, 9, 30),
+            dt.date(2026, 9, 20),
+            "Số 1/KH",
+            None,
+        )
+    ]
+    once = status_sheet(path.read_bytes(), table, "lần 1")
+    twice = status_sheet(once, table[:0], "lần 2")
+    for data, rows in ((once, 1), (twice, 0)):
+        (tmp_path / "b.xlsx").write_bytes(data)
+        loaded = openpyxl.load_workbook(tmp_path / "b.xlsx")
+        assert loaded.sheetnames == ["Một", "Hai", STATUS_SHEET]
+        assert loaded["Hai"]["A1"].value == "trang Hai"
+        assert loaded[STATUS_SHEET].max_row == HEADER_ROW + rows
+        assert _present(tmp_path / "b.xlsx")[1] == table[:rows]
+    with zipfile.ZipFile(io.BytesIO(twice)) as package:
+        names = package.namelist()
+        workbook = package.read("xl/workbook.xml").decode("utf-8")
+    assert names.count("xl/worksheets/sheet3.xml") == 1 and len(names) == len(set(names))
+    assert workbook.count("_xlnm.Print_Titles") == 1 and 'localSheetId="2"' in workbook

@@ -81,7 +81,15 @@ def replace_sheet(
     index = next((i for i, s in enumerate(sheets) if s["name"] == name), None)
     if index is None:
         index = len(sheets)
-        part, workbook, rels, types = _add_sheet(name, sheets, targets, workbook, rels, types)
+        part, workbook, rels, types = _add_sheet(
+            name,
+            sheets,
+            set(targets.values()) | set(source.namelist()),
+            targets,
+            workbook,
+            rels,
+            types,
+        )
     else:
         part = targets.get(sheets[index]["rid"])
         if part is None or part not in source.namelist():
@@ -151,8 +159,7 @@ def _targets(rels: str) -> dict[str, str]:
     return found
 
 
-def _add_sheet(name, sheets, targets, workbook, rels, types):
-    used = set(targets.values())
+def _add_sheet(name, sheets, used, targets, workbook, rels, types):
     number = 1
     while f"xl/worksheets/sheet{number}.xml" in used:
         number += 1
@@ -303,7 +310,9 @@ def _replace_names(workbook: str, index: int, names: list[str]) -> str:
         mine = attrs.get("name") in SHEET_NAMES and attrs.get("localSheetId") == str(index)
         return "" if mine else match.group(0)
 
-    workbook = re.sub(r"<definedName\b([^>]*)(?:/>|>.*?</definedName>)", ours, workbook, flags=re.S)
+    workbook = re.sub(
+        r"<definedName\b([^>]*?)(?:/>|>.*?</definedName>)", ours, workbook, flags=re.S
+    )
     if not names:
         return workbook
     if "</definedNames>" in workbook:
