@@ -76,7 +76,12 @@ HELP_HEADINGS = {
     "Commands": "Lệnh",
     "Positional arguments": "Tham số",
 }
-HELP_NOTES = {"default": "mặc định", "required": "bắt buộc", "env var": "biến môi trường"}
+# (no-break spaces: a note is never cut across two lines)
+HELP_NOTES = {
+    "default": "mặc\u00a0định",
+    "required": "bắt\u00a0buộc",
+    "env var": "biến\u00a0môi\u00a0trường",
+}
 # What an option's value is, by click type name, instead of click's TEXT, INTEGER, FILE …
 TYPE_METAVARS = {
     "text": "CHỮ",

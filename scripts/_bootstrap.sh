@@ -14,8 +14,15 @@ fi
 STAMP=.venv/.kehoach-installed
 if [ ! -f "$STAMP" ] || [ setup.cfg -nt "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
   echo "» Cài đặt kehoach_xlsx và các thư viện cần thiết …"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+  # pip's own (English) chatter goes to a log, shown only when the installation fails
+  LOG=.venv/cai-dat.log
+  if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip &&
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"; } \
+    >"$LOG" 2>&1; then
+    tail -n 25 "$LOG" >&2
+    echo "!! Cài đặt thất bại (nhật ký đầy đủ: $ROOT/$LOG). Kiểm tra mạng hoặc Python ≥ 3.11." >&2
+    exit 1
+  fi
   touch "$STAMP"
 fi
 STEP="chạy"
