@@ -136,6 +136,10 @@ def _load_all(group: click.Group) -> None:
                 group.add_command(command)
 
 
+# click ≥ 8.2 raises this, a UsageError whose message is the whole help (older: prints it)
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 class KehoachGroup(LazyGroup):
     """Turns KehoachError into a Vietnamese message and an exit code instead of a traceback."""
 
@@ -148,6 +152,9 @@ class KehoachGroup(LazyGroup):
                 result = super().main(*args, standalone_mode=False, **kwargs)
         except click.exceptions.Exit as done:
             sys.exit(done.exit_code)
+        except _NO_ARGS_IS_HELP as err:  # `kehoach` or `kehoach units` alone: just the help
+            click.echo(err.format_message(), err=True)
+            sys.exit(err.exit_code)
         except click.UsageError as err:
             if err.ctx is not None:
                 click.echo(err.ctx.get_usage(), err=True)

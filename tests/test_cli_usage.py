@@ -100,3 +100,14 @@ def test_help_reads_in_vietnamese():
         assert result.exit_code == 0
         assert result.output.startswith("Cách dùng: kehoach"), args
         assert english_left(result.output) == [], (args, result.output)
+
+
+def test_a_group_alone_shows_its_help_not_an_error():
+    runner = CliRunner()
+    for args, usage in (([], "kehoach [TÙY CHỌN] LỆNH"), (["units"], "kehoach units [TÙY CHỌN]")):
+        result = runner.invoke(main, args)
+        assert result.exit_code in (0, 2)  # click ≥ 8.2 exits 2, as for a usage error
+        assert result.stderr.startswith(f"Cách dùng: {usage}") or result.output.startswith(
+            f"Cách dùng: {usage}"
+        )
+        assert "Lỗi" not in result.output and "Lệnh:" in result.output
