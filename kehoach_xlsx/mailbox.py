@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import imaplib
-import os
 import re
 import sqlite3
 import ssl as ssl_module
@@ -28,6 +27,7 @@ from typing import Any
 
 from kehoach_xlsx.errors import MailError
 from kehoach_xlsx.fileio import atomic_write_bytes
+from kehoach_xlsx.mail import stored_password
 from kehoach_xlsx.vntext import nfc, slugify
 
 PASSWORD_ENV = "KEHOACH_IMAP_PASSWORD"
@@ -120,18 +120,7 @@ def remember_seen(conn: sqlite3.Connection, result: FetchResult) -> None:
 
 def imap_password(host: str, user: str) -> str | None:
     """The password from $KEHOACH_IMAP_PASSWORD, else the system keyring, else None."""
-    password = os.environ.get(PASSWORD_ENV)
-    if password:
-        return password
-    try:
-        import keyring
-        from keyring.errors import KeyringError
-    except ImportError:
-        return None
-    try:
-        return keyring.get_password(KEYRING_SERVICE, f"{user}@{host}")
-    except (KeyringError, RuntimeError):
-        return None
+    return stored_password(PASSWORD_ENV, KEYRING_SERVICE, f"{user}@{host}")
 
 
 def attachment_name(part: Message) -> str | None:
