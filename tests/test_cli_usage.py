@@ -7,7 +7,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from kehoach_xlsx.cli import main
+from kehoach_xlsx.cli import LAZY_COMMANDS, main
 from kehoach_xlsx.click_vi import USAGE_TRANSLATIONS, translate_usage
 
 # The English words of click's message templates (placeholders and short words aside).
@@ -95,7 +95,8 @@ def test_translation_covers_the_wordings_of_the_click_versions_we_allow(english,
 
 def test_help_reads_in_vietnamese():
     runner = CliRunner()
-    for args in (["--help"], ["merge", "--help"], ["units", "--help"], ["collect", "--help"]):
+    commands = [[name, "--help"] for name in LAZY_COMMANDS]
+    for args in [["--help"], ["units", "init", "--help"], ["units", "check", "--help"], *commands]:
         result = runner.invoke(main, args)
         assert result.exit_code == 0
         assert result.output.startswith("Cách dùng: kehoach"), args
