@@ -8,8 +8,19 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
+  if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    found=$("$PYTHON" --version 2>/dev/null) || found="không chạy được"
+    echo "!! Cần Python ≥ 3.11 (lệnh “$PYTHON”: $found)." >&2
+    echo "!! Cài Python mới hơn, hoặc chỉ định nó: PYTHON=python3.12 $0" >&2
+    exit 1
+  fi
   echo "» Tạo môi trường ảo .venv …"
-  "$PYTHON" -m venv .venv
+  if ! "$PYTHON" -m venv .venv >/dev/null 2>&1; then
+    rm -rf .venv
+    echo "!! Không tạo được môi trường ảo .venv. Trên Debian/Ubuntu hãy cài gói python3-venv" >&2
+    echo "!! (sudo apt-get install python3-venv) rồi chạy lại $0." >&2
+    exit 1
+  fi
 fi
 STAMP=.venv/.kehoach-installed
 if [ ! -f "$STAMP" ] || [ setup.cfg -nt "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
