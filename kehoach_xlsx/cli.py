@@ -136,7 +136,7 @@ def _load_all(group: click.Group) -> None:
                 group.add_command(command)
 
 
-# click ≥ 8.2 raises this, a UsageError whose message is the whole help (older: prints it)
+# newer click raises this, a UsageError whose message is the whole help (older: prints it)
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 

@@ -29,8 +29,8 @@ USAGE_TRANSLATIONS: tuple[tuple[str, str], ...] = (
     ("Missing parameter: {name}", "Thiếu tham số {name}."),
     ("Missing command.", "Thiếu tên lệnh."),
     ("Choose from:", "Chọn một trong:"),
-    ("No such option {name!r}.", "Không có tùy chọn {name}."),  # click ≥ 8.2.1
-    ("No such option: {name}", "Không có tùy chọn {name}."),  # click 8.2.0
+    ("No such option {name!r}.", "Không có tùy chọn {name}."),  # newer click
+    ("No such option: {name}", "Không có tùy chọn {name}."),  # older click
     ("No such command {name!r}.", "Không có lệnh {name}."),
     ("(Did you mean one of: {names}?)", "(Có phải ý bạn là một trong: {names}?)"),
     ("Did you mean {name}?", "Có phải ý bạn là {name}?"),
@@ -110,7 +110,7 @@ def _compile(template: str) -> re.Pattern[str]:
             parts.append(_QUOTED.format(name))
         elif 0 < match.start() and match.end() < len(template):
             parts.append(f"(?P<{name}>.+?)")
-        else:  # first or last: one word ("No such option: -x" of click 8.2.0 ends there)
+        else:  # first or last: one word (older click's "No such option: -x" ends there)
             parts.append(f"(?P<{name}>" + r"\S+)")
         end = match.end()
     parts.append(re.escape(template[end:]))
