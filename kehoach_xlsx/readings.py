@@ -73,7 +73,7 @@ def dump(book: ReturnedBook) -> bytes | None:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError):
         return None
-    return zlib.compress(text.encode("utf-8"), 6)
+    return zlib.compress(text.encode("utf-8"), 1)  # 6 saves 5 % for twice the time
 
 
 def load(blob: bytes, path: str) -> ReturnedBook | None:
