@@ -252,10 +252,16 @@ class _Builder:
         self.log: list[LogRow] = []
         self.answer_rows: list[dict[str, Any]] = []
         self.stray_rows: list[LogRow] = []
+        self.receipts_by_unit: dict[str | None, list[Receipt]] | None = None
 
     # ---- per unit ----------------------------------------------------------------------------
     def add_unit(self, book: BookRecord, receipts: list[Receipt], by_sha: dict) -> None:
-        mine = [r for r in receipts if r.unit == book.unit and r.period == self.period]
+        if self.receipts_by_unit is None:  # grouped once: a scan per unit costs units × files
+            self.receipts_by_unit = {}
+            for receipt in receipts:
+                if receipt.period == self.period:
+                    self.receipts_by_unit.setdefault(receipt.unit, []).append(receipt)
+        mine = self.receipts_by_unit.get(book.unit, [])
         current = next((r for r in reversed(mine) if r.state == "accepted"), None)
         returned = by_sha.get(current.sha256) if current else None
         unit_flags: set[str] = set()
