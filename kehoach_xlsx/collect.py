@@ -533,6 +533,9 @@ class _Receiver:
             self.acknowledged(told)
 
 
+_BOOKS_KEPT = 256  # decoded books kept by id: 2,000 of them would hold 50 MB for nothing
+
+
 class SentBooks:
     """The books split recorded, each decoded once per command (identify asks per file)."""
 
@@ -543,6 +546,8 @@ class SentBooks:
 
     def book(self, workbook_id: str) -> BookRecord | None:
         if workbook_id not in self._by_id:
+            if len(self._by_id) >= _BOOKS_KEPT:  # each file names its own: keep a few
+                self._by_id.clear()
             self._by_id[workbook_id] = self.ledger.book(workbook_id)
         return self._by_id[workbook_id]
 
