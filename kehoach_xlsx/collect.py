@@ -548,7 +548,7 @@ class SentBooks:
         if workbook_id not in self._by_id:
             if len(self._by_id) >= _BOOKS_KEPT:  # each file names its own: keep a few
                 self._by_id.clear()
-            self._by_id[workbook_id] = self.ledger.book(workbook_id)
+            self._by_id[workbook_id] = self.ledger.book(workbook_id, shared=False)
         return self._by_id[workbook_id]
 
     def books(self, period: str | None = None) -> list[BookRecord]:

@@ -242,11 +242,13 @@ class Ledger:
         sql += " ORDER BY period, unit"
         return [_book(row) for row in self.conn.execute(sql, params)]
 
-    def book(self, workbook_id: str) -> BookRecord | None:
+    def book(self, workbook_id: str, shared: bool = True) -> BookRecord | None:
+        """One book; ``shared=False`` skips sharing its texts (a third of the time), for a
+        book looked at once and dropped (collect identifying a file)."""
         row = self.conn.execute(
             "SELECT * FROM books WHERE workbook_id = ?", (workbook_id,)
         ).fetchone()
-        return _book(row) if row else None
+        return _book(row, shared) if row else None
 
     def periods(self) -> list[str]:
         return [
@@ -390,11 +392,11 @@ def explain_ledger_error(err: sqlite3.Error, path: Path | str) -> str:
     )
 
 
-def _book(row: sqlite3.Row) -> BookRecord:
+def _book(row: sqlite3.Row, shared: bool = True) -> BookRecord:
     data = dict(row)
     data.pop("active", None)
     # 2,000 unit books repeat the same task titles and outputs: share one copy of each text
-    data["rows"] = json.loads(data["rows"], object_hook=_intern_values)
+    data["rows"] = json.loads(data["rows"], object_hook=_intern_values if shared else None)
     return BookRecord(**data)
 
 

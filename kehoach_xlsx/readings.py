@@ -15,6 +15,7 @@ import json
 import zlib
 from dataclasses import fields
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from kehoach_xlsx import __version__
@@ -31,6 +32,9 @@ FORMAT = 1  # the layout of the blob itself
 _ROW_FIELDS = tuple(f.name for f in fields(ReturnedRow))
 _DATE_FIELDS = frozenset(f.name for f in fields(ReturnedRow) if "date" in str(f.type))
 _PROBLEM_FIELDS = frozenset(f.name for f in fields(ReturnedRow) if "Problem" in str(f.type))
+_row_values = attrgetter(*_ROW_FIELDS)
+_DATE_INDEXES = [i for i, name in enumerate(_ROW_FIELDS) if name in _DATE_FIELDS]
+_PROBLEM_INDEXES = [i for i, name in enumerate(_ROW_FIELDS) if name in _PROBLEM_FIELDS]
 _BOOK_FIELDS = tuple(
     f.name for f in fields(ReturnedBook) if f.name not in {"path", "rows", "warnings"}
 )
@@ -46,12 +50,10 @@ def dump(book: ReturnedBook) -> bytes | None:
     """The blob for a reading; None when it holds something JSON cannot keep (not stored)."""
     rows = []
     for row in book.rows:
-        values = []
-        for name in _ROW_FIELDS:
-            value = getattr(row, name)
-            if name in _DATE_FIELDS and isinstance(value, date):
-                value = value.isoformat()
-            values.append(value)
+        values = list(_row_values(row))
+        for i in _DATE_INDEXES:
+            if isinstance(values[i], date):
+                values[i] = values[i].isoformat()
         rows.append(values)
     data = {
         "format": FORMAT,
@@ -97,14 +99,12 @@ def load(blob: bytes, path: str) -> ReturnedBook | None:
 
 
 def _build(data: dict[str, Any], path: str) -> ReturnedBook:
-    dates = [i for i, name in enumerate(_ROW_FIELDS) if name in _DATE_FIELDS]
-    problems = [i for i, name in enumerate(_ROW_FIELDS) if name in _PROBLEM_FIELDS]
     rows = []
     for values in data["rows"]:
-        for i in dates:
+        for i in _DATE_INDEXES:
             if values[i] is not None:
                 values[i] = date.fromisoformat(values[i])
-        for i in problems:
+        for i in _PROBLEM_INDEXES:
             values[i] = [Problem(*p) for p in values[i]]
         rows.append(_shared_row(*values))  # repeated texts shared, as on arrival from a worker
     book = ReturnedBook(path, **dict(zip(_BOOK_FIELDS, data["book"], strict=True)))
