@@ -33,6 +33,11 @@ from kehoach_xlsx.vntext import clean_spaces, fold, nfc
 from kehoach_xlsx.workbook.identity import IDENTITY_MARK, IDENTITY_SHEET, read_identity
 from kehoach_xlsx.workbook.unit import REPORT_SHEET
 
+# Bump whenever reading or interpreting a returned file changes (sheets, headers, statuses,
+# dates, identity, warnings): collect keeps what it read in the ledger (readings.py), and
+# merge reads a stored file again only when its reading was made by another version.
+READER_VERSION = 1
+
 # --- header texts (design.md "Unit workbook") ------------------------------------------------
 
 FIELD_HEADERS: dict[str, str] = {
