@@ -837,6 +837,7 @@ def _read_rows(
     clean_get, shown_get, suspect = cache.clean_texts.get, cache.shown_texts.get, cache.suspect
     rows: list[ReturnedRow] = []
     append = rows.append
+    notes: list[tuple[int, tuple[str, ...]]] = []
     for index in range(header_row + 1, len(grid)):
         raw = grid[index]
         if len(raw) <= need:
@@ -856,7 +857,7 @@ def _read_rows(
             # a status); a lone text under the table is a note or the signature block.
             if not (has_answer and (status_raw or fast(raw[c_title]))):
                 if has_answer:
-                    _note_row(book, name, index + 1, (completed_raw, result, documents, issues))
+                    notes.append((index + 1, (completed_raw, result, documents, issues)))
                 continue
             problems.append(
                 Problem("unknown_row", "Dòng có nội dung trả lời nhưng không có Mã NV.")
@@ -941,7 +942,29 @@ def _read_rows(
                 problems,
             )
         )
+    if notes:
+        last_task = max((r.row for r in rows if r.task_id), default=0)
+        for row_number, texts in notes:
+            if row_number < last_task or not _signature_like(texts):
+                _note_row(book, name, row_number, texts)
     return rows
+
+
+_SIGNATURE_WORDS = re.compile(
+    r"\b(nguoi lap|lap bieu|thu truong|ky ten|ky,|ghi ro ho ten|dong dau|giam doc|"
+    r"truong phong|chu tich|chanh van phong|xac nhan|tm\.|kt\.|ngay \S+ thang)"
+)
+
+
+def _signature_like(texts: Iterable[str]) -> bool:
+    """A line of the signature block a unit adds under the table ("NGƯỜI LẬP BIỂU",
+    "(Ký, ghi rõ họ tên)", a name, "Hòa Bình, ngày … tháng …"): no answer, not worth a
+    warning. Anything else under the table is a note and is reported."""
+    text = " ".join(t for t in texts if t)
+    if _SIGNATURE_WORDS.search(fold(text)):
+        return True
+    words = text.split()  # a person's name: two to five capitalised words
+    return 2 <= len(words) <= 5 and all(w[0].isupper() and w.isalpha() for w in words)
 
 
 def _guessed(book: ReturnedBook, sheet: str, row: int, code: str, message: str) -> None:
@@ -952,7 +975,7 @@ def _guessed(book: ReturnedBook, sheet: str, row: int, code: str, message: str) 
 def _note_row(book: ReturnedBook, sheet: str, row: int, texts: Iterable[str]) -> None:
     """A row without "Mã NV", title or status but with text in the answer columns: a note a
     person inserted between (or under) the tasks. It belongs to no task; say so, never drop
-    it silently."""
+    it silently (a signature block under the table excepted: ``_signature_like``)."""
     text = clean_spaces(" / ".join(t for t in texts if t))
     shown = text if len(text) <= 120 else text[:117] + "…"
     book.warnings.append(
