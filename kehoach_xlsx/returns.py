@@ -893,6 +893,17 @@ def _read_rows(
                         f"Ngày hoàn thành “{completed_raw}” không đọc được là ngày.",
                     )
                 )
+        if completed is not None and not status_raw and task_id:
+            # A completion date and no status picked: the date says it is done.
+            status = "done"
+            _guessed(
+                book,
+                name,
+                index + 1,
+                "status_guessed",
+                f"Chưa chọn Tình trạng nhưng có Ngày hoàn thành {completed:%d/%m/%Y}; "
+                "được hiểu là “Đã hoàn thành”.",
+            )
         typed_date = completed_raw if type(completed_cell) is str else ""
         # Cached texts were screened once for a formula mark (cache.suspect); only a row
         # with a suspect text (or a typed date) goes through the full check.
@@ -1083,6 +1094,7 @@ _STATUS_SHORT: dict[str, str] = {
 # Words after "done" that change its meaning ("hoàn thành một phần", "… 80%"): no guess.
 _NOT_QUITE_DONE = re.compile(r"\b(mot phan|co ban|chua|khong)\b|\b(?!100\b)\d+\b")
 _STATUS_PREFIXES = sorted(_STATUS_WORDS, key=len, reverse=True)
+_PERCENT = re.compile(r"\s*(\d{1,3})\s*%\s*")
 
 
 @lru_cache(maxsize=2048)
@@ -1095,6 +1107,13 @@ def read_status(text: str) -> tuple[StatusCode | None, bool]:
     "chưa"). After "done", words that change its meaning ("một phần", "cơ bản", a
     percentage other than 100) leave the status unread, to be flagged.
     """
+    percent = _PERCENT.fullmatch(text)
+    if percent:  # progress typed as a share of the work: "100%", "70 %", "0%"
+        share = int(percent.group(1))
+        if share > 100:
+            return None, False
+        code = "done" if share == 100 else "in_progress" if share else "not_started"
+        return code, True  # type: ignore[return-value]
     key = fold(nfc(text))
     key = re.sub(r"^\s*(\d+|[a-z])\s*[.)-]\s*", "", key)  # "1. Đã hoàn thành"
     key = " ".join(re.sub(r"[^a-z0-9 ]+", " ", key).split())

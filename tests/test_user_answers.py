@@ -32,6 +32,10 @@ HEADER_ROW = 5  # build_return's table header (0-based)
         ("Đang thực hiện (70%)", ("in_progress", True)),
         ("Không thực hiện được do thiếu kinh phí", ("cannot_do", True)),
         ("chưa có kinh phí", ("not_started", True)),
+        ("100%", ("done", True)),
+        ("70 %", ("in_progress", True)),
+        ("0%", ("not_started", True)),
+        ("150%", (None, False)),
         # words that change what "done" means: left unread, to be flagged
         ("Hoàn thành một phần", (None, False)),
         ("Đã hoàn thành 80%", (None, False)),
@@ -79,6 +83,14 @@ def test_typed_status_and_month_are_used_and_named(tmp_path: Path):
     assert {("status_guessed", "Báo cáo", row), ("date_guessed", "Báo cáo", row)} <= found
     (status_warning,) = [w for w in book.warnings if w.code == "status_guessed"]
     assert "“HT”" in status_warning.message and "Đã hoàn thành" in status_warning.message
+
+
+def test_a_completion_date_without_status_means_done(tmp_path: Path):
+    path = build_return(tmp_path / "date.xlsx", {"B.I.1": {"Ngày hoàn thành": date(2026, 9, 20)}})
+    book = read_returned_book(path)
+    row = by_id(book)["B.I.1"]
+    assert (row.status, row.completed, row.problems) == ("done", date(2026, 9, 20), [])
+    assert [w.row for w in book.warnings if w.code == "status_guessed"] == [HEADER_ROW + 2]
 
 
 def test_note_row_between_tasks_is_reported_signature_is_not(tmp_path: Path):

@@ -160,6 +160,20 @@ def date_cell_as_text(u: User) -> None:
     u.want[u.tasks[2]] = Want("done", OCT15, f"Kết quả {u.tasks[2]}")
 
 
+def progress_as_percent(u: User) -> None:
+    for index, (text, code) in enumerate((("100%", "done"), ("70%", "in_progress"))):
+        u.type(index, "Tình trạng", text)
+        u.want[u.tasks[index]].status = code
+        u.warn.append(("status_guessed", u.row(index) + 1))
+
+
+def date_without_status(u: User) -> None:
+    u.type(0, "Tình trạng", "")
+    u.office.set_date(u.doc, SHEET, u.row(0), u.cols["Ngày hoàn thành"], dt.date(2026, 10, 15))
+    u.want[u.tasks[0]] = Want("done", OCT15, f"Kết quả {u.tasks[0]}")
+    u.warn.append(("status_guessed", u.row(0) + 1))
+
+
 def number_in_text_column(u: User) -> None:
     office, doc = u.office, u.doc
     office.set_number(doc, SHEET, u.row(0), u.cols["Kết quả thực hiện"], 5)
@@ -333,6 +347,8 @@ CASES: dict[str, Edit] = {
     "typed_statuses_with_words": typed_statuses_with_words,
     "typed_dates": typed_dates,
     "date_cell_as_text": date_cell_as_text,
+    "progress_as_percent": progress_as_percent,
+    "date_without_status": date_without_status,
     "number_in_text_column": number_in_text_column,
     "note_row_inserted": note_row_inserted,
     "task_row_inserted": task_row_inserted,
