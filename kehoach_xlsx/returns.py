@@ -838,6 +838,9 @@ def _read_rows(
     rows: list[ReturnedRow] = []
     append = rows.append
     notes: list[tuple[int, tuple[str, ...]]] = []
+    # The header row copied again lower down (to print it on every page) is no task.
+    header_cells = grid[header_row] if header_row < len(grid) else []
+    header_id = (cache.clean(header_cells[c_id]) if c_id < len(header_cells) else "") or None
     for index in range(header_row + 1, len(grid)):
         raw = grid[index]
         if len(raw) <= need:
@@ -847,6 +850,8 @@ def _read_rows(
         if None in texts:
             texts = tuple(map(cache.clean, answers))
         task_id, status_raw, result, documents, issues = texts
+        if task_id == header_id:
+            continue
         completed_cell = raw[c_completed]
         completed_raw = "" if completed_cell == "" else _text(completed_cell)
         has_answer = bool(status_raw or completed_raw or result or documents or issues)

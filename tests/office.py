@@ -793,6 +793,9 @@ class OfficeSession:
         """Insert columns before col; OfficeError on a protected sheet (unprotect first)."""
         self.call("insert_columns", doc=doc, sheet=sheet, col=col, count=count)
 
+    def delete_columns(self, doc: str, sheet: Sheet, col: int, count: int = 1) -> None:
+        self.call("delete_columns", doc=doc, sheet=sheet, col=col, count=count)
+
     def insert_rows(self, doc: str, sheet: Sheet, row: int, count: int = 1) -> None:
         """Insert rows before row; OfficeError on a protected sheet (unprotect first)."""
         self.call("insert_rows", doc=doc, sheet=sheet, row=row, count=count)

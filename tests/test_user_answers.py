@@ -144,3 +144,17 @@ def test_untouched_copy_sheet_does_not_win(tmp_path: Path):
     workbook.copy_worksheet(workbook["Báo cáo"]).title = "Bản sao"
     workbook.save(path)
     assert read_returned_book(path).sheet == "Báo cáo"
+
+
+def test_header_row_repeated_for_printing_is_no_task(tmp_path: Path):
+    path = build_return(tmp_path / "repeat.xlsx", {"B.I.2": {"Tình trạng": "Đã hoàn thành"}})
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Báo cáo"]
+    sheet.insert_rows(HEADER_ROW + 3)
+    for col, text in enumerate(HEADERS, start=1):
+        sheet.cell(HEADER_ROW + 3, col).value = text
+    workbook.save(path)
+    book = read_returned_book(path)
+    assert [r.task_id for r in book.rows] == ["B.I.1", "B.I.2", "B.II.3"]
+    assert by_id(book)["B.I.2"].status == "done"
+    assert book.warnings == []

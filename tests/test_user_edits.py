@@ -54,6 +54,7 @@ class User:
     tasks: list[str] = field(default_factory=list)  # task ids in sheet order
     want: dict[str, Want | None] = field(default_factory=dict)  # None: reported missing
     warn: list[tuple[str, int | None]] = field(default_factory=list)  # (code, 1-based row)
+    quiet: list[str] = field(default_factory=list)  # codes the merge log must not show
     flags: dict[str, str] = field(default_factory=dict)  # task -> flag the merge must show
     name: str = "tra-loi.xlsx"
     fmt: str = "xlsx"
@@ -269,6 +270,22 @@ def column_inserted(u: User) -> None:
     u.office.insert_columns(u.doc, SHEET, 0)  # and an empty one in front of everything
 
 
+def columns_deleted(u: User) -> None:
+    u.unprotect()
+    for name in ("Sản phẩm đầu ra", "STT"):  # right one first: indices stay valid
+        u.office.delete_columns(u.doc, SHEET, u.cols[name])
+
+
+def header_repeated(u: User) -> None:
+    """The header row copied above the fifth task, as people do to print it on page 2."""
+    u.unprotect()
+    row = u.row(4)
+    u.office.insert_rows(u.doc, SHEET, row)
+    for text, col in u.cols.items():
+        u.office.set_string(u.doc, SHEET, row, col, text)
+    u.quiet += ["unknown_row", "invalid_value"]
+
+
 def columns_hidden(u: User) -> None:
     u.type(1, "Ngày hoàn thành", "15/10/2026")
     u.type(1, "Tình trạng", "Đã hoàn thành")
@@ -359,6 +376,8 @@ CASES: dict[str, Edit] = {
     "answer_cells_merged": answer_cells_merged,
     "long_result": long_result,
     "column_inserted": column_inserted,
+    "columns_deleted": columns_deleted,
+    "header_repeated": header_repeated,
     "columns_hidden": columns_hidden,
     "columns_widened": columns_widened,
     "sheet_renamed": sheet_renamed,
@@ -460,6 +479,7 @@ def test_ordinary_edit_keeps_the_answers(matrix, case):
         assert got == want, (task, result.flags[task])
     for task, flag in user.flags.items():
         assert flag in result.flags[task], (task, result.flags[task])
+    assert not [e for e in result.log if e.code in user.quiet]
     for code, row in user.warn:
         named = [
             entry

@@ -370,6 +370,12 @@ class Worker:
         sh.Columns.insertByIndex(col, count)
         return None
 
+    def cmd_delete_columns(self, doc, sheet, col, count=1):
+        sh = self.sheet(doc, sheet)
+        self.refuse_if_protected(sh, "delete columns")
+        sh.Columns.removeByIndex(col, count)
+        return None
+
     def cmd_insert_rows(self, doc, sheet, row, count=1):
         sh = self.sheet(doc, sheet)
         self.refuse_if_protected(sh, "insert rows")
