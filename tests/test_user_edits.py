@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl.utils import get_column_letter
 
 from kehoach_xlsx.books import split_period
 from kehoach_xlsx.collect import collect_files
@@ -396,12 +397,7 @@ CASES: dict[str, Edit] = {
 
 
 def _a1(row: int, col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
+    return f"{get_column_letter(col + 1)}{row + 1}"
 
 
 # --- running the matrix -----------------------------------------------------------------------
