@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kehoach_xlsx.model import PlanWarning
-from kehoach_xlsx.workbook.fastsheet import FastWorksheet
+from kehoach_xlsx.workbook.fastwrite import FastWorkbook
 from kehoach_xlsx.workbook.identity import BookIdentity, fingerprint, write_identity
 from kehoach_xlsx.workbook.styles import (
     Formats,
@@ -189,13 +189,13 @@ def write_unit_book(spec: UnitBookSpec, path: str | os.PathLike[str]) -> Written
     plan_line = spec.plan_title or identity.plan_title
     with atomic_workbook(
         path,
+        workbook_class=FastWorkbook,  # the same bytes, written faster
         title=f"Báo cáo {period_label(identity.period)} – {identity.unit_name}",
         subject=plan_line,
         author="kehoach_xlsx",
         company=spec.issuer.replace("\n", " "),
         created=created,
     ) as workbook:
-        workbook.worksheet_class = FastWorksheet  # same XML, written faster
         workbook.set_custom_property("kehoach_workbook_id", identity.workbook_id)
         fmt = Formats(workbook)
         sheet = workbook.add_worksheet(REPORT_SHEET)
