@@ -17,6 +17,7 @@ this relies on, `FastWorkbook` is plain `Workbook`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from xlsxwriter import worksheet as _worksheet
@@ -31,18 +32,45 @@ _BLANK = getattr(_worksheet, "CellBlankTuple", None)
 _COLUMNS = [xl_col_to_name(col) for col in range(64)]
 # What XlsxWriter's shared-string writer would change: XML specials, control characters
 # (line breaks included, to stay on the safe side), "_xHHHH_" escapes, edge whitespace.
+_SHORT = 16_000  # characters: well inside Excel's 32,767 UTF-16 units, even for emoji
 _CAREFUL = re.compile(r"[&<>\x00-\x1f]|_x|^\s|\s$")
 
 
 class FastWorksheet(Worksheet):
-    def _cell_xml(self, row: int, col: int, cell: Any) -> str | None:
+    def put_row(self, row: int, first_col: int, cells: Sequence[tuple[str, Any]]) -> bool:
+        """Store a row of (text, format) cells, "" for a blank, like write_string/write_blank.
+
+        Only short text (no truncation possible) is taken; returns False, having stored
+        nothing, when the caller must write the row cell by cell through write_text.
+        """
+        last_col = first_col + len(cells) - 1
+        if (
+            self.constant_memory
+            or not cells
+            or any(type(text) is not str or len(text) > _SHORT for text, _ in cells)
+            or self._check_dimensions(row, first_col)
+            or self._check_dimensions(row, last_col)
+        ):
+            return False
+        shared = self.str_table._get_shared_string_index
+        stored = self.table[row]
+        for col, (text, fmt) in enumerate(cells, first_col):
+            if text:
+                stored[col] = _STRING(shared(text), fmt)
+            elif fmt is not None:
+                stored[col] = _BLANK(fmt)
+        return True
+
+    def _cell_xml(self, row: int, col: int, cell: Any, styles: dict[Any, str]) -> str | None:
         """The <c> element of a text or formatted blank cell; None for any other cell."""
         kind = type(cell)
         if (kind is not _STRING and kind is not _BLANK) or col >= 64:
             return None
         fmt = cell.format
         if fmt is not None:
-            style = f' s="{fmt._get_xf_index()}"'
+            style = styles.get(fmt)
+            if style is None:
+                style = styles[fmt] = f' s="{fmt._get_xf_index()}"'
         elif self._plain_style(row, col):
             style = ""
         else:
@@ -60,10 +88,30 @@ class FastWorksheet(Worksheet):
         return info is None or getattr(info, "column_format", True) is None
 
     def _write_cell(self, row: int, col: int, cell: Any) -> None:
-        xml = None if self.constant_memory else self._cell_xml(row, col, cell)
+        xml = None if self.constant_memory else self._cell_xml(row, col, cell, {})
         if xml is None:
             return super()._write_cell(row, col, cell)
         self.fh.write(xml)
+        return None
+
+    def _calculate_spans(self) -> None:
+        """XlsxWriter's <row spans="…">: first and last used column of each block of 16 rows."""
+        if self.comments or self.dim_rowmin is None:
+            return super()._calculate_spans()
+        low, high = self.dim_colmin, self.dim_colmax
+        bounds: dict[int, list[int]] = {}
+        for row, cells in self.table.items():
+            if not cells or not self.dim_rowmin <= row <= self.dim_rowmax:
+                continue
+            first, last = min(cells), max(cells)
+            if first < low or last > high:  # a cell outside the dimensions: XlsxWriter's way
+                return super()._calculate_spans()
+            block = bounds.get(row // 16)
+            if block is None:
+                bounds[row // 16] = [first, last]
+            else:
+                block[0], block[1] = min(block[0], first), max(block[1], last)
+        self.row_spans = {index: f"{first + 1}:{last + 1}" for index, (first, last) in bounds.items()}
         return None
 
     def _write_rows(self) -> None:
@@ -72,6 +120,7 @@ class FastWorksheet(Worksheet):
         self._calculate_spans()
         table, row_info, spans = self.table, self.row_info, self.row_spans
         write = self.fh.write
+        styles: dict[Any, str] = {}
         for row in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row)
             if not cells:
@@ -82,7 +131,7 @@ class FastWorksheet(Worksheet):
             parts = []
             for col in sorted(cells):
                 cell = cells[col]
-                xml = self._cell_xml(row, col, cell)
+                xml = self._cell_xml(row, col, cell, styles)
                 if xml is None:
                     write("".join(parts))
                     parts.clear()

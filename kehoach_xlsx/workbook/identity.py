@@ -98,12 +98,13 @@ def write_identity(
         row += 1
     for col, text in enumerate(TASK_HEADER):
         write_text(sheet, row, col, text)
+    put_row = getattr(sheet, "put_row", None)  # FastWorksheet: the whole row at once
     for task_id, print_, role, sheet_row in rows:
         row += 1
-        write_text(sheet, row, 0, task_id)
-        write_text(sheet, row, 1, print_)
-        write_text(sheet, row, 2, role)
-        write_text(sheet, row, 3, str(sheet_row))
+        cells = [(task_id, None), (print_, None), (role, None), (str(sheet_row), None)]
+        if put_row is None or not put_row(row, 0, cells):
+            for col, (text, _) in enumerate(cells):
+                write_text(sheet, row, col, text)
     sheet.set_column(0, 0, 20)
     sheet.set_column(1, 1, 40)
     sheet.very_hidden()
