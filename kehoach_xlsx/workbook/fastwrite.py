@@ -43,22 +43,26 @@ class FastWorksheet(Worksheet):
         Only short text (no truncation possible) is taken; returns False, having stored
         nothing, when the caller must write the row cell by cell through write_text.
         """
-        last_col = first_col + len(cells) - 1
+        for text, _ in cells:
+            if type(text) is not str or len(text) > _SHORT:
+                return False
         if (
             self.constant_memory
             or not cells
-            or any(type(text) is not str or len(text) > _SHORT for text, _ in cells)
             or self._check_dimensions(row, first_col)
-            or self._check_dimensions(row, last_col)
+            or self._check_dimensions(row, first_col + len(cells) - 1)
         ):
             return False
         shared = self.str_table._get_shared_string_index
         stored = self.table[row]
-        for col, (text, fmt) in enumerate(cells, first_col):
+        new = tuple.__new__  # what the namedtuples' own __new__ calls, minus a Python frame
+        col = first_col
+        for text, fmt in cells:
             if text:
-                stored[col] = _STRING(shared(text), fmt)
+                stored[col] = new(_STRING, (shared(text), fmt))
             elif fmt is not None:
-                stored[col] = _BLANK(fmt)
+                stored[col] = new(_BLANK, (fmt,))
+            col += 1
         return True
 
     def _cell_xml(self, row: int, col: int, cell: Any, styles: dict[Any, str]) -> str | None:
