@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -123,6 +124,8 @@ def _iso_utc(value: datetime | None) -> str:
 
 def cell_text(value: Any) -> str:
     """A cell value as the string we wrote: 1.0 -> "1", a date -> ISO, None -> ""."""
+    if type(value) is str:  # most cells: one check instead of five (phan-cong.xlsx: 40,000)
+        return unicodedata.normalize("NFC", value).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
