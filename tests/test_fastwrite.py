@@ -17,7 +17,7 @@ from kehoach_xlsx.workbook.unit import UnitBookSpec, UnitRow
 ODD_TEXTS = [
     "Thường xuyên",
     "a & b < c > d",
-    ' lề trái',
+    " lề trái",
     "lề phải ",
     "hai\ndòng",
     "dòng cuối\n",
@@ -71,14 +71,25 @@ def test_odd_cells_same_bytes(tmp_path):
 
 def test_unit_book_same_bytes(tmp_path, monkeypatch):
     identity = BookIdentity(
-        "kh-1", "12/KH-UBND", "Kế hoạch thử", "PTP", "Phòng Tư pháp", "2026-09",
-        date(2026, 10, 5), datetime(2026, 9, 20, tzinfo=UTC), "a" * 32,
+        "kh-1",
+        "12/KH-UBND",
+        "Kế hoạch thử",
+        "PTP",
+        "Phòng Tư pháp",
+        "2026-09",
+        date(2026, 10, 5),
+        datetime(2026, 9, 20, tzinfo=UTC),
+        "a" * 32,
     )
     rows = [
         UnitRow(
-            f"1.{n}", str(n), f"Nhiệm vụ {n} & <thử> {ODD_TEXTS[n % len(ODD_TEXTS)]}",
-            "lead" if n % 2 else "coordinate", ["Báo cáo", "Kế hoạch"],
-            date(2026, 9, 30) if n % 3 else None, "Hằng tháng",
+            f"1.{n}",
+            str(n),
+            f"Nhiệm vụ {n} & <thử> {ODD_TEXTS[n % len(ODD_TEXTS)]}",
+            "lead" if n % 2 else "coordinate",
+            ["Báo cáo", "Kế hoạch"],
+            date(2026, 9, 30) if n % 3 else None,
+            "Hằng tháng",
             {"status": "done", "completed": "2026-09-03", "result": " có lề "} if n % 4 else None,
         )
         for n in range(30)

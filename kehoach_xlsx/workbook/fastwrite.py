@@ -115,7 +115,9 @@ class FastWorksheet(Worksheet):
                 bounds[row // 16] = [first, last]
             else:
                 block[0], block[1] = min(block[0], first), max(block[1], last)
-        self.row_spans = {index: f"{first + 1}:{last + 1}" for index, (first, last) in bounds.items()}
+        self.row_spans = {
+            index: f"{first + 1}:{last + 1}" for index, (first, last) in bounds.items()
+        }
         return None
 
     def _write_rows(self) -> None:

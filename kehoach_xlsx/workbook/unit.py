@@ -278,7 +278,9 @@ def write_unit_book(spec: UnitBookSpec, path: str | os.PathLike[str]) -> Written
                     sheet, row, 2, item.title, fmt.cell_wrap, context=context, warnings=warnings
                 )
                 write_text(sheet, row, 3, role_label, fmt.cell_center)
-                write_text(sheet, row, 4, outputs, fmt.cell_wrap, context=context, warnings=warnings)
+                write_text(
+                    sheet, row, 4, outputs, fmt.cell_wrap, context=context, warnings=warnings
+                )
                 write_text(
                     sheet, row, 5, due_text, fmt.cell_center, context=context, warnings=warnings
                 )
