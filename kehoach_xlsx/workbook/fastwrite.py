@@ -127,6 +127,13 @@ class FastWorksheet(Worksheet):
         table, row_info, spans = self.table, self.row_info, self.row_spans
         write = self.fh.write
         styles: dict[Any, str] = {}
+        # a cell without a format has no style at all unless a row or column format applies
+        plain = (
+            ""
+            if all(getattr(info, "row_format", True) is None for info in row_info.values())
+            and all(getattr(info, "column_format", True) is None for info in self.col_info.values())
+            else None
+        )
         for row in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row)
             if not cells:
@@ -135,8 +142,25 @@ class FastWorksheet(Worksheet):
                 continue
             self._write_row(row, spans.get(row // 16), row_info.get(row))
             parts = []
+            number = row + 1
             for col in sorted(cells):
                 cell = cells[col]
+                # the common case (text or blank with its own format) inline: this loop runs
+                # once per cell of the workbook; _cell_xml has the general rules
+                fmt = cell.format
+                if col >= 64:
+                    style = None
+                else:
+                    style = styles.get(fmt) if fmt is not None else plain
+                if style is not None:
+                    if type(cell) is _STRING:
+                        parts.append(
+                            f'<c r="{_COLUMNS[col]}{number}"{style} t="s"><v>{cell.string}</v></c>'
+                        )
+                        continue
+                    if type(cell) is _BLANK:
+                        parts.append(f'<c r="{_COLUMNS[col]}{number}"{style}/>')
+                        continue
                 xml = self._cell_xml(row, col, cell, styles)
                 if xml is None:
                     write("".join(parts))
