@@ -210,24 +210,29 @@ class Ledger:
 
     # ---- books -----------------------------------------------------------------------------
     def add_book(self, book: BookRecord) -> None:
+        self.add_books([book])
+
+    def add_books(self, books: Iterable[BookRecord]) -> None:
+        """Record books in one transaction (one disk flush for a whole split)."""
         with self.transaction() as conn:
-            conn.execute(
-                "UPDATE books SET active = 0 WHERE period = ? AND unit = ? AND workbook_id != ?",
-                (book.period, book.unit, book.workbook_id),
-            )
-            conn.execute(
-                "INSERT OR REPLACE INTO books VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
-                (
-                    book.workbook_id,
-                    book.period,
-                    book.unit,
-                    book.unit_name,
-                    book.path,
-                    book.due,
-                    book.generated,
-                    json.dumps(book.rows, ensure_ascii=False, sort_keys=True),
-                ),
-            )
+            for book in books:
+                conn.execute(
+                    "UPDATE books SET active = 0 WHERE period = ? AND unit = ? AND workbook_id != ?",
+                    (book.period, book.unit, book.workbook_id),
+                )
+                conn.execute(
+                    "INSERT OR REPLACE INTO books VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                    (
+                        book.workbook_id,
+                        book.period,
+                        book.unit,
+                        book.unit_name,
+                        book.path,
+                        book.due,
+                        book.generated,
+                        json.dumps(book.rows, ensure_ascii=False, sort_keys=True),
+                    ),
+                )
 
     def books(self, period: str | None = None, active_only: bool = True) -> list[BookRecord]:
         sql = "SELECT * FROM books"
