@@ -36,7 +36,7 @@ from kehoach_xlsx.workbook.unit import GUIDE_SHEET, REPORT_SHEET
 # Bump whenever reading or interpreting a returned file changes (sheets, headers, statuses,
 # dates, identity, warnings): collect keeps what it read in the ledger (readings.py), and
 # merge reads a stored file again only when its reading was made by another version.
-READER_VERSION = 1
+READER_VERSION = 2
 
 # --- header texts (design.md "Unit workbook") ------------------------------------------------
 

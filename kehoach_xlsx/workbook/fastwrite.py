@@ -194,9 +194,22 @@ class _FastPackager(Packager):
         sst._assemble_xml_file()
 
 
+# The XlsxWriter releases whose internals these loops were compared with, byte for byte
+# (tests/test_fastwrite.py). A newer release may change what a cell tuple or a row loop means
+# without removing a name: it gets XlsxWriter's own loops until it is tested here.
+TESTED = ((3, 1, 7), (3, 3, 99))
+
+
+def _release() -> tuple[int, ...]:
+    from xlsxwriter import __version__
+
+    return tuple(int(part) for part in re.findall(r"\d+", __version__)[:3])
+
+
 def _internals_present() -> bool:
     return (
-        _STRING is not None
+        TESTED[0] <= _release() <= TESTED[1]
+        and _STRING is not None
         and _BLANK is not None
         and hasattr(Packager, "_write_shared_strings_file")
         and hasattr(Packager, "_filename")
