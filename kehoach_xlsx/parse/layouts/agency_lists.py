@@ -96,19 +96,60 @@ def expand_heading(node: Node) -> bool:
     leads = split_bodies(name)
     made = False
     for child in node.children:
-        if not child.children and not child.has_lead:
+        if child.children or child.has_lead:
+            continue
+        role = role_heading(child.title)
+        if role is not None and any(_marker(text) for _, text in child.body):
+            # "a) Chủ trì, phối hợp với Y" over bullets: each bullet a duty worked with Y
+            _body_duties(child, leads, role)
+        else:
             assign_duty(child, leads, child.title)
-            made = True
+        made = True
     if node.body:
-        for index, (line, text, details) in enumerate(duties_of(node.body), start=1):
-            duty = duty_node(node, line, text, leads, index)
-            if shared and not any(v.strip() for v in duty.fields["coordinate"]):
-                duty.fields["coordinate"].append("\n".join(shared))
-            duty.body.extend(details)
-            node.add_child(duty)
-        node.body = []
+        body = node.body
+        intro = _intro_partners(body)
+        if intro is not None:
+            shared, body = shared or intro, body[1:]
+        node.body = body
+        _body_duties(node, leads, shared)
         made = True
     return made
+
+
+def _body_duties(node: Node, leads: list[str], shared: list[str]) -> None:
+    """The node's body lines become its duties, led by leads (shared: their partners)."""
+    for index, (line, text, details) in enumerate(duties_of(node.body), start=1):
+        duty = duty_node(node, line, text, leads, index)
+        if shared and not any(v.strip() for v in duty.fields["coordinate"]):
+            duty.fields["coordinate"].append("\n".join(shared))
+        duty.body.extend(details)
+        node.add_child(duty)
+    node.body = []
+
+
+_ROLE = re.compile(r"^\s*(?:chủ trì\s*,?\s*)?(?:chủ động\s+)?phối hợp\b", re.IGNORECASE)
+
+
+def role_heading(title: str) -> list[str] | None:
+    """A line naming only the role of the duties below it ("Chủ trì, phối hợp với Y và Z:",
+    "Phối hợp với các sở, ngành") -> its partner bodies; None for a duty sentence."""
+    text = title.strip().rstrip(":").strip()
+    if not _ROLE.match(text):
+        return None
+    found = partners(text)
+    if not found or not text.endswith(found[-1]):
+        return None  # the line goes on with what is done: it is a duty
+    return found
+
+
+def _intro_partners(body: list[tuple[int, str]]) -> list[str] | None:
+    """An unmarked opening line ending with ":" before bullet duties introduces them: its
+    partner bodies (maybe none) are theirs; None when the body has no such introduction."""
+    if len(body) < 2 or _marker(body[0][1]) or not body[0][1].rstrip().endswith(":"):
+        return None
+    if not any(_marker(text) for _, text in body[1:]):
+        return None
+    return partners(body[0][1])
 
 
 def list_heading(title: str) -> tuple[str, list[str]] | None:

@@ -32,10 +32,11 @@ def apply_prose_layouts(root: Node, has_appendix_reference: bool, has_zones: boo
     for zone in zones:
         if zone.in_task_zone and not beside_table:
             _recognise(zone)
-    if not has_task(root) and (not has_appendix_reference or not _has_own_appendix(root)):
-        # nothing assigned in the tasks part: the plan assigns its work agency by agency
-        # under "Tổ chức thực hiện" (one heading per agency, one task per duty)
-        stand_in = has_appendix_reference
+    if not has_task(root):
+        # nothing assigned in the tasks part nor in an appendix of this document (its tables,
+        # if any, are targets or lists without a lead column): the plan assigns its work
+        # agency by agency under "Tổ chức thực hiện" (one heading per agency, one duty each)
+        stand_in = has_appendix_reference and not _has_own_appendix(root)
         for zone in zones:
             if any(words in fold(zone.title) for words in DUTIES_ZONES):
                 zone.in_task_zone = True
