@@ -67,3 +67,74 @@ def test_role_line_that_goes_on_with_the_work_is_a_duty(tmp_path):
         "Báo cáo kết quả trồng rừn",
     ]
     assert plan.tasks[0].coordinate == ["Công an xã"]
+
+
+def test_unit_columns_first_with_group_rows_and_spanning_sub_rows(tmp_path):
+    # units come before the task text; an agency group row; the lead, coordinate and group
+    # cells span the rows below, which print only their own task text, result and time
+    text = "\n".join(
+        [
+            "**PHỤ LỤC**",
+            "**STT**\t**Cơ quan chủ trì**\t**Cơ quan phối hợp**\t**Nhóm nhiệm vụ**"
+            "\t**Nội dung nhiệm vụ**\t**Kết quả**\t**Thời hạn hoàn thành**",
+            "**A.**\t**SỞ GIAO THÔNG**",
+            "1\tSở Giao thông\t- Công an tỉnh; - Sở Tài chính\tHạ tầng"
+            "\t- Lập đề án phân luồng xe tải qua trung tâm\tĐề án\tQuý I năm 2027",
+            "- Lắp đặt biển báo tải trọng tại các cầu yếu\t- Biển báo\tQuý III năm 2027",
+            "- Tổ chức kiểm tra tải trọng xe trên tuyến tỉnh lộ\t- Biên bản\tHằng quý",
+            "**B.**\t**SỞ Y TẾ**\t",
+            "Sở Y tế\tỦy ban nhân dân các xã\tPhòng bệnh\t- Mở đợt tiêm chủng bổ sung cho trẻ em"
+            "\tSố trẻ được tiêm\tNăm 2027",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "giao-thong.txt", text))
+    got = [(t.title, t.lead, t.coordinate, t.deadline_text) for t in plan.tasks]
+    assert len(got) == 4, got
+    assert [t.title.lstrip("- ")[:20] for t in plan.tasks] == [
+        "Lập đề án phân luồng",
+        "Lắp đặt biển báo tải",
+        "Tổ chức kiểm tra tải",
+        "Mở đợt tiêm chủng bổ",
+    ]
+    assert [t.lead for t in plan.tasks] == [["Sở Giao thông"]] * 3 + [["Sở Y tế"]]
+    assert plan.tasks[2].coordinate == ["Công an tỉnh", "Sở Tài chính"]
+    assert [t.deadline_text for t in plan.tasks] == [
+        "Quý I năm 2027",
+        "Quý III năm 2027",
+        "Hằng quý",
+        "Năm 2027",
+    ]
+    assert plan.tasks[3].coordinate == ["Ủy ban nhân dân các xã"]
+
+
+def test_project_name_column_is_the_task_title(tmp_path):
+    text = "\n".join(
+        [
+            "**PHỤ LỤC II**",
+            "**STT**\t**Tên dự án, nhiệm vụ**\t**Nội dung chính**\t**Cơ quan chủ trì**"
+            "\t**Cơ quan phối hợp**\t**Thời gian thực hiện**",
+            "1\tDự án kè chống sạt lở bờ sông\t- Khảo sát, thiết kế, thi công 2 km kè"
+            "\tSở Nông nghiệp\tCác xã ven sông\t2026 - 2028",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "du-an.txt", text))
+    assert [t.title for t in plan.tasks] == ["Dự án kè chống sạt lở bờ sông"]
+    assert plan.tasks[0].lead == ["Sở Nông nghiệp"]
+
+
+def test_hard_wrapped_line_starting_with_a_body_is_not_an_agency_line(tmp_path):
+    # a scrape wraps lines; "Phòng Kinh tế." is the end of the sentence above, not a heading
+    text = "\n".join(
+        [
+            "**II. NỘI DUNG**",
+            "**1. Quản lý chợ**",
+            "- Rà soát các điểm kinh doanh tạm, báo cáo kết quả cho",
+            "Phòng Kinh tế.",
+            "- Sắp xếp lại khu bán hàng rong trước cổng chợ.",
+            "**III. TỔ CHỨC THỰC HIỆN**",
+            "**1. Phòng Kinh tế**",
+            "- Theo dõi, đôn đốc việc thực hiện kế hoạch.",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "cho.txt", text))
+    assert [t.title for t in plan.tasks] == ["Theo dõi, đôn đốc việc thực hiện kế hoạch."]

@@ -178,9 +178,12 @@ def expand_body(node: Node) -> bool:
     current: tuple[list[str], str] | None = None  # leads and the heading's bullet mark
     last: Node | None = None
     index = 0
+    previous = ""
     for line, text in node.body:
         mark = _marker(text)
-        heading = agency_heading(text)
+        # "… của các Sở A và" / "Bộ B." : a hard-wrapped sentence, not an agency line
+        heading = None if _open_ended(previous) else agency_heading(text)
+        previous = text
         if heading and (current is None or mark == current[1] or not mark):
             current, last = (split_bodies(heading), mark), None
             continue
@@ -205,6 +208,16 @@ def expand_body(node: Node) -> bool:
         current, last = None, None
         kept.append((line, text))
     return adopt_tasks(node, kept, created)
+
+
+_OPEN_END = re.compile(
+    r"(?:,|\b(?:và|của|với|các|cho|tại|thuộc|hoặc|là|về|từ|đến|trong|theo))$", re.IGNORECASE
+)
+
+
+def _open_ended(text: str) -> bool:
+    """A line that stops mid-sentence: the next line goes on with it."""
+    return bool(_OPEN_END.search(text.rstrip()))
 
 
 def subject_items(parent: Node) -> None:
