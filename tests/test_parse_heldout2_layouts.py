@@ -138,3 +138,32 @@ def test_hard_wrapped_line_starting_with_a_body_is_not_an_agency_line(tmp_path):
     )
     plan = read_plan(write(tmp_path, "cho.txt", text))
     assert [t.title for t in plan.tasks] == ["Theo dõi, đôn đốc việc thực hiện kế hoạch."]
+
+
+def test_content_says_what_and_the_duties_say_who(tmp_path):
+    # the contents list many actions without a unit (one bullet happens to name its unit);
+    # the work is assigned agency by agency under "Tổ chức thực hiện"
+    actions = [f"- Phun khử khuẩn khu vực số {n} sau khi nước rút." for n in range(1, 9)]
+    text = "\n\n".join(
+        [
+            "**III. NỘI DUNG HOẠT ĐỘNG**",
+            "**1. Vệ sinh môi trường**",
+            *actions[:4],
+            "- Trung tâm Y tế chủ trì cấp hóa chất cho các thôn.",
+            "**2. Nước sạch**",
+            *actions[4:],
+            "**IV. TỔ CHỨC THỰC HIỆN**",
+            "**1. Phòng Văn hóa - Xã hội:**",
+            "- Hướng dẫn các thôn tổng vệ sinh sau lũ.",
+            "- Tổng hợp báo cáo hằng ngày.",
+            "**2. Các thôn, tổ dân phố:**",
+            "Huy động người dân dọn vệ sinh đường làng.",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "sau-lu.txt", text))
+    assert [(t.title[:25], t.lead) for t in plan.tasks] == [
+        ("Trung tâm Y tế chủ trì cấ", ["Trung tâm Y tế"]),
+        ("Hướng dẫn các thôn tổng v", ["Phòng Văn hóa - Xã hội"]),
+        ("Tổng hợp báo cáo hằng ngà", ["Phòng Văn hóa - Xã hội"]),
+        ("Huy động người dân dọn vệ", ["Các thôn, tổ dân phố"]),
+    ]
