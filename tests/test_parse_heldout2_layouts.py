@@ -167,3 +167,31 @@ def test_content_says_what_and_the_duties_say_who(tmp_path):
         ("Tổng hợp báo cáo hằng ngà", ["Phòng Văn hóa - Xã hội"]),
         ("Huy động người dân dọn vệ", ["Các thôn, tổ dân phố"]),
     ]
+
+
+def test_agency_names_holding_verb_nouns_and_an_intro_above_lettered_duties(tmp_path):
+    text = "\n\n".join(
+        [
+            "**IV. TỔ CHỨC THỰC HIỆN**",
+            "**1. Trung tâm Xúc tiến đầu tư, thương mại và du lịch**",
+            "- Tổ chức hội chợ nông sản cuối năm.",
+            "**2. Phòng Văn hóa - Xã hội**",
+            "Chủ trì, phối hợp với Hội Nông dân xã tham mưu cho Ủy ban nhân dân xã:",
+            "*a) *Lập danh sách hộ tham gia mô hình.",
+            "*b) *Theo dõi kết quả mô hình hằng quý.",
+            "**3. Huyện đoàn**",
+            "Vận động đoàn viên tham gia trồng cây.",
+            "**4. Các tổ chức, cá nhân liên quan**",
+            "Phối hợp với các cơ quan chức năng khi được yêu cầu.",
+            *_TARGETS,
+        ]
+    )
+    plan = read_plan(write(tmp_path, "xuc-tien.txt", text))
+    assert [(t.title[:24], t.lead) for t in plan.tasks] == [
+        ("Tổ chức hội chợ nông sản", ["Trung tâm Xúc tiến đầu tư, thương mại và du lịch"]),
+        ("Lập danh sách hộ tham gi", ["Phòng Văn hóa - Xã hội"]),
+        ("Theo dõi kết quả mô hình", ["Phòng Văn hóa - Xã hội"]),
+        ("Vận động đoàn viên tham ", ["Huyện đoàn"]),
+        ("Phối hợp với các cơ quan", ["Các tổ chức, cá nhân liên quan"]),
+    ]
+    assert plan.tasks[1].coordinate == ["Hội Nông dân xã"]

@@ -95,6 +95,11 @@ def expand_heading(node: Node) -> bool:
         name, shared = listed
     leads = split_bodies(name)
     made = False
+    if node.children and len(node.body) == 1:
+        # "Chủ trì, phối hợp với X tham mưu …:" above the agency's lettered duties
+        line, text = node.body[0]
+        if text.rstrip().endswith(":") and not _marker(text):
+            shared, node.body = shared or partners(text), []
     for child in node.children:
         if child.children or child.has_lead:
             continue
@@ -104,6 +109,8 @@ def expand_heading(node: Node) -> bool:
             _body_duties(child, leads, role)
         else:
             assign_duty(child, leads, child.title)
+            if shared and not any(v.strip() for v in child.fields["coordinate"]):
+                child.fields["coordinate"].append("\n".join(shared))
         made = True
     if node.body:
         body = node.body
