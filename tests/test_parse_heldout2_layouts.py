@@ -195,3 +195,21 @@ def test_agency_names_holding_verb_nouns_and_an_intro_above_lettered_duties(tmp_
         ("Phối hợp với các cơ quan", ["Các tổ chức, cá nhân liên quan"]),
     ]
     assert plan.tasks[1].coordinate == ["Hội Nông dân xã"]
+
+
+def test_agency_heading_glued_to_its_only_duty_gives_the_duty_as_title(tmp_path):
+    text = "\n\n".join(
+        [
+            "**IV. PHÂN CÔNG NHIỆM VỤ**",
+            "**1. Phòng Kinh tế:**",
+            "- Kiểm tra giá nước uống tại các cửa hàng.",
+            "**2.** **Đề nghị các công ty cấp nước (Công ty An Bình, Công ty Hòa Phát và đơn vị"
+            " khác):**** **Bảo đảm cấp nước sạch liên tục cho các khu dân cư.",
+        ]
+    )
+    plan = read_plan(write(tmp_path, "cap-nuoc.txt", text))
+    assert [t.title for t in plan.tasks] == [
+        "Kiểm tra giá nước uống tại các cửa hàng.",
+        "Bảo đảm cấp nước sạch liên tục cho các khu dân cư.",
+    ]
+    assert plan.tasks[1].lead[0].startswith("các công ty cấp nước")

@@ -241,7 +241,12 @@ def subject_items(parent: Node) -> None:
             continue
         subject = sentence_subject(child.title)
         if subject:
-            assign_duty(child, split_bodies(subject), child.title[len(subject) :])
+            head, colon, duty = child.title.partition(":")
+            if colon and duty.strip() and agency_heading(head) == subject:
+                child.title = duty.strip()  # "Đề nghị Công ty X: Khẩn trương …": the duty
+                assign_duty(child, split_bodies(subject), child.title)
+            else:
+                assign_duty(child, split_bodies(subject), child.title[len(subject) :])
 
 
 def apply(node: Node) -> None:
