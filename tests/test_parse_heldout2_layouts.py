@@ -213,3 +213,12 @@ def test_agency_heading_glued_to_its_only_duty_gives_the_duty_as_title(tmp_path)
         "Bảo đảm cấp nước sạch liên tục cho các khu dân cư.",
     ]
     assert plan.tasks[1].lead[0].startswith("các công ty cấp nước")
+
+
+def test_news_portal_is_a_body_of_its_own_in_a_heading():
+    from kehoach_xlsx.parse.layouts.agencies import split_bodies
+
+    assert split_bodies("Đài Truyền thanh xã, Cổng thông tin điện tử xã") == [
+        "Đài Truyền thanh xã",
+        "Cổng thông tin điện tử xã",
+    ]

@@ -29,6 +29,7 @@ _AGENCY_HEADS = (
     "tỉnh đoàn",
     "thành đoàn",
     "huyện đoàn",
+    "cổng thông tin",
     "mặt trận",
     "mttq",
     "đài",
