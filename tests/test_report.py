@@ -203,3 +203,20 @@ def test_every_row_is_as_high_as_its_wrapped_text(tmp_path: Path) -> None:
 
     assert (height("Chi tiết", f"3. {long_title}") or 0) > 40
     assert (height("Nhật ký", report.files[0].identified_as) or 0) > 40
+
+
+def test_draft_report_survives_control_characters_from_a_return(tmp_path: Path) -> None:
+    """A returned cell written as "_x0001_" reads back as "\\x01", which XML 1.0 cannot hold:
+    the draft report turns it into a space instead of stopping the merge."""
+    from docx import Document
+
+    from kehoach_xlsx.report_docx import DraftContext, write_draft_report
+
+    report = sample_report()
+    report.items[0].result = "Đã tổ chức\x01 hội nghị\x0b tập huấn"
+    report.items[0].issues = "Thiếu\x02 kinh phí"
+    path = write_draft_report(tmp_path / "du-thao.docx", report, DraftContext())
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "Đã tổ chức hội nghị tập huấn" in text
+    assert "Thiếu kinh phí (nhiệm vụ B.I.1)" in text
+    assert not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text)
