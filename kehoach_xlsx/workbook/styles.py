@@ -547,8 +547,13 @@ class RowWriter:
         # (column, its width, that width's counts) for the columns whose text sizes the row
         self._wrap = [(col, widths[col], counts.setdefault(widths[col], {})) for col in wrap]
         self._dates: dict[date, float] = {}
-        fast = _RAW_WRITE_STRING and _RAW_WRITE_BLANK and _RAW_WRITE_NUMBER
-        self._fast = bool(fast) and hasattr(worksheet, "_convert_date_time")
+        self._heights: dict[int, float] = {}
+        self._writers: tuple[Any, Any, Any] = (
+            _RAW_WRITE_STRING,
+            _RAW_WRITE_BLANK,
+            _RAW_WRITE_NUMBER,
+        )
+        self._fast = all(self._writers) and hasattr(worksheet, "_convert_date_time")
 
     def lines(self, row_values: Sequence[Any]) -> int:
         """Lines the tallest wrapped text of the row needs (1 when everything fits)."""
@@ -570,32 +575,36 @@ class RowWriter:
         lines = self.lines(values)
         sheet = self.worksheet
         if lines > 1:
-            sheet.set_row(row, data_row_height(lines))
+            height = self._heights.get(lines)
+            if height is None:
+                height = self._heights[lines] = data_row_height(lines)
+            sheet.set_row(row, height)
         if not self._fast:
             self._slow_row(row, values)
             return
         formats = self.formats
+        write_string, write_blank, write_number = self._writers
         for col, value in enumerate(values):
             kind = type(value)
             if kind is str:
                 if 0 < len(value) <= EXCEL_MAX_TEXT:
-                    code = _RAW_WRITE_STRING(sheet, row, col, value, formats[col])  # type: ignore[misc]
+                    code = write_string(sheet, row, col, value, formats[col])
                 elif value:
                     write_text(sheet, row, col, value, formats[col])  # cut, with its mark
                     continue
                 else:
-                    code = _RAW_WRITE_BLANK(sheet, row, col, None, formats[col])  # type: ignore[misc]
+                    code = write_blank(sheet, row, col, None, formats[col])
             elif value is None:
                 continue
             elif kind is int or kind is float:
-                code = _RAW_WRITE_NUMBER(sheet, row, col, value, self.number_format)  # type: ignore[misc]
+                code = write_number(sheet, row, col, value, self.number_format)
             elif isinstance(value, date):
                 serial = self._dates.get(value)
                 if serial is None:
                     when = value if isinstance(value, datetime) else datetime.combine(value, time())
                     serial = self._dates[value] = sheet._convert_date_time(when)
                 # a date cell is a number cell in a date format: the same XML as write_datetime
-                code = _RAW_WRITE_NUMBER(sheet, row, col, serial, self.date_format)  # type: ignore[misc]
+                code = write_number(sheet, row, col, serial, self.date_format)
             else:
                 write_text(sheet, row, col, value, formats[col])
                 continue
