@@ -23,6 +23,7 @@ from kehoach_xlsx.texts import period_text, vn_date
 from kehoach_xlsx.workbook.brief import BRIEF_SHEET, Digest, digest, write_brief_sheet
 from kehoach_xlsx.workbook.styles import (
     Formats,
+    LineCounts,
     RowWriter,
     atomic_workbook,
     format_date,
@@ -237,7 +238,7 @@ def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
         data = digest(report)  # one pass over the items serves the brief and "Tổng hợp"
         write_brief_sheet(workbook, sheets[BRIEF_SHEET], fmt, report, STATUS_COLOURS, data)
         # the line counts of wrapped texts, shared: the same titles fill several sheets
-        lines: dict[float, dict[str, int]] = {}
+        lines: LineCounts = {}
         _summary_sheet(workbook, sheets["Tổng hợp"], fmt, report, data, lines)
         _detail_sheet(sheets["Chi tiết"], fmt, extra, report, lines)
         _overdue_sheet(sheets["Quá hạn"], fmt, report, lines)
@@ -306,7 +307,7 @@ def _rows(
     columns: list[tuple[str, float]],
     formats: Sequence[Any],
     wrap: Sequence[int],
-    lines: dict[float, dict[str, int]] | None,
+    lines: LineCounts | None,
 ) -> RowWriter:
     """The writer of a sheet's data rows: each row as high as its tallest text in the `wrap`
     columns (LibreOffice does not grow rows for wrapped text when it opens an XlsxWriter
@@ -358,6 +359,11 @@ def _unit_label(item: ItemRow) -> str:
     return item.unit_name or item.unit
 
 
+def _task_cells(index: int, item: ItemRow) -> tuple[str, str, str, str]:
+    """STT, Mã NV, Nhiệm vụ, Đơn vị: how the lists of tasks ("Quá hạn" …) begin a row."""
+    return str(index), item.task_id, item.title, _unit_label(item)
+
+
 # --- "Tổng hợp" ------------------------------------------------------------------------------
 
 
@@ -367,7 +373,7 @@ def _summary_sheet(
     fmt: Formats,
     report: ReportData,
     data: Digest | None = None,
-    lines: dict[float, dict[str, int]] | None = None,
+    lines: LineCounts | None = None,
 ) -> None:
     columns = [("STT", 5), ("Đơn vị", 34), ("Số NV được giao", 10)]
     columns += [(STATUS_LABELS[s], 12) for s in STATUS_ORDER]
@@ -455,7 +461,7 @@ def _detail_sheet(
     fmt: Formats,
     extra: _Extra,
     report: ReportData,
-    lines: dict[float, dict[str, int]] | None = None,
+    lines: LineCounts | None = None,
 ) -> None:
     last_col = len(DETAIL_COLUMNS) - 1
     header_row = _top(
@@ -514,7 +520,7 @@ def _stray_rows(
     extra: _Extra,
     report: ReportData,
     row: int,
-    lines: dict[float, dict[str, int]] | None = None,
+    lines: LineCounts | None = None,
 ) -> None:
     """Every stray row, below the items and outside the print area (shown on screen only)."""
     sheet.print_area(0, 0, row - 2, len(DETAIL_COLUMNS) - 1)
@@ -536,7 +542,7 @@ def _overdue_sheet(
     sheet: Worksheet,
     fmt: Formats,
     report: ReportData,
-    lines: dict[float, dict[str, int]] | None = None,
+    lines: LineCounts | None = None,
 ) -> None:
     columns = [
         ("STT", 5),
@@ -561,10 +567,7 @@ def _overdue_sheet(
         rows.row(
             header_row + index,
             (
-                str(index),
-                item.task_id,
-                item.title,
-                item.unit_name or item.unit,
+                *_task_cells(index, item),
                 ROLE_LABELS.get(item.role, item.role),
                 _due(due),
                 (report.as_of - due).days if isinstance(due, date) else "",
@@ -580,7 +583,7 @@ def _missing_sheet(
     sheet: Worksheet,
     fmt: Formats,
     report: ReportData,
-    lines: dict[float, dict[str, int]] | None = None,
+    lines: LineCounts | None = None,
 ) -> None:
     columns = [
         ("STT", 5),
@@ -602,10 +605,7 @@ def _missing_sheet(
         rows.row(
             header_row + index,
             (
-                str(index),
-                item.task_id,
-                item.title,
-                item.unit_name or item.unit,
+                *_task_cells(index, item),
                 item.outputs_expected,
                 item.documents,
                 "\n".join(item.messages),
@@ -622,7 +622,7 @@ def _not_reported_sheet(
     sheet: Worksheet,
     fmt: Formats,
     report: ReportData,
-    lines: dict[float, dict[str, int]] | None = None,
+    lines: LineCounts | None = None,
 ) -> None:
     """One line per unit that owes something: counts by role, then the task ids themselves.
 
@@ -687,7 +687,7 @@ def _changes_sheet(
     sheet: Worksheet,
     fmt: Formats,
     report: ReportData,
-    lines: dict[float, dict[str, int]] | None = None,
+    lines: LineCounts | None = None,
 ) -> None:
     columns = [
         ("STT", 5),
@@ -736,7 +736,7 @@ def _log_sheet(
     fmt: Formats,
     extra: _Extra,
     report: ReportData,
-    lines: dict[float, dict[str, int]] | None = None,
+    lines: LineCounts | None = None,
 ) -> None:
     # both tables share the sheet's columns, so each column's width suits both headings
     columns = [("STT", 5), ("Tệp", 34), ("Trang", 21), ("Dòng", 12), ("Mã", 18), ("Nội dung", 60)]

@@ -505,6 +505,8 @@ def fit_widths(
 # --- report side: many rows, written in order -------------------------------------------------
 
 _RAW_WRITE_NUMBER = getattr(Worksheet, "_write_number", None)
+# column width -> {text: lines it wraps to}: shared by a workbook's sheets
+LineCounts = dict[float, dict[str, int]]
 
 
 def data_row_height(lines: int) -> float:
@@ -537,7 +539,7 @@ class RowWriter:
         *,
         number_format: Format | None = None,
         date_format: Format | None = None,
-        line_counts: dict[float, dict[str, int]] | None = None,
+        line_counts: LineCounts | None = None,
     ) -> None:
         self.worksheet = worksheet
         self.formats = list(formats)
