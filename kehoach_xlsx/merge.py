@@ -137,12 +137,12 @@ def merge_period(
         )
     data["report"] = report_path.relative_to(workspace.root).as_posix()
     data["draft_report"] = draft_path.relative_to(workspace.root).as_posix()
-    from kehoach_xlsx.workbook.status_back import write_back_status
+    from kehoach_xlsx.workbook.status_back import write_back
 
-    # the latest state, written back into the coordinator's own phan-cong.xlsx
-    written_back = (refresh_assignment_checks(workspace), write_back_status(workspace))
-    notes = [note for note in written_back if note is not None]
-    return MergeResult(data, report_path, report, notes)
+    # the latest state and the open checks, written back into the coordinator's own
+    # phan-cong.xlsx: one read and at most one write of the file
+    note = write_back(workspace, assignment_checks(workspace))
+    return MergeResult(data, report_path, report, [note] if note is not None else [])
 
 
 def read_receipts(
@@ -167,23 +167,23 @@ def _plan_date(plan: dict[str, Any]) -> date | None:
         return None
 
 
-def refresh_assignment_checks(workspace: Workspace) -> PlanWarning | None:
-    """Keep "Cần kiểm tra" of phan-cong.xlsx current after a merge; never fails the merge
-    (a file that could not be updated is a note, as for the "Tình hình" sheet)."""
-    from kehoach_xlsx.books import CHECKS_STAMP, files_stamp, refresh_checks, workspace_registry
+def assignment_checks(workspace: Workspace) -> list[PlanWarning] | None:
+    """What "Cần kiểm tra" of phan-cong.xlsx should list now; None when neither the file nor
+    the plan changed since it was last brought up to date (or when the file cannot be read:
+    the report is written, and split and init say what is wrong with it)."""
+    from kehoach_xlsx.books import CHECKS_STAMP, current_checks, files_stamp, workspace_registry
     from kehoach_xlsx.errors import KehoachError
     from kehoach_xlsx.workbook.assign import read_assignment
 
     stamp = files_stamp(workspace.assignment_path, workspace.plan_path)
     with workspace.ledger() as ledger:
         if ledger.get_meta(CHECKS_STAMP) == stamp:
-            return None  # neither the coordinator's workbook nor the plan changed since
+            return None
     try:
         assignment = read_assignment(workspace.assignment_path)
     except KehoachError:
-        return None  # the report is written; split and init say what is wrong with the file
-    _checks, note = refresh_checks(workspace, assignment, workspace_registry(workspace, assignment))
-    return note
+        return None
+    return current_checks(workspace, assignment, workspace_registry(workspace, assignment))
 
 
 class _Builder:
