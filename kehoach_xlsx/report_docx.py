@@ -12,6 +12,7 @@ The page layout helpers are the reminder letter's (letter.py).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,12 +26,12 @@ from kehoach_xlsx.errors import KehoachError
 from kehoach_xlsx.letter import (
     _header,
     _page_setup,
-    _para,
     _signature,
     authority_lines,
     leaders_line,
     letter_date,
 )
+from kehoach_xlsx.letter import _para as _letter_para
 from kehoach_xlsx.texts import (
     about,
     clean_issuer,
@@ -45,6 +46,18 @@ from kehoach_xlsx.workbook.brief import Digest, digest
 from kehoach_xlsx.workbook.report import STATUS_LABELS, ItemRow, ReportData
 
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
+# Characters XML 1.0 cannot hold. A returned cell can carry them ("_x0001_" in the sheet's XML
+# reads back as "\x01"), and one of them would stop the whole merge at the draft report.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with the characters a .docx cannot hold turned into spaces."""
+    return NOT_XML.sub(" ", text) if NOT_XML.search(text) else text
+
+
+def _para(doc: Any, text: str, **options: Any) -> Any:
+    return _letter_para(doc, xml_safe(text), **options)
 
 
 @dataclass
@@ -74,7 +87,7 @@ def write_draft_report(
 ) -> Path:
     """Write the draft report atomically (temp file + rename) and return its path."""
     data = digest(report)
-    issuer = clean_issuer(report.issuer) or "Ủy ban nhân dân"
+    issuer = xml_safe(clean_issuer(report.issuer)) or "Ủy ban nhân dân"
     meta = {"number": report.plan_number, "title": report.plan_title, "date": report.plan_date}
     reference = plan_reference(meta, blank="      /KH-UBND")
     doc = Document()
@@ -101,7 +114,7 @@ def write_draft_report(
     _difficulties(doc, report)
     _next_period(doc, report, context)
     recipients = [leaders_line(issuer), "Các cơ quan, đơn vị thực hiện Kế hoạch;"]
-    _signature(doc, recipients, context.signer, authority_lines(issuer))
+    _signature(doc, recipients, xml_safe(context.signer), authority_lines(issuer))
     target = Path(path)
     temp = target.with_name(f".~{target.stem}.docx")
     try:
@@ -128,6 +141,7 @@ def _of(report: ReportData, body: str) -> str:
 
 
 def _body(doc: Any, text: str) -> None:
+    text = xml_safe(text)  # first, so the spaces it leaves are collapsed with the others
     _para(doc, clean_line(text) if "\n" not in text else text, body=True)
 
 
@@ -250,13 +264,15 @@ def _shortcomings(doc: Any, report: ReportData, data: Digest) -> None:
 def _difficulties(doc: Any, report: ReportData) -> None:
     _heading(doc, "III. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT")
     by_unit: dict[str, list[str]] = {}
+    heard: dict[str, set[str]] = {}  # a unit's difficulty said once, at its first task
     for item in report.items:
+        if not item.issues:
+            continue
         text = _clause(item.issues)
-        if text:
-            said = by_unit.setdefault(item.unit_name or item.unit, [])
-            entry = f"{text} (nhiệm vụ {item.task_id})"
-            if not any(s.startswith(text + " (") for s in said):
-                said.append(entry)
+        unit = item.unit_name or item.unit
+        if text and text not in heard.setdefault(unit, set()):
+            heard[unit].add(text)
+            by_unit.setdefault(unit, []).append(f"{text} (nhiệm vụ {item.task_id})")
     if not by_unit:
         _body(doc, "Các cơ quan, đơn vị chưa phản ánh khó khăn, vướng mắc trong kỳ.")
         return

@@ -181,3 +181,42 @@ def test_flag_labels() -> None:
     assert flag_labels(["overdue", "needs_date", "superseded", "x"]) == (
         "Quá hạn; Cần đặt hạn; Bị thay thế; x"
     )
+
+
+def test_every_row_is_as_high_as_its_wrapped_text(tmp_path: Path) -> None:
+    """The last task row before the stray rows, and the last file row before the warnings
+    table, are sized like every other row (constant_memory flushes a row once the next
+    starts, so its height must be set before)."""
+    report = sample_report()
+    long_title = "Tổ chức rà soát, tổng hợp và báo cáo kết quả thực hiện " * 4
+    report.items[-1].title = long_title
+    report.files[0].identified_as = "Phòng Kinh tế, hạ tầng và đô thị phường " * 3
+    report.stray_rows = [LogRow("/x/returned/abc_PKT.xlsx", "Báo cáo", 30, "unknown_row", "x")]
+    path = tmp_path / "bao-cao.xlsx"
+    write_report(path, report)
+    book = openpyxl.load_workbook(path)
+
+    def height(sheet_name: str, first_cell: str) -> float | None:
+        sheet = book[sheet_name]
+        row = next(r[0].row for r in sheet.iter_rows() if r[2].value == first_cell)
+        return sheet.row_dimensions[row].height
+
+    assert (height("Chi tiết", f"3. {long_title}") or 0) > 40
+    assert (height("Nhật ký", report.files[0].identified_as) or 0) > 40
+
+
+def test_draft_report_survives_control_characters_from_a_return(tmp_path: Path) -> None:
+    """A returned cell written as "_x0001_" reads back as "\\x01", which XML 1.0 cannot hold:
+    the draft report turns it into a space instead of stopping the merge."""
+    from docx import Document
+
+    from kehoach_xlsx.report_docx import DraftContext, write_draft_report
+
+    report = sample_report()
+    report.items[0].result = "Đã tổ chức\x01 hội nghị\x0b tập huấn"
+    report.items[0].issues = "Thiếu\x02 kinh phí"
+    path = write_draft_report(tmp_path / "du-thao.docx", report, DraftContext())
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "Đã tổ chức hội nghị tập huấn" in text
+    assert "Thiếu kinh phí (nhiệm vụ B.I.1)" in text
+    assert not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text)

@@ -34,6 +34,7 @@ BRIEF_SHEET = "Tóm tắt"
 BRIEF_UNITS = 15  # more units than this: the worst 15, the rest on "Tổng hợp"
 PRESSING = 10
 PROBLEM_FLAGS = ("overdue", "not_reported", "missing_output")
+PRESSING_FLAGS = frozenset(("overdue", "missing_output"))
 FONT_9 = {"name": FONT, "size": 9}
 
 
@@ -109,24 +110,32 @@ class Digest:
 def digest(report: ReportData) -> Digest:
     """Per task: on track when every unit reported it, none is overdue, no output is missing."""
     by_task: dict[str, list[Any]] = {}
-    for item in report.items:
-        if "unknown_row" in item.flags:
-            continue
-        by_task.setdefault(item.task_id, []).append(item)
+    task_flags: dict[str, set[str]] = {}  # every flag any unit's row of the task has
     lines: dict[str, UnitLine] = {}
     for unit in report.units:
         lines[unit.unit] = UnitLine(unit.unit, unit.unit_name or unit.unit, unit.returned)
-    for item in report.items:
-        line = lines.setdefault(item.unit, UnitLine(item.unit, item.unit_name or item.unit, True))
-        line.counts[item.status] += 1
-        line.counts["_total"] += 1
-        for flag in item.flags:
-            line.counts[f"flag:{flag}"] += 1
+    flag_keys: dict[str, str] = {}
+    for item in report.items:  # one pass: a province's report has 100,000 items
+        line = lines.get(item.unit)
+        if line is None:
+            line = lines[item.unit] = UnitLine(item.unit, item.unit_name or item.unit, True)
+        counts = line.counts
+        counts[item.status] += 1
+        counts["_total"] += 1
+        flags = item.flags
+        for flag in flags:
+            key = flag_keys.get(flag) or flag_keys.setdefault(flag, f"flag:{flag}")
+            counts[key] += 1
+        if "unknown_row" in flags:
+            continue
+        if item.task_id in by_task:
+            by_task[item.task_id].append(item)
+            task_flags[item.task_id].update(flags)
+        else:
+            by_task[item.task_id] = [item]
+            task_flags[item.task_id] = set(flags)
 
-    def has(items: list[Any], flag: str) -> bool:
-        return any(flag in i.flags for i in items)
-
-    on_track = sum(1 for items in by_task.values() if not any(has(items, f) for f in PROBLEM_FLAGS))
+    on_track = sum(1 for flags in task_flags.values() if flags.isdisjoint(PROBLEM_FLAGS))
     done = sum(
         1
         for items in by_task.values()
@@ -146,18 +155,23 @@ def digest(report: ReportData) -> Digest:
         tasks=len(by_task),
         on_track=on_track,
         done=done,
-        overdue=sum(1 for items in by_task.values() if has(items, "overdue")),
-        missing_output=sum(1 for items in by_task.values() if has(items, "missing_output")),
-        not_reported_tasks=sum(1 for items in by_task.values() if has(items, "not_reported")),
+        overdue=sum(1 for flags in task_flags.values() if "overdue" in flags),
+        missing_output=sum(1 for flags in task_flags.values() if "missing_output" in flags),
+        not_reported_tasks=sum(1 for flags in task_flags.values() if "not_reported" in flags),
         unit_lines=ordered,
-        pressing=pressing_tasks(by_task, report.as_of),
+        pressing=pressing_tasks(by_task, report.as_of, task_flags),
     )
 
 
-def pressing_tasks(by_task: dict[str, list[Any]], as_of: date) -> list[Pressing]:
-    """Overdue tasks, the longest late first, then tasks done without their output."""
+def pressing_tasks(
+    by_task: dict[str, list[Any]], as_of: date, task_flags: dict[str, set[str]] | None = None
+) -> list[Pressing]:
+    """Overdue tasks, the longest late first, then tasks done without their output
+    (`task_flags`, every flag of a task's rows, lets the tasks without either be skipped)."""
     found: list[Pressing] = []
     for task_id, items in by_task.items():
+        if task_flags is not None and not PRESSING_FLAGS & task_flags[task_id]:
+            continue
         late = [i for i in items if "overdue" in i.flags]
         missing = [i for i in items if "missing_output" in i.flags]
         if not late and not missing:

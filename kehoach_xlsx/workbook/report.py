@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
@@ -20,13 +22,12 @@ from xlsxwriter.worksheet import Worksheet
 from kehoach_xlsx.texts import period_text, vn_date
 from kehoach_xlsx.workbook.brief import BRIEF_SHEET, Digest, digest, write_brief_sheet
 from kehoach_xlsx.workbook.styles import (
-    FONT_SIZE,
     Formats,
+    LineCounts,
+    RowWriter,
     atomic_workbook,
     format_date,
     setup_page,
-    text_lines,
-    write_date,
     write_header_block,
     write_text,
 )
@@ -210,6 +211,11 @@ SHEETS = (
 
 def flag_labels(flags: list[str]) -> str:
     """Flags as the Vietnamese words the coordinator reads: "Quá hạn; Thiếu sản phẩm"."""
+    return _flag_text(tuple(flags))
+
+
+@lru_cache(maxsize=512)  # a report has a handful of flag combinations over 100,000 rows
+def _flag_text(flags: tuple[str, ...]) -> str:
     return "; ".join(FLAG_LABELS.get(flag, flag) for flag in flags)
 
 
@@ -217,7 +223,7 @@ def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
     """Write the report workbook atomically (temp file + rename), print-ready on A4 landscape."""
     created = datetime(report.as_of.year, report.as_of.month, report.as_of.day)
     # constant_memory: a report for 2,000 units has millions of cells; rows are written in
-    # order and flushed, so every row is sized (_end_row) before the next one starts
+    # order and flushed, so every row is sized (RowWriter) before the next one starts
     with atomic_workbook(
         path,
         {"constant_memory": True, "in_memory": False},  # in_memory would cancel constant_memory
@@ -231,16 +237,15 @@ def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
         sheets = {name: workbook.add_worksheet(name) for name in SHEETS}
         data = digest(report)  # one pass over the items serves the brief and "Tổng hợp"
         write_brief_sheet(workbook, sheets[BRIEF_SHEET], fmt, report, STATUS_COLOURS, data)
-        _summary_sheet(workbook, sheets["Tổng hợp"], fmt, report, data)
-        _detail_sheet(sheets["Chi tiết"], fmt, extra, report)
-        _overdue_sheet(sheets["Quá hạn"], fmt, report)
-        _missing_sheet(sheets["Thiếu sản phẩm"], fmt, report)
-        _not_reported_sheet(sheets["Chưa báo cáo"], fmt, report)
-        _changes_sheet(sheets["So với kỳ trước"], fmt, report)
-        _log_sheet(sheets["Nhật ký"], fmt, extra, report)
-        for sheet in sheets.values():
-            for row in list(sheet.__dict__.get("_kh_lines", {})):
-                _end_row(sheet, row)  # the last row of each sheet is still open
+        # the line counts of wrapped texts, shared: the same titles fill several sheets
+        lines: LineCounts = {}
+        _summary_sheet(workbook, sheets["Tổng hợp"], fmt, report, data, lines)
+        _detail_sheet(sheets["Chi tiết"], fmt, extra, report, lines)
+        _overdue_sheet(sheets["Quá hạn"], fmt, report, lines)
+        _missing_sheet(sheets["Thiếu sản phẩm"], fmt, report, lines)
+        _not_reported_sheet(sheets["Chưa báo cáo"], fmt, report, lines)
+        _changes_sheet(sheets["So với kỳ trước"], fmt, report, lines)
+        _log_sheet(sheets["Nhật ký"], fmt, extra, report, lines)
         sheets[BRIEF_SHEET].activate()
 
 
@@ -296,35 +301,33 @@ def _top(
     )
 
 
-def _wrapped(sheet: Worksheet, row: int, col: int, text: str, cell_format: Any) -> None:
-    """Write a wrapped cell and remember how many lines it needs in its column.
-
-    LibreOffice does not grow rows for wrapped text when it opens an XlsxWriter file, so a
-    long task title would print over the rows below; write_report sizes the rows at the end.
-    """
-    write_text(sheet, row, col, text, cell_format)
-    if not text:
-        return
-    width = sheet.__dict__.get("_kh_widths", {}).get(col)
-    # most cells fit one line, the height every row has anyway: skip the count (hot path,
-    # a province's report has hundreds of thousands of such cells)
-    if width and (len(text) > width or "\n" in text):
-        needed = sheet.__dict__.setdefault("_kh_lines", {})
-        needed[row] = max(needed.get(row, 1), text_lines(text, width))
-
-
-def _end_row(sheet: Worksheet, row: int) -> None:
-    """Size a finished row for its wrapped text (before the next row: constant-memory mode)."""
-    lines = sheet.__dict__.get("_kh_lines", {}).pop(row, 1)
-    if lines > 1:
-        sheet.set_row(row, round(lines * FONT_SIZE * 1.18 + 4, 1))
+def _rows(
+    sheet: Worksheet,
+    fmt: Formats,
+    columns: list[tuple[str, float]],
+    formats: Sequence[Any],
+    wrap: Sequence[int],
+    lines: LineCounts | None,
+) -> RowWriter:
+    """The writer of a sheet's data rows: each row as high as its tallest text in the `wrap`
+    columns (LibreOffice does not grow rows for wrapped text when it opens an XlsxWriter
+    file, so a long task title would print over the rows below); numbers centred, dates
+    dd/mm/yyyy, as everywhere in the report."""
+    widths = [width for _, width in columns]
+    return RowWriter(
+        sheet,
+        formats,
+        widths,
+        wrap,
+        number_format=fmt.cell_center,
+        date_format=fmt.date,
+        line_counts=lines,
+    )
 
 
 def _set_widths(sheet: Worksheet, columns: list[tuple[str, float]]) -> None:
-    widths = sheet.__dict__.setdefault("_kh_widths", {})
     for col, (_, width) in enumerate(columns):
         sheet.set_column(col, col, width)
-        widths[col] = width
 
 
 def _table(
@@ -347,22 +350,30 @@ def _empty_note(sheet: Worksheet, fmt: Formats, row: int, text: str) -> None:
     write_text(sheet, row, 0, text, fmt.plain)
 
 
-def _due(sheet: Worksheet, row: int, col: int, value: date | str | None, fmt: Formats) -> None:
-    if isinstance(value, date):
-        write_date(sheet, row, col, value, fmt.date)
-    else:
-        write_text(sheet, row, col, value or "", fmt.cell_center)
+def _due(value: date | str | None) -> date | str:
+    """A deadline cell: a real date, or the deadline wording ("Thường xuyên")."""
+    return value if isinstance(value, date) else (value or "")
 
 
 def _unit_label(item: ItemRow) -> str:
     return item.unit_name or item.unit
 
 
+def _task_cells(index: int, item: ItemRow) -> tuple[str, str, str, str]:
+    """STT, Mã NV, Nhiệm vụ, Đơn vị: how the lists of tasks ("Quá hạn" …) begin a row."""
+    return str(index), item.task_id, item.title, _unit_label(item)
+
+
 # --- "Tổng hợp" ------------------------------------------------------------------------------
 
 
 def _summary_sheet(
-    workbook: Any, sheet: Worksheet, fmt: Formats, report: ReportData, data: Digest | None = None
+    workbook: Any,
+    sheet: Worksheet,
+    fmt: Formats,
+    report: ReportData,
+    data: Digest | None = None,
+    lines: LineCounts | None = None,
 ) -> None:
     columns = [("STT", 5), ("Đơn vị", 34), ("Số NV được giao", 10)]
     columns += [(STATUS_LABELS[s], 12) for s in STATUS_ORDER]
@@ -385,33 +396,28 @@ def _summary_sheet(
 
     header_row = row
     _table(sheet, fmt, header_row, columns)
-    by_unit: dict[str, Counter[str]] = {}
-    for item in report.items:
-        counts = by_unit.setdefault(item.unit, Counter())
-        counts[item.status] += 1
-        counts["_total"] += 1
-        for flag in item.flags:
-            counts[f"flag:{flag}"] += 1
-    units = report.units or [
-        UnitStatus(u, next(i.unit_name for i in report.items if i.unit == u), 0, False)
-        for u in by_unit
-    ]
     data = data if data is not None else digest(report)
+    # the digest counted every unit's items already (statuses, "_total", "flag:…")
+    by_unit = {line.unit: line.counts for line in data.unit_lines}
+    units = report.units or [UnitStatus(line.unit, line.name, 0, False) for line in data.unit_lines]
     rank = {line.unit: index for index, line in enumerate(data.unit_lines)}
     units = sorted(units, key=lambda u: rank.get(u.unit, len(rank)))  # worst first
+    centre = fmt.cell_center
+    rows = _rows(sheet, fmt, columns, [centre, fmt.cell_wrap] + [centre] * last_col, [1], lines)
     for index, unit in enumerate(units, start=1):
-        row = header_row + index
-        _end_row(sheet, row - 1)
         counts = by_unit.get(unit.unit, Counter())
-        write_text(sheet, row, 0, str(index), fmt.cell_center)
-        _wrapped(sheet, row, 1, unit.unit_name or unit.unit, fmt.cell_wrap)
-        sheet.write_number(row, 2, unit.expected or counts["_total"], fmt.cell_center)
-        for offset, status in enumerate(STATUS_ORDER):
-            sheet.write_number(row, 3 + offset, counts[status], fmt.cell_center)
-        base = 3 + len(STATUS_ORDER)
-        sheet.write_number(row, base, counts["flag:overdue"], fmt.cell_center)
-        sheet.write_number(row, base + 1, counts["flag:missing_output"], fmt.cell_center)
-        write_text(sheet, row, base + 2, "Có" if unit.returned else "Chưa", fmt.cell_center)
+        rows.row(
+            header_row + index,
+            [
+                str(index),
+                unit.unit_name or unit.unit,
+                unit.expected or counts["_total"],
+                *(counts[status] for status in STATUS_ORDER),
+                counts["flag:overdue"],
+                counts["flag:missing_output"],
+                "Có" if unit.returned else "Chưa",
+            ],
+        )
     # the chart is on the brief ("Tóm tắt"): here it would print over the repeated header
     # rows of a second page
 
@@ -450,40 +456,44 @@ DETAIL_COLUMNS = [
 ]
 
 
-def _detail_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData) -> None:
+def _detail_sheet(
+    sheet: Worksheet,
+    fmt: Formats,
+    extra: _Extra,
+    report: ReportData,
+    lines: LineCounts | None = None,
+) -> None:
     last_col = len(DETAIL_COLUMNS) - 1
     header_row = _top(
         sheet, fmt, report, "CHI TIẾT KẾT QUẢ THỰC HIỆN THEO ĐƠN VỊ", last_col, DETAIL_COLUMNS
     )
     _table(sheet, fmt, header_row, DETAIL_COLUMNS)
+    centre, wrap = fmt.cell_center, fmt.cell_wrap
+    formats = [centre, centre, wrap, wrap, centre, centre, centre, fmt.cell] + [wrap] * 6
+    wrapped = (0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13)
+    rows = _rows(sheet, fmt, DETAIL_COLUMNS, formats, wrapped, lines)
     row = header_row
     for index, item in enumerate(report.items, start=1):
         row += 1
-        _end_row(sheet, row - 1)
-        values = [
-            str(index),
-            item.task_id,
-            item.title if not item.number else f"{item.number}. {item.title}",
-            _unit_label(item),
-            ROLE_LABELS.get(item.role, item.role),
-        ]
-        for col, value in enumerate(values):
-            _wrapped(sheet, row, col, value, fmt.cell_center if col in (0, 1, 4) else fmt.cell_wrap)
-        _due(sheet, row, 5, item.due, fmt)
-        write_text(sheet, row, 6, STATUS_LABELS.get(item.status, item.status), fmt.cell_center)
-        if item.completed:
-            write_date(sheet, row, 7, item.completed, fmt.date)
-        else:
-            write_text(sheet, row, 7, "", fmt.cell)
-        for col, value in (
-            (8, item.outputs_expected),
-            (9, item.documents),
-            (10, item.result),
-            (11, item.issues),
-            (12, flag_labels(item.flags)),
-            (13, "\n".join(item.messages)),
-        ):
-            _wrapped(sheet, row, col, value, fmt.cell_wrap)
+        rows.row(
+            row,
+            (
+                str(index),
+                item.task_id,
+                item.title if not item.number else f"{item.number}. {item.title}",
+                item.unit_name or item.unit,
+                ROLE_LABELS.get(item.role, item.role),
+                _due(item.due),
+                STATUS_LABELS.get(item.status, item.status),
+                item.completed or "",
+                item.outputs_expected,
+                item.documents,
+                item.result,
+                item.issues,
+                flag_labels(item.flags),
+                "\n".join(item.messages),
+            ),
+        )
     if report.items:
         sheet.autofilter(header_row, 0, row, last_col)
         # Overdue rows stand out on screen and on paper; the test reads the flags column text.
@@ -501,28 +511,39 @@ def _detail_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportD
     else:
         _empty_note(sheet, fmt, header_row + 1, "Chưa có số liệu.")
     if report.stray_rows:
-        _stray_rows(sheet, fmt, extra, report, max(row, header_row + 1) + 2)
+        _stray_rows(sheet, fmt, extra, report, max(row, header_row + 1) + 2, lines)
 
 
 def _stray_rows(
-    sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData, row: int
+    sheet: Worksheet,
+    fmt: Formats,
+    extra: _Extra,
+    report: ReportData,
+    row: int,
+    lines: LineCounts | None = None,
 ) -> None:
     """Every stray row, below the items and outside the print area (shown on screen only)."""
     sheet.print_area(0, 0, row - 2, len(DETAIL_COLUMNS) - 1)
     write_text(sheet, row, 0, "Dòng lạ trong tệp trả về (không in)", extra.heading)
+    wrap = fmt.cell_wrap
+    formats = [None, fmt.cell_center, wrap, wrap] + [None] * 9 + [wrap]
+    rows = _rows(sheet, fmt, DETAIL_COLUMNS, formats, (2, 3, 13), lines)
+    skipped = (None,) * 9  # columns 4-12 stay empty
     for entry in report.stray_rows:
         row += 1
-        _end_row(sheet, row - 1)
-        write_text(sheet, row, 1, str(entry.row or ""), fmt.cell_center)
-        _wrapped(sheet, row, 2, entry.file, fmt.cell_wrap)
-        _wrapped(sheet, row, 3, entry.sheet or "", fmt.cell_wrap)
-        _wrapped(sheet, row, 13, entry.message, fmt.cell_wrap)
+        values = (None, str(entry.row or ""), entry.file, entry.sheet or "", *skipped)
+        rows.row(row, (*values, entry.message))
 
 
 # --- "Quá hạn", "Thiếu sản phẩm" -------------------------------------------------------------
 
 
-def _overdue_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
+def _overdue_sheet(
+    sheet: Worksheet,
+    fmt: Formats,
+    report: ReportData,
+    lines: LineCounts | None = None,
+) -> None:
     columns = [
         ("STT", 5),
         ("Mã NV", 9),
@@ -538,27 +559,32 @@ def _overdue_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
     _table(sheet, fmt, header_row, columns)
     items = [i for i in report.items if "overdue" in i.flags]
     items.sort(key=lambda i: (i.due if isinstance(i.due, date) else date.max, i.task_id, i.unit))
-    row = header_row
+    centre, wrap = fmt.cell_center, fmt.cell_wrap
+    formats = [centre, centre, wrap, wrap, centre, centre, fmt.cell, centre, wrap]
+    rows = _rows(sheet, fmt, columns, formats, (2, 3, 8), lines)
     for index, item in enumerate(items, start=1):
-        row += 1
-        _end_row(sheet, row - 1)
-        write_text(sheet, row, 0, str(index), fmt.cell_center)
-        write_text(sheet, row, 1, item.task_id, fmt.cell_center)
-        _wrapped(sheet, row, 2, item.title, fmt.cell_wrap)
-        _wrapped(sheet, row, 3, _unit_label(item), fmt.cell_wrap)
-        write_text(sheet, row, 4, ROLE_LABELS.get(item.role, item.role), fmt.cell_center)
-        _due(sheet, row, 5, item.due, fmt)
-        if isinstance(item.due, date):
-            sheet.write_number(row, 6, (report.as_of - item.due).days, fmt.cell_center)
-        else:
-            write_text(sheet, row, 6, "", fmt.cell)
-        write_text(sheet, row, 7, STATUS_LABELS.get(item.status, item.status), fmt.cell_center)
-        _wrapped(sheet, row, 8, "\n".join(item.messages), fmt.cell_wrap)
+        due = item.due
+        rows.row(
+            header_row + index,
+            (
+                *_task_cells(index, item),
+                ROLE_LABELS.get(item.role, item.role),
+                _due(due),
+                (report.as_of - due).days if isinstance(due, date) else "",
+                STATUS_LABELS.get(item.status, item.status),
+                "\n".join(item.messages),
+            ),
+        )
     if not items:
         _empty_note(sheet, fmt, header_row + 1, "Không có nhiệm vụ quá hạn.")
 
 
-def _missing_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
+def _missing_sheet(
+    sheet: Worksheet,
+    fmt: Formats,
+    report: ReportData,
+    lines: LineCounts | None = None,
+) -> None:
     columns = [
         ("STT", 5),
         ("Mã NV", 9),
@@ -573,20 +599,18 @@ def _missing_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
     )
     _table(sheet, fmt, header_row, columns)
     items = [i for i in report.items if "missing_output" in i.flags]
-    row = header_row
+    formats = [fmt.cell_center] * 2 + [fmt.cell_wrap] * 5
+    rows = _rows(sheet, fmt, columns, formats, (2, 3, 4, 5, 6), lines)
     for index, item in enumerate(items, start=1):
-        row += 1
-        _end_row(sheet, row - 1)
-        write_text(sheet, row, 0, str(index), fmt.cell_center)
-        write_text(sheet, row, 1, item.task_id, fmt.cell_center)
-        for col, value in (
-            (2, item.title),
-            (3, _unit_label(item)),
-            (4, item.outputs_expected),
-            (5, item.documents),
-            (6, "\n".join(item.messages)),
-        ):
-            _wrapped(sheet, row, col, value, fmt.cell_wrap)
+        rows.row(
+            header_row + index,
+            (
+                *_task_cells(index, item),
+                item.outputs_expected,
+                item.documents,
+                "\n".join(item.messages),
+            ),
+        )
     if not items:
         _empty_note(sheet, fmt, header_row + 1, "Không có nhiệm vụ thiếu sản phẩm.")
 
@@ -594,7 +618,12 @@ def _missing_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
 # --- "Chưa báo cáo" --------------------------------------------------------------------------
 
 
-def _not_reported_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
+def _not_reported_sheet(
+    sheet: Worksheet,
+    fmt: Formats,
+    report: ReportData,
+    lines: LineCounts | None = None,
+) -> None:
     """One line per unit that owes something: counts by role, then the task ids themselves.
 
     A units × tasks grid of 20 units by 50 tasks does not fit an A4 page; counts plus the
@@ -626,24 +655,27 @@ def _not_reported_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> N
         if not unit.returned:
             owed.setdefault(unit.unit, {"lead": [], "coordinate": []})
     ordered = sorted(owed.items(), key=lambda kv: (-sum(map(len, kv[1].values())), names[kv[0]]))
-    row = header_row
+    centre, wrap = fmt.cell_center, fmt.cell_wrap
+    formats = [centre, wrap, centre, fmt.cell, centre, centre, centre, wrap, wrap]
+    rows = _rows(sheet, fmt, columns, formats, (1, 7, 8), lines)
     for index, (unit, roles) in enumerate(ordered, start=1):
-        row += 1
-        _end_row(sheet, row - 1)
         status = statuses.get(unit)
         lead, coordinate = roles.get("lead", []), roles.get("coordinate", [])
-        write_text(sheet, row, 0, str(index), fmt.cell_center)
-        _wrapped(sheet, row, 1, names[unit], fmt.cell_wrap)
-        write_text(sheet, row, 2, "Có" if status and status.returned else "Chưa", fmt.cell_center)
-        if status and isinstance(status.received, date):  # datetime is a date too
-            write_date(sheet, row, 3, status.received, fmt.date)
-        else:
-            write_text(sheet, row, 3, "", fmt.cell)
-        sheet.write_number(row, 4, len(lead), fmt.cell_center)
-        sheet.write_number(row, 5, len(coordinate), fmt.cell_center)
-        sheet.write_number(row, 6, len(lead) + len(coordinate), fmt.cell_center)
-        _wrapped(sheet, row, 7, ", ".join(lead), fmt.cell_wrap)
-        _wrapped(sheet, row, 8, ", ".join(coordinate), fmt.cell_wrap)
+        received = status.received if status else None
+        rows.row(
+            header_row + index,
+            (
+                str(index),
+                names[unit],
+                "Có" if status and status.returned else "Chưa",
+                received if isinstance(received, date) else "",  # datetime is a date too
+                len(lead),
+                len(coordinate),
+                len(lead) + len(coordinate),
+                ", ".join(lead),
+                ", ".join(coordinate),
+            ),
+        )
     if not ordered:
         _empty_note(sheet, fmt, header_row + 1, "Tất cả đơn vị đã báo cáo đủ.")
 
@@ -651,7 +683,12 @@ def _not_reported_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> N
 # --- "So với kỳ trước", "Nhật ký" ------------------------------------------------------------
 
 
-def _changes_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
+def _changes_sheet(
+    sheet: Worksheet,
+    fmt: Formats,
+    report: ReportData,
+    lines: LineCounts | None = None,
+) -> None:
     columns = [
         ("STT", 5),
         ("Mã NV", 9),
@@ -662,16 +699,20 @@ def _changes_sheet(sheet: Worksheet, fmt: Formats, report: ReportData) -> None:
     ]
     header_row = _top(sheet, fmt, report, "THAY ĐỔI SO VỚI KỲ TRƯỚC", len(columns) - 1, columns)
     _table(sheet, fmt, header_row, columns)
-    row = header_row
+    formats = [fmt.cell_center] * 2 + [fmt.cell_wrap] * 4
+    rows = _rows(sheet, fmt, columns, formats, (2, 3, 4, 5), lines)
     for index, change in enumerate(report.changes, start=1):
-        row += 1
-        _end_row(sheet, row - 1)
-        write_text(sheet, row, 0, str(index), fmt.cell_center)
-        write_text(sheet, row, 1, change.task_id, fmt.cell_center)
-        _wrapped(sheet, row, 2, change.unit, fmt.cell_wrap)
-        _wrapped(sheet, row, 3, FIELD_LABELS.get(change.field, change.field), fmt.cell_wrap)
-        _wrapped(sheet, row, 4, _label(change.field, change.before), fmt.cell_wrap)
-        _wrapped(sheet, row, 5, _label(change.field, change.after), fmt.cell_wrap)
+        rows.row(
+            header_row + index,
+            (
+                str(index),
+                change.task_id,
+                change.unit,
+                FIELD_LABELS.get(change.field, change.field),
+                _label(change.field, change.before),
+                _label(change.field, change.after),
+            ),
+        )
     if not report.changes:
         _empty_note(sheet, fmt, header_row + 1, "Không có thay đổi (hoặc chưa có kỳ trước).")
 
@@ -690,7 +731,13 @@ def _file_note(text: str) -> str:
     return text[match.end() :] if match else text
 
 
-def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData) -> None:
+def _log_sheet(
+    sheet: Worksheet,
+    fmt: Formats,
+    extra: _Extra,
+    report: ReportData,
+    lines: LineCounts | None = None,
+) -> None:
     # both tables share the sheet's columns, so each column's width suits both headings
     columns = [("STT", 5), ("Tệp", 34), ("Trang", 21), ("Dòng", 12), ("Mã", 18), ("Nội dung", 60)]
     header_row = _top(sheet, fmt, report, "NHẬT KÝ ĐỌC TỆP", len(columns) - 1, columns)
@@ -700,35 +747,41 @@ def _log_sheet(sheet: Worksheet, fmt: Formats, extra: _Extra, report: ReportData
     for col, text in enumerate(file_columns):
         write_text(sheet, files_header, col, text, fmt.header)
     sheet.set_row(files_header, 36)
+    wrap = fmt.cell_wrap
+    formats = [fmt.cell_center, wrap, wrap, fmt.cell, wrap, wrap]  # a hash is one word: no wrap
+    rows = _rows(sheet, fmt, columns, formats, (1, 2, 4, 5), lines)
     row = files_header
     for index, item in enumerate(report.files, start=1):
         row += 1
-        _end_row(sheet, row - 1)
         state, notes = "", list(item.warnings)
         if notes and notes[0] in FILE_STATE_LABELS:
             state = FILE_STATE_LABELS[notes.pop(0)]
-        write_text(sheet, row, 0, str(index), fmt.cell_center)
-        _wrapped(sheet, row, 1, os.path.basename(item.path), fmt.cell_wrap)
-        _wrapped(sheet, row, 2, item.identified_as, fmt.cell_wrap)
-        write_text(sheet, row, 3, item.sha256[:8], fmt.cell)  # no wrap: a hash is one word
-        _wrapped(sheet, row, 4, state, fmt.cell_wrap)
-        _wrapped(sheet, row, 5, "\n".join(_file_note(w) for w in notes), fmt.cell_wrap)
+        rows.row(
+            row,
+            (
+                str(index),
+                os.path.basename(item.path),
+                item.identified_as,
+                item.sha256[:8],
+                state,
+                "\n".join(_file_note(w) for w in notes),
+            ),
+        )
     row += 2
     write_text(sheet, row, 0, "2. Cảnh báo khi đọc", extra.heading)
     log_header = row + 1
     _table(sheet, fmt, log_header, columns, print_setup=False)
     setup_page(sheet, None, len(columns) - 1)
-    row = log_header
     for index, entry in enumerate(report.log, start=1):
-        row += 1
-        _end_row(sheet, row - 1)
-        write_text(sheet, row, 0, str(index), fmt.cell_center)
-        _wrapped(sheet, row, 1, os.path.basename(entry.file), fmt.cell_wrap)
-        _wrapped(sheet, row, 2, entry.sheet or "", fmt.cell_wrap)
-        if entry.row is not None:
-            sheet.write_number(row, 3, entry.row, fmt.cell_center)
-        else:
-            write_text(sheet, row, 3, "", fmt.cell)
-        _wrapped(sheet, row, 4, LOG_CODE_LABELS.get(entry.code, entry.code), fmt.cell_wrap)
-        _wrapped(sheet, row, 5, entry.message, fmt.cell_wrap)
+        rows.row(
+            log_header + index,
+            (
+                str(index),
+                os.path.basename(entry.file),
+                entry.sheet or "",
+                entry.row if entry.row is not None else "",
+                LOG_CODE_LABELS.get(entry.code, entry.code),
+                entry.message,
+            ),
+        )
     sheet.freeze_panes(files_header + 1, 0)

@@ -12,7 +12,7 @@ import os
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -503,3 +503,134 @@ def fit_widths(
             width = min(limits[col], max(width, longest * 1.1 + 2))
         out.append((label, width))
     return out
+
+
+# --- report side: many rows, written in order -------------------------------------------------
+
+_RAW_WRITE_NUMBER = getattr(Worksheet, "_write_number", None)
+# column width -> {text: lines it wraps to}: shared by a workbook's sheets
+LineCounts = dict[float, dict[str, int]]
+
+
+def data_row_height(lines: int) -> float:
+    """Height (points) of a data row whose tallest wrapped cell needs `lines` lines."""
+    return round(lines * FONT_SIZE * 1.18 + 4, 1)
+
+
+class RowWriter:
+    """Rows of one sheet written in order, the same cells `write_text` / `write_date` write,
+    for sheets of many thousand rows (the merge report of a province).
+
+    `row(r, values)` writes values[col] with formats[col]: text as a string (never a
+    formula), "" as a formatted blank, None as no cell at all, a date as a real Excel date
+    in `date_format`, an int or float as a number in `number_format`. It first gives the row
+    the height of its tallest wrapped text among the `wrap` columns, because in
+    constant_memory mode a row is flushed as soon as the next one starts, and LibreOffice does
+    not grow rows for wrapped text when it opens an XlsxWriter file.
+
+    Cheap on purpose: XlsxWriter's undecorated writers (no A1-notation decorator), the line
+    count of a text once per distinct text and width (`line_counts`, shared across sheets
+    where the same titles repeat), the date serial once per distinct date.
+    """
+
+    def __init__(
+        self,
+        worksheet: Worksheet,
+        formats: Sequence[Format | None],
+        widths: Sequence[float],
+        wrap: Sequence[int],
+        *,
+        number_format: Format | None = None,
+        date_format: Format | None = None,
+        line_counts: LineCounts | None = None,
+    ) -> None:
+        self.worksheet = worksheet
+        self.formats = list(formats)
+        self.number_format = number_format
+        self.date_format = date_format
+        counts = line_counts if line_counts is not None else {}
+        # (column, its width, that width's counts) for the columns whose text sizes the row
+        self._wrap = [(col, widths[col], counts.setdefault(widths[col], {})) for col in wrap]
+        self._dates: dict[date, float] = {}
+        self._heights: dict[int, float] = {}
+        self._writers: tuple[Any, Any, Any] = (
+            _RAW_WRITE_STRING,
+            _RAW_WRITE_BLANK,
+            _RAW_WRITE_NUMBER,
+        )
+        self._fast = all(self._writers) and hasattr(worksheet, "_convert_date_time")
+
+    def lines(self, row_values: Sequence[Any]) -> int:
+        """Lines the tallest wrapped text of the row needs (1 when everything fits)."""
+        most = 1
+        for col, width, counts in self._wrap:
+            text = row_values[col]
+            if not text or (len(text) <= width and "\n" not in text):
+                continue
+            lines = counts.get(text)
+            if lines is None:
+                if len(counts) >= 50_000:  # bounded: a province has 100,000 distinct notes
+                    counts.clear()
+                lines = counts[text] = text_lines(text, width)
+            if lines > most:
+                most = lines
+        return most
+
+    def row(self, row: int, values: Sequence[Any]) -> None:
+        lines = self.lines(values)
+        sheet = self.worksheet
+        if lines > 1:
+            height = self._heights.get(lines)
+            if height is None:
+                height = self._heights[lines] = data_row_height(lines)
+            sheet.set_row(row, height)
+        if not self._fast:
+            self._slow_row(row, values)
+            return
+        formats = self.formats
+        write_string, write_blank, write_number = self._writers
+        for col, value in enumerate(values):
+            kind = type(value)
+            if kind is str:
+                if 0 < len(value) <= EXCEL_MAX_TEXT:
+                    code = write_string(sheet, row, col, value, formats[col])
+                elif value:
+                    write_text(sheet, row, col, value, formats[col])  # cut, with its mark
+                    continue
+                else:
+                    code = write_blank(sheet, row, col, None, formats[col])
+            elif value is None:
+                continue
+            elif kind is int or kind is float:
+                code = write_number(sheet, row, col, value, self.number_format)
+            elif isinstance(value, date):
+                serial = self._dates.get(value)
+                if serial is None:
+                    when = value if isinstance(value, datetime) else datetime.combine(value, time())
+                    serial = self._dates[value] = sheet._convert_date_time(when)
+                # a date cell is a number cell in a date format: the same XML as write_datetime
+                code = write_number(sheet, row, col, serial, self.date_format)
+            else:
+                write_text(sheet, row, col, value, formats[col])
+                continue
+            if code:
+                raise WorkbookWriteError(
+                    f"Không ghi được ô {_cell_name(row, col)} của trang {sheet.name}: "
+                    f"mã lỗi XlsxWriter {code}."
+                )
+
+    def _slow_row(self, row: int, values: Sequence[Any]) -> None:
+        """The same cells through the public API (an XlsxWriter without the private writers)."""
+        sheet = self.worksheet
+        for col, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, date):
+                write_date(sheet, row, col, value, self.date_format)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                if sheet.write_number(row, col, value, self.number_format) != 0:
+                    raise WorkbookWriteError(
+                        f"Không ghi được ô {_cell_name(row, col)} của trang {sheet.name}."
+                    )
+            else:
+                write_text(sheet, row, col, value, self.formats[col])
