@@ -44,6 +44,7 @@ def group_lines(words: list[dict]) -> list[list[Line]]:
     result: list[list[Line]] = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
+        row = join_touching(row)
         size = median_of(sorted(w["bottom"] - w["top"] for w in row))
         gap = max(1.8 * size, 16.0)  # justified text stretches spaces far less
         parts: list[list[dict]] = [[row[0]]]
@@ -54,6 +55,34 @@ def group_lines(words: list[dict]) -> list[list[Line]]:
                 parts[-1].append(word)
         result.append([make_line(part) for part in parts])
     return result
+
+
+TOUCH = 0.1  # share of the font size: a narrower gap is inside a word (a space is ~0.25)
+
+
+def join_touching(row: list[dict]) -> list[dict]:
+    """Words of one line (sorted by x0) that touch joined into one word.
+
+    A font without some Vietnamese letters makes the writer draw them from a fallback font
+    in a second pass ("T" "NH" first, then "Ỉ" in the gap): in stream order they are separate
+    words, on the page they are one ("TỈNH"). The row's own dicts are left untouched.
+    """
+    joined: list[dict] = []
+    for word in row:
+        last = joined[-1] if joined else None
+        if last is not None and word["x0"] - last["x1"] < TOUCH * (last["bottom"] - last["top"]):
+            if word["x0"] > last["x0"] and word["x1"] > last["x1"]:
+                joined[-1] = {
+                    **last,
+                    "text": last["text"] + word["text"],
+                    "x1": word["x1"],
+                    "top": min(last["top"], word["top"]),
+                    "bottom": max(last["bottom"], word["bottom"]),
+                    "bold": last.get("bold", False) and word.get("bold", False),
+                }
+                continue
+        joined.append(word)
+    return joined
 
 
 def median_of(values: list[float]) -> float:
