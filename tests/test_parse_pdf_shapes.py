@@ -10,9 +10,30 @@ from pathlib import Path
 import pytest
 
 from kehoach_xlsx import read_plan
+from kehoach_xlsx.parse.loaders import load_blocks
 from tests import invented_plan
+from tests.pdf_maker import PdfPage, text_width, wrap, write_pdf
 
-pytestmark = pytest.mark.slow
+WRAPPED = (
+    "Cac don vi duoc giao nhiem vu chu dong trien khai thuc hien, bao cao ket qua dung thoi "
+    "han va de xuat giai phap thao go kho khan trong qua trinh thuc hien ke hoach nay, bao "
+    "dam tien do, chat luong va hieu qua cua tung nhiem vu duoc giao cho moi don vi"
+)
+FILLER = "va cac co quan, don vi, dia phuong lien quan theo quy dinh hien hanh cua tinh".split()
+
+
+def blocks_of(path: Path) -> list:
+    return load_blocks(path, [])
+
+
+def full_line(start: str, width: float) -> str:
+    """A sentence that fills a line of `width` points and ends with a full stop."""
+    words = start.split()
+    for word in FILLER * 3:
+        if text_width(" ".join([*words, word]) + ".", 12) > width:
+            break
+        words.append(word)
+    return " ".join(words).rstrip(",") + "."
 
 
 def content(plan):
@@ -44,6 +65,40 @@ def restyle(path: Path, font: str, size: float | None = None) -> Path:
     return path
 
 
+def test_full_last_lines_of_one_line_paragraphs_stay_apart_by_their_spacing(tmp_path):
+    # page 1 shows how far apart wrapped lines are; page 2 holds only one-line paragraphs
+    # that each fill the line, set apart by paragraph spacing (the steps there are all the
+    # same, so only the document's wrapped-line step tells them apart)
+    first, second = PdfPage(), PdfPage()
+    first.wrapped(70, 100, 450, WRAPPED)
+    labels = [
+        full_line("- Tang cuong ung dung cong nghe so trong cong tac xay dung phap luat", 450),
+        full_line("Don vi chu tri: So Tu phap", 450),
+        full_line("Don vi phoi hop: Van phong UBND tinh", 450),
+        full_line("Thoi gian thuc hien: Thuong xuyen", 450),
+    ]
+    for index, text in enumerate(labels):
+        second.text(70, 100 + 26 * index, text)
+    blocks = blocks_of(write_pdf(tmp_path / "nhan.pdf", [first, second]))
+    assert len(wrap(WRAPPED, 450)) >= 4
+    assert [b.text for b in blocks] == [WRAPPED, *labels]
+
+
+def test_lone_line_after_a_page_that_ended_a_sentence_is_a_paragraph_of_its_own(tmp_path):
+    # widow control keeps two lines of a paragraph on each side of a page break: one line
+    # alone at the top of the next page, after a full stop, starts a new paragraph
+    first, second = PdfPage(), PdfPage()
+    task = full_line("- Thuc hien kip thoi co che ho tro doi voi nguoi truc tiep lam", 450)
+    top = first.wrapped(70, 700, 450, WRAPPED)
+    first.text(70, top + 10, task)
+    lead = "Don vi chu tri: So Tu phap."
+    second.text(70, 60, lead)
+    second.text(70, 86, "Thoi gian thuc hien: Quy IV.")
+    blocks = blocks_of(write_pdf(tmp_path / "sang-trang.pdf", [first, second]))
+    assert [b.text for b in blocks] == [WRAPPED, task, lead, "Thoi gian thuc hien: Quy IV."]
+
+
+@pytest.mark.slow
 def test_letters_drawn_from_a_fallback_font_stay_in_their_words(tmp_path, office):
     # LibreOffice draws the letters Cambria's substitute lacks ("Ỉ", "ự") from another font
     # in a second pass, after the rest of the line: in stream order they are apart

@@ -103,7 +103,38 @@ def make_line(words: list[dict]) -> Line:
     )
 
 
-def line_pitch(lines: list[Line]) -> float:
+def sure_wraps(lines: list[Line], right: float) -> list[tuple[Line, Line]]:
+    """Pairs of lines where the first filled the column and the second goes on in lower
+    case: surely one paragraph wrapped."""
+    return [
+        (a, b)
+        for a, b in zip(lines, lines[1:], strict=False)
+        if b.top > a.top
+        and b.text[:1].islower()
+        and right - a.x1 <= b.first_width + 0.3 * b.size + 2.0
+    ]
+
+
+def wrap_ratios(lines: list[Line], right: float) -> list[float]:
+    """Steps of sure wraps per point of type."""
+    return [(b.top - a.top) / a.size for a, b in sure_wraps(lines, right)]
+
+
+MIN_WRAPS = 3  # sure wraps a page needs to set its own line step
+
+
+def line_pitch(lines: list[Line], right: float, usual: float | None = None) -> float:
+    """The step from one line of a paragraph to the next on this page.
+
+    Learnt from sure wraps: on a page of one-line paragraphs ("Đơn vị chủ trì: …",
+    "Thời gian: …") most steps cross paragraph spacing, so the median of all steps would
+    hide it. Too few on the page: the document's usual step per point (`usual`).
+    """
+    wraps = [b.top - a.top for a, b in sure_wraps(lines, right)]
+    if len(wraps) >= MIN_WRAPS:
+        return statistics.median(wraps)
+    if usual is not None and lines:
+        return usual * median_of(sorted(line.size for line in lines))
     steps = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top]
     return statistics.median(steps) if steps else 0.0
 
