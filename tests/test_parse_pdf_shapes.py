@@ -13,6 +13,7 @@ from kehoach_xlsx import read_plan
 from kehoach_xlsx.parse.loaders import load_blocks
 from tests import invented_plan
 from tests.pdf_maker import PdfPage, text_width, wrap, write_pdf
+from tests.test_parse_pdf import HEADER, XS, grid
 
 WRAPPED = (
     "Cac don vi duoc giao nhiem vu chu dong trien khai thuc hien, bao cao ket qua dung thoi "
@@ -96,6 +97,52 @@ def test_lone_line_after_a_page_that_ended_a_sentence_is_a_paragraph_of_its_own(
     second.text(70, 86, "Thoi gian thuc hien: Quy IV.")
     blocks = blocks_of(write_pdf(tmp_path / "sang-trang.pdf", [first, second]))
     assert [b.text for b in blocks] == [WRAPPED, task, lead, "Thoi gian thuc hien: Quy IV."]
+
+
+def test_table_page_whose_rows_all_merge_two_columns_continues_the_table(tmp_path):
+    first, second = PdfPage(), PdfPage()
+    grid(first, 660, XS, [HEADER, ["1", "Ra soat so ho tich", "Cong an phuong", "Quy II"]])
+    # every row of the next page spans the last two columns: no rule between them there
+    rows = [["2", "Cap nhat du lieu dan cu", "Van phong UBND", ""], ["3", "Tap huan", "", ""]]
+    grid(second, 60, XS, rows, skip={("left", 0, 3), ("left", 1, 3)})
+    blocks = blocks_of(write_pdf(tmp_path / "gop-cot.pdf", [first, second]))
+    assert {b.table for b in blocks} == {1}
+    assert [b.cells for b in blocks] == [
+        HEADER,
+        ["1", "Ra soat so ho tich", "Cong an phuong", "Quy II"],
+        ["2", "Cap nhat du lieu dan cu", "Van phong UBND", ""],
+        ["3", "Tap huan", "", ""],
+    ]
+    assert [b.merged for b in blocks[2:]] == [{2}, {2}]
+
+
+def test_word_broken_by_a_column_too_narrow_for_it_is_joined_back(tmp_path):
+    # a word processor breaks inside a word only when it fills the line: the tail starts
+    # the next line ("chin" + "h", "II/20" + "26"), and the cell's text must not split it
+    size, pad = 10, 4.0
+    cells = [("So Tai chin", "h"), ("Quy II/20", "26"), ("Thuong", "xuyen")]
+    page = PdfPage()
+    x = 60.0
+    xs = [x]
+    for head, _ in cells:
+        x += 2 * pad + text_width(head, size) + 2  # the head fills its line
+        xs.append(x)
+    top = 100.0
+    for c, (head, tail) in enumerate(cells):
+        page.text(xs[c] + pad, top + 4, head, size)
+        page.text(xs[c] + pad, top + 4 + 1.2 * size, tail, size)
+    for c in range(len(xs) - 1):
+        page.line(xs[c], top, xs[c + 1], top)
+        page.line(xs[c], top + 40, xs[c + 1], top + 40)
+    for x in xs:
+        page.line(x, top, x, top + 40)
+    page.line(xs[0], top + 40, xs[-1], top + 40)
+    for c in range(len(xs) - 1):  # a second row, so the grid is a table
+        page.line(xs[c], top + 60, xs[c + 1], top + 60)
+    for x in xs:
+        page.line(x, top + 40, x, top + 60)
+    blocks = blocks_of(write_pdf(tmp_path / "cot-hep.pdf", [page]))
+    assert blocks[0].cells == ["So Tai chinh", "Quy II/2026", "Thuong xuyen"]
 
 
 @pytest.mark.slow

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass
 
 from kehoach_xlsx.vntext import nfc
@@ -26,6 +27,7 @@ class Line:
     text: str
     first_width: float  # width of the first word: would it have fitted on the line above?
     bold: bool = False  # every word is set in a bold font
+    glued: bool = False  # carries on the word the line above broke off (no space between)
 
     @property
     def size(self) -> float:
@@ -168,11 +170,35 @@ def join_lines(lines: list[Line]) -> str:
     """One paragraph's lines as one line of text; "30/CT-" + "TTg" joins without a space."""
     text = ""
     for line in lines:
-        if text.endswith("-") and len(text) > 1 and not text[-2].isspace():
+        if line.glued or (text.endswith("-") and len(text) > 1 and not text[-2].isspace()):
             text += line.text
         else:
             text = f"{text} {line.text}" if text else line.text
     return text
+
+
+VOWELS = frozenset("aeiouy")
+DATE_HEAD = re.compile(r"[/.\-]\d+$")
+LETTERS = re.compile(r"[^\W\d_]+(?![\w])")
+
+
+def broken_word(above: Line, line: Line, right: float) -> bool:
+    """Did a column too narrow for a word break it at the end of `above`?
+
+    A word processor breaks inside a word only when the word fills the line, and then at
+    the last letter that fits: the line above reaches the edge and this one starts with a
+    tail no Vietnamese word can be, lower-case letters without a vowel ("chín" + "h",
+    "Trun" + "g"), or the rest of a number cut after a date's slash ("II/20" + "27").
+    """
+    if right - above.x1 > line.size:  # the next letter is at most an em wide
+        return False
+    if DATE_HEAD.search(above.text) and line.text[:1].isdigit():
+        return True
+    head = LETTERS.match(line.text)
+    if head is None or not head.group().islower() or len(head.group()) > 3:
+        return False
+    bases = {unicodedata.normalize("NFD", ch)[0] for ch in head.group()}
+    return not bases & VOWELS
 
 
 def join_parts(parts: list[Line]) -> Line:
