@@ -177,7 +177,11 @@ def join_lines(lines: list[Line]) -> str:
     return text
 
 
-VOWELS = frozenset("aeiouy")
+VOWELS = frozenset(  # every lower-case Latin letter whose base is a vowel: "ư", "ể", "ý"
+    ch
+    for ch in map(chr, range(0x61, 0x1F00))
+    if ch.islower() and unicodedata.normalize("NFD", ch)[0] in "aeiouy"
+)
 DATE_HEAD = re.compile(r"[/.\-]\d+$")
 LETTERS = re.compile(r"[^\W\d_]+(?![\w])")
 
@@ -194,11 +198,12 @@ def broken_word(above: Line, line: Line, right: float) -> bool:
         return False
     if DATE_HEAD.search(above.text) and line.text[:1].isdigit():
         return True
+    if not line.text[:1].islower():
+        return False
     head = LETTERS.match(line.text)
     if head is None or not head.group().islower() or len(head.group()) > 3:
         return False
-    bases = {unicodedata.normalize("NFD", ch)[0] for ch in head.group()}
-    return not bases & VOWELS
+    return VOWELS.isdisjoint(head.group())
 
 
 def join_parts(parts: list[Line]) -> Line:
