@@ -152,3 +152,46 @@ def test_letters_drawn_from_a_fallback_font_stay_in_their_words(tmp_path, office
     docx_path = restyle(invented_plan.write_docx(tmp_path / "ke-hoach.docx"), "Cambria")
     pdf = office.convert(docx_path, "pdf", tmp_path / "pdf")
     assert content(read_plan(pdf)) == expected(tmp_path)
+
+
+def add_running_lines(path: Path, header: str) -> Path:
+    """A page header with the plan's number and a footer "Trang X/Y" from page fields."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def field(paragraph, instruction: str) -> None:
+        run = paragraph.add_run()._r
+        for kind, text in (("begin", None), (None, instruction), ("separate", None),
+                           (None, "1"), ("end", None)):  # fmt: skip
+            if kind is not None:
+                element = OxmlElement("w:fldChar")
+                element.set(qn("w:fldCharType"), kind)
+            elif text == instruction:
+                element = OxmlElement("w:instrText")
+                element.text = f" {text} "
+            else:
+                element = OxmlElement("w:t")
+                element.text = text
+            run.append(element)
+
+    document = docx.Document(str(path))
+    for section in document.sections:
+        section.header.paragraphs[0].text = header
+        footer = section.footer.paragraphs[0]
+        footer.add_run("Trang ")
+        field(footer, "PAGE")
+        footer.add_run("/")
+        field(footer, "NUMPAGES")
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.slow
+def test_landscape_appendix_with_running_header_and_page_numbers(tmp_path, office):
+    docx_path = invented_plan.write_docx(tmp_path / "ke-hoach.docx", landscape=True)
+    add_running_lines(docx_path, "Kế hoạch số 27/KH-UBND ngày 12/3/2026")
+    pdf = office.convert(docx_path, "pdf", tmp_path / "pdf")
+    blocks = blocks_of(pdf)
+    assert not any(b.text.startswith(("Trang ", "Kế hoạch số 27")) for b in blocks)
+    assert content(read_plan(pdf)) == expected(tmp_path)
