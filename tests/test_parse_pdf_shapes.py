@@ -145,6 +145,26 @@ def test_word_broken_by_a_column_too_narrow_for_it_is_joined_back(tmp_path):
     assert blocks[0].cells == ["So Tai chinh", "Quy II/2026", "Thuong xuyen"]
 
 
+def test_page_turned_for_viewing_reads_as_drawn(tmp_path):
+    # a viewer's "rotate page" only sets /Rotate: pdfium then reports the turned size while
+    # the letters keep their drawn positions, which put every line in the wrong band
+    import pypdfium2 as pdfium
+
+    page = PdfPage()
+    page.text(70, 60, "I. NHIEM VU")
+    page.wrapped(70, 90, 450, WRAPPED)
+    page.text(290, 800, "2", 10)  # page number in the footer band
+    plain = write_pdf(tmp_path / "thang.pdf", [page, page])
+    document = pdfium.PdfDocument(str(plain))
+    for index in range(len(document)):
+        document[index].set_rotation(90)
+    document.save(str(tmp_path / "xoay.pdf"))
+    document.close()
+    texts = [b.text for b in blocks_of(tmp_path / "xoay.pdf")]
+    assert texts == [b.text for b in blocks_of(plain)]
+    assert texts == ["I. NHIEM VU", WRAPPED] * 2
+
+
 @pytest.mark.slow
 def test_letters_drawn_from_a_fallback_font_stay_in_their_words(tmp_path, office):
     # LibreOffice draws the letters Cambria's substitute lacks ("Ỉ", "ự") from another font
