@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import re
 import sqlite3
 import sys
 
 import click
 
 from kehoach_xlsx import __version__
+from kehoach_xlsx.click_vi import VietnameseContext, translate_usage, vietnamese_metavars
 from kehoach_xlsx.errors import FileAccessError, KehoachError
 from kehoach_xlsx.fileio import explain_os_error
 from kehoach_xlsx.platform import signals_as_interrupt, utf8_console
@@ -71,34 +71,6 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "Việc hằng tháng trong một lệnh (dùng cho cron): nhận thư, tổng hợp, nhắc, gửi báo cáo.",
     ),
 }
-
-
-# click's own usage errors are English; officials read these instead (exit code stays 2).
-USAGE_TRANSLATIONS = (
-    (r"Missing argument '([^']+?)\.*'\.?", r"Thiếu tham số \1."),
-    (r"Missing option '([^']+)'\.?", r"Thiếu tùy chọn \1."),
-    (r"No such option: (.+)", r"Không có tùy chọn \1."),
-    (r"No such command '([^']+)'\.?", r"Không có lệnh \1."),
-    (r"Got unexpected extra arguments? \((.+)\)", r"Thừa tham số: \1."),
-    (r"Option '([^']+)' requires an argument\.?", r"Tùy chọn \1 cần một giá trị."),
-    (
-        r"'([^']+)' does not match the formats? '%Y-%m-%d'\.?",
-        r"“\1” không phải ngày dạng YYYY-MM-DD.",
-    ),
-    (r"File '([^']+)' does not exist\.?", r"Không có tệp \1."),
-    (r"Directory '([^']+)' does not exist\.?", r"Không có thư mục \1."),
-    (r"Path '([^']+)' does not exist\.?", r"Không có đường dẫn \1."),
-    (r"'([^']+)' is not a valid integer\.?", r"“\1” không phải số nguyên."),
-    (r"'([^']+)' is not a valid float\.?", r"“\1” không phải số."),
-    (r"'([^']+)' is not one of (.+)\.", r"“\1” không thuộc các giá trị \2."),
-    (r"Invalid value for (.+?): ", r"Giá trị không hợp lệ cho \1: "),
-)
-
-
-def translate_usage(message: str) -> str:
-    for pattern, replacement in USAGE_TRANSLATIONS:
-        message = re.sub(pattern, replacement, message)
-    return message
 
 
 class LazyGroup(click.Group):
@@ -164,6 +136,10 @@ def _load_all(group: click.Group) -> None:
                 group.add_command(command)
 
 
+# newer click raises this, a UsageError whose message is the whole help (older: prints it)
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 class KehoachGroup(LazyGroup):
     """Turns KehoachError into a Vietnamese message and an exit code instead of a traceback."""
 
@@ -176,10 +152,12 @@ class KehoachGroup(LazyGroup):
                 result = super().main(*args, standalone_mode=False, **kwargs)
         except click.exceptions.Exit as done:
             sys.exit(done.exit_code)
+        except _NO_ARGS_IS_HELP as err:  # `kehoach` or `kehoach units` alone: just the help
+            click.echo(err.format_message(), err=True)
+            sys.exit(err.exit_code)
         except click.UsageError as err:
             if err.ctx is not None:
-                usage = err.ctx.get_usage().replace("Usage:", "Cách dùng:")
-                click.echo(usage, err=True)
+                click.echo(err.ctx.get_usage(), err=True)
                 click.echo(f"Xem hướng dẫn: {err.ctx.command_path} --help", err=True)
             click.echo(f"Lỗi: {translate_usage(err.format_message())}", err=True)
             sys.exit(err.exit_code)
@@ -255,7 +233,12 @@ def _show_help(ctx: click.Context, _param: click.Parameter, value: bool) -> None
 
 
 def _vietnamese_help(command: click.Command) -> None:
-    """Replace click's English "Show this message and exit." on every command."""
+    """Vietnamese help on every command: headings, and no "Show this message and exit."."""
+    command.context_class = VietnameseContext
+    command.options_metavar = "[TÙY CHỌN]"
+    vietnamese_metavars(command)
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = "LỆNH [THAM SỐ]..."
     command.params = [p for p in command.params if p.name != "help"]
     command.add_help_option = False
     command.params.append(

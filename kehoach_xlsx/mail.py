@@ -550,10 +550,17 @@ def _record(
 
 def smtp_password(settings: SmtpSettings) -> str | None:
     """The password from $KEHOACH_SMTP_PASSWORD, else the system keyring, else None."""
-    password = os.environ.get(PASSWORD_ENV)
+    account = f"{settings.user}@{settings.host}" if settings.user else None
+    return stored_password(PASSWORD_ENV, KEYRING_SERVICE, account)
+
+
+def stored_password(env_var: str, service: str, account: str | None) -> str | None:
+    """A mail password from the environment variable, else the system keyring (when installed
+    and an account is named), else None: passwords are never written to our files."""
+    password = os.environ.get(env_var)
     if password:
         return password
-    if not settings.user:
+    if not account:
         return None
     try:
         import keyring
@@ -561,7 +568,7 @@ def smtp_password(settings: SmtpSettings) -> str | None:
     except ImportError:
         return None
     try:
-        return keyring.get_password(KEYRING_SERVICE, f"{settings.user}@{settings.host}")
+        return keyring.get_password(service, account)
     except (KeyringError, RuntimeError):
         return None  # no usable keyring backend on this machine (headless Linux)
 

@@ -3,14 +3,15 @@
 The folder is opened with EXAMINE and bodies fetched with BODY.PEEK, so no flag changes and
 nothing is ever deleted. Processed messages are remembered by (UIDVALIDITY, UID) in the ledger
 table ``imap_seen``; a second run fetches nothing new. Attachments are untrusted: their names
-are sanitised and their size and number limited.
+are sanitised and their size and number limited. Each attachment is written atomically (a
+hidden ".~" temporary renamed into place), so a run killed mid-write leaves no half workbook
+under a spreadsheet name for `collect` to take.
 """
 
 from __future__ import annotations
 
 import hashlib
 import imaplib
-import os
 import re
 import sqlite3
 import ssl as ssl_module
@@ -25,6 +26,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kehoach_xlsx.errors import MailError
+from kehoach_xlsx.fileio import atomic_write_bytes
+from kehoach_xlsx.mail import stored_password
 from kehoach_xlsx.vntext import nfc, slugify
 
 PASSWORD_ENV = "KEHOACH_IMAP_PASSWORD"
@@ -74,6 +77,8 @@ class FetchResult:
     skipped: int = 0  # messages already processed in an earlier run
     warnings: list[str] = field(default_factory=list)  # Vietnamese, shown to the coordinator
     examined: int = 0  # new messages looked at in this run
+    # imap_seen rows not yet written (fetch_attachments(remember=False)): see remember_seen
+    unremembered: list[tuple] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,20 +107,20 @@ def ensure_tables(conn: sqlite3.Connection) -> None:
     conn.executescript(_SCHEMA)
 
 
+def remember_seen(conn: sqlite3.Connection, result: FetchResult) -> None:
+    """Mark the messages of `result` as processed; call once their attachments are collected,
+    so a run stopped between fetching and collecting fetches them again next time."""
+    ensure_tables(conn)
+    with conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO imap_seen VALUES (?, ?, ?, ?, ?, ?, ?)", result.unremembered
+        )
+    result.unremembered = []
+
+
 def imap_password(host: str, user: str) -> str | None:
     """The password from $KEHOACH_IMAP_PASSWORD, else the system keyring, else None."""
-    password = os.environ.get(PASSWORD_ENV)
-    if password:
-        return password
-    try:
-        import keyring
-        from keyring.errors import KeyringError
-    except ImportError:
-        return None
-    try:
-        return keyring.get_password(KEYRING_SERVICE, f"{user}@{host}")
-    except (KeyringError, RuntimeError):
-        return None
+    return stored_password(PASSWORD_ENV, KEYRING_SERVICE, f"{user}@{host}")
 
 
 def attachment_name(part: Message) -> str | None:
@@ -219,12 +224,14 @@ def fetch_attachments(
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES,
     max_attachments: int = MAX_ATTACHMENTS,
     timeout: float = 60.0,
+    remember: bool = True,
 ) -> FetchResult:
     """Save spreadsheet attachments of messages not processed before into dest_dir.
 
     Never changes the mailbox: EXAMINE (read-only) and BODY.PEEK. ssl=True uses IMAPS (port
     993); ssl=False with starttls=True upgrades a plain connection; both False is for loopback
-    tests only.
+    tests only. Each message is marked processed in the ledger once its attachments are on
+    disk; with remember=False the caller does it with `remember_seen` after collecting them.
     """
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
@@ -268,19 +275,12 @@ def fetch_attachments(
             count, message_id = _process(
                 client, uid, dest_dir, result, max_attachment_bytes, max_attachments
             )
-            ledger_conn.execute(
-                "INSERT OR REPLACE INTO imap_seen VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    account,
-                    folder,
-                    uidvalidity,
-                    uid,
-                    message_id,
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                    count,
-                ),
+            seen_at = datetime.now(UTC).isoformat(timespec="seconds")
+            result.unremembered.append(
+                (account, folder, uidvalidity, uid, message_id, seen_at, count)
             )
-            ledger_conn.commit()
+            if remember:
+                remember_seen(ledger_conn, result)
     except (imaplib.IMAP4.error, OSError) as err:
         raise MailError(f"Lỗi khi đọc hộp thư {host} ({err}). Hãy chạy lại lệnh.") from err
     finally:
@@ -369,7 +369,7 @@ def _process(
             result.warnings.append(f"Tệp “{original}” trong thư của {sender} rỗng; đã bỏ qua.")
             continue
         path = _unique_path(dest_dir, stored_name(original, suffix, uid))
-        path.write_bytes(data)
+        atomic_write_bytes(path, data)
         result.saved.append(
             SavedAttachment(
                 path=path,

@@ -324,7 +324,7 @@ def run_month(
     steps: dict[str, Any] = {"period": period}
     host = workspace.setting("mail", "imap_host")
     if host and imap_password:
-        from kehoach_xlsx.mailbox import fetch_attachments
+        from kehoach_xlsx.mailbox import fetch_attachments, remember_seen
 
         with workspace.ledger() as ledger:
             fetched = fetch_attachments(
@@ -336,6 +336,7 @@ def run_month(
                 None,
                 dest_dir=workspace.archive_dir / "thu-den",
                 ledger_conn=ledger.conn,
+                remember=False,  # only once collected: a run stopped before fetches them again
             )
         registry = workspace_registry(workspace, read_assignment(workspace.assignment_path))
         if fetched.saved:
@@ -343,6 +344,8 @@ def run_month(
                 workspace.root, [s.path for s in fetched.saved], "imap", registry
             )
             steps["collected"] = collected.to_dict()["summary"]
+        with workspace.ledger() as ledger:
+            remember_seen(ledger.conn, fetched)
     elif host:
         steps["imap"] = "bỏ qua: chưa có mật khẩu IMAP (KEHOACH_IMAP_PASSWORD)"
     merged = merge_period(workspace.root, period, as_of)

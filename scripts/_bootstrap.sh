@@ -8,14 +8,32 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
+  if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    found=$("$PYTHON" --version 2>/dev/null) || found="không chạy được"
+    echo "!! Cần Python ≥ 3.11 (lệnh “$PYTHON”: $found)." >&2
+    echo "!! Cài Python mới hơn, hoặc chỉ định nó: PYTHON=python3.12 $0" >&2
+    exit 1
+  fi
   echo "» Tạo môi trường ảo .venv …"
-  "$PYTHON" -m venv .venv
+  if ! "$PYTHON" -m venv .venv >/dev/null 2>&1; then
+    rm -rf .venv
+    echo "!! Không tạo được môi trường ảo .venv. Trên Debian/Ubuntu hãy cài gói python3-venv" >&2
+    echo "!! (sudo apt-get install python3-venv) rồi chạy lại $0." >&2
+    exit 1
+  fi
 fi
 STAMP=.venv/.kehoach-installed
 if [ ! -f "$STAMP" ] || [ setup.cfg -nt "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
   echo "» Cài đặt kehoach_xlsx và các thư viện cần thiết …"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+  # pip's own (English) chatter goes to a log, shown only when the installation fails
+  LOG=.venv/cai-dat.log
+  if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip &&
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"; } \
+    >"$LOG" 2>&1; then
+    tail -n 25 "$LOG" >&2
+    echo "!! Cài đặt thất bại (nhật ký đầy đủ: $ROOT/$LOG). Kiểm tra mạng hoặc Python ≥ 3.11." >&2
+    exit 1
+  fi
   touch "$STAMP"
 fi
 STEP="chạy"

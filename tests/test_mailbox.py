@@ -11,6 +11,7 @@ import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import date
@@ -22,7 +23,12 @@ import pytest
 
 from kehoach_xlsx.errors import MailError
 from kehoach_xlsx.mail import OutgoingMail, build_message
-from kehoach_xlsx.mailbox import fetch_attachments, safe_original_name, stored_name
+from kehoach_xlsx.mailbox import (
+    fetch_attachments,
+    remember_seen,
+    safe_original_name,
+    stored_name,
+)
 
 USER, PASSWORD = "vanphong", "mat-khau-thu"
 
@@ -301,3 +307,71 @@ def test_safe_original_name(raw, expected):
 def test_stored_name_is_ascii():
     assert stored_name("Báo cáo Phòng Kinh tế.XLSX", ".xlsx", 7) == "7_bao-cao-phong-kinh-te.xlsx"
     assert stored_name("../Đội.xls", ".xls", 3).isascii()
+
+
+FETCH_WITH_SIZE_LIMIT = """\
+import resource, signal, sqlite3, sys
+from pathlib import Path
+from kehoach_xlsx.errors import KehoachError
+from kehoach_xlsx.mailbox import fetch_attachments
+
+port, dest, ledger, limit = int(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+dest.mkdir()
+conn = sqlite3.connect(ledger)
+conn.execute("CREATE TABLE filler (x)")  # the ledger's pages exist before the limit applies
+conn.commit()
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+try:
+    fetch_attachments("127.0.0.1", port, sys.argv[5], sys.argv[6], folder="Loi-ghi",
+                      dest_dir=dest, ledger_conn=conn, ssl=False)
+except KehoachError as err:
+    print(err)
+    sys.exit(3)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE là giới hạn của Linux/Unix")
+def test_attachment_cut_short_by_the_disk_is_never_left_to_collect(dovecot, tmp_path):
+    """A write that fails half-way (a real EFBIG from RLIMIT_FSIZE) leaves no partial workbook
+    under a spreadsheet name, and the message is fetched again on the next run."""
+    content = b"PK\x03\x04" + os.urandom(200_000)
+    client = imap(dovecot)
+    client.create("Loi-ghi")
+    raw = mail_from_unit(tmp_path, "pkt.xlsx", "Báo cáo PKT.xlsx", content)
+    assert client.append("Loi-ghi", None, None, raw)[0] == "OK"
+    client.logout()
+    dest, ledger_path = tmp_path / "thu", tmp_path / "kehoach.sqlite"
+    script = tmp_path / "fetch.py"
+    script.write_text(FETCH_WITH_SIZE_LIMIT)
+    cut = subprocess.run(
+        [sys.executable, str(script), str(dovecot), str(dest), str(ledger_path), "100000",
+         USER, PASSWORD],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert cut.returncode == 3, cut.stderr
+    assert "Traceback" not in cut.stderr
+    assert list(dest.iterdir()) == []  # neither a half workbook nor a temporary file
+
+    ledger = sqlite3.connect(ledger_path)
+    first = fetch_attachments(
+        "127.0.0.1", dovecot, USER, PASSWORD, folder="Loi-ghi", dest_dir=dest,
+        ledger_conn=ledger, ssl=False, remember=False,
+    )  # fmt: skip
+    assert [s.path.read_bytes() for s in first.saved] == [content]
+    # not remembered until the caller has collected the files: the next run fetches it again
+    again = fetch_attachments(
+        "127.0.0.1", dovecot, USER, PASSWORD, folder="Loi-ghi", dest_dir=dest,
+        ledger_conn=ledger, ssl=False, remember=False,
+    )  # fmt: skip
+    assert len(again.saved) == 1 and again.skipped == 0
+    assert again.saved[0].path.read_bytes() == content
+    remember_seen(ledger, again)
+    last = fetch_attachments(
+        "127.0.0.1", dovecot, USER, PASSWORD, folder="Loi-ghi", dest_dir=dest,
+        ledger_conn=ledger, ssl=False,
+    )  # fmt: skip
+    assert last.saved == [] and last.skipped == 1
+    assert sorted(p.name for p in dest.iterdir()) == ["1_bao-cao-pkt-2.xlsx", "1_bao-cao-pkt.xlsx"]
+    ledger.close()

@@ -90,6 +90,20 @@ def echo_lines(lines: list[str], verbose: bool, noun: str) -> None:
         click.echo(f"  ({len(lines)} {noun}: thêm --verbose để xem từng dòng, hoặc --json.)")
 
 
+def echo_warnings(warnings: list, limit: int | None = None, where_to_look: str = "") -> None:
+    """ "Cần kiểm tra (n):" then one line a warning: its stable code (the same as in --json),
+    where it is, and the Vietnamese message; with a limit, the rest are counted, not dropped."""
+    if not warnings:
+        return
+    click.echo(f"Cần kiểm tra ({len(warnings)}){where_to_look}:")
+    for warning in warnings[:limit]:
+        file, line = getattr(warning, "file", None), getattr(warning, "line", None)
+        where = f"{file}:{line} " if file and line else f"{file} " if file else ""
+        click.echo(f"  [{warning.code}] {where}{warning.message}")
+    if limit is not None and len(warnings) > limit:
+        click.echo(f"  … và {len(warnings) - limit} điểm khác (xem --json).")
+
+
 class Counter:
     """Progress for a stream of unknown length (one call per item): a count on stderr."""
 

@@ -48,7 +48,8 @@ def build_options(dry_run, eml_dir, host, port, user, security, sender, rate) ->
     return MailOptions(dry_run, eml_dir, host, port, user, security, sender, rate)
 
 
-def show(run: MailRun, as_json: bool, verbose: bool = False) -> None:
+def show(run: MailRun, as_json: bool, verbose: bool, root: Path) -> None:
+    """What a mail run did; paths shown from where the user ran the command (root/...)."""
     if as_json:
         echo_json({"mode": run.mode, **run.data})
         return
@@ -64,7 +65,8 @@ def show(run: MailRun, as_json: bool, verbose: bool = False) -> None:
         lines += [f"  đã gửi trước đó  {unit}" for unit in data["already_sent"]]
         echo_lines(lines, verbose, "thư")
     elif run.mode == "drafts":
-        click.echo(f"Đã ghi {len(data['drafts'])} thư nháp .eml:")
+        folder = f" vào {Path(data['drafts'][0]).parent}" if data["drafts"] else ""
+        click.echo(f"Đã ghi {len(data['drafts'])} thư nháp .eml{folder}:")
         echo_lines([f"  {path}" for path in data["drafts"]], verbose, "thư nháp")
     elif run.mode == "smtp":
         sent, failed = [], []
@@ -93,7 +95,7 @@ def show(run: MailRun, as_json: bool, verbose: bool = False) -> None:
     if data.get("mail_note"):
         click.echo(data["mail_note"])
     if data.get("letter"):
-        click.echo(f"Đã ghi dự thảo văn bản đôn đốc: {data['letter']}")
+        click.echo(f"Đã ghi dự thảo văn bản đôn đốc: {Path(root) / data['letter']}")
 
 
 @click.command("send")
@@ -109,7 +111,7 @@ def send_command(directory, period, as_json, verbose, **options) -> None:
         run = send_period(directory, period, build_options(**options), progress=progress)
     finally:
         progress.close()
-    show(run, as_json, verbose)
+    show(run, as_json, verbose, directory)
     problems = [d for d in run.data.get("deliveries", []) if d["status"] != "ok"]
     if problems:
         raise SystemExit(6)
@@ -128,7 +130,7 @@ def send_command(directory, period, as_json, verbose, **options) -> None:
 def remind_command(directory, period, as_of, letter, as_json, verbose, **options) -> None:
     """Nhắc các đơn vị chưa gửi báo cáo hoặc có nhiệm vụ quá hạn, thiếu sản phẩm."""
     run = remind_period(directory, period, as_of or date.today(), build_options(**options), letter)
-    show(run, as_json, verbose)
+    show(run, as_json, verbose, directory)
 
 
 @click.command("month")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kehoach_xlsx.commands.common import echo_json
+from kehoach_xlsx.commands.common import echo_json, echo_warnings
 from kehoach_xlsx.model import PlanWarning
 from kehoach_xlsx.parse import read_plan
 from kehoach_xlsx.parse.candidates import (
@@ -70,11 +70,7 @@ def parse_command(files: tuple[Path, ...], as_json: bool, output: Path | None) -
         title = titles.get(section_id or "", "") or ""
         click.echo(f"  {section_id or '-':<10} {count:>3} nhiệm vụ  {title[:70]}")
     shown = [w for w in plan.warnings if w.code != "too_little"]  # said in full below
-    if shown:
-        click.echo(f"Cần kiểm tra ({len(shown)}):")
-        for warning in shown:
-            where = f"{warning.file}:{warning.line}" if warning.line else (warning.file or "")
-            click.echo(f"  [{warning.code}] {where} {warning.message}")
+    echo_warnings(shown)
     click.echo(f"Bố cục nhận ra: {layout}.")
     if candidates:
         click.echo(

@@ -76,7 +76,7 @@ def collect_command(
     fetched_note = None
     all_paths = list(paths)
     if imap_server:
-        from kehoach_xlsx.mailbox import fetch_attachments, imap_password
+        from kehoach_xlsx.mailbox import fetch_attachments, imap_password, remember_seen
 
         host, _, port = imap_server.partition(":")
         user = user or workspace.setting("mail", "imap_user")
@@ -99,11 +99,14 @@ def collect_command(
                 dest_dir=inbox,
                 ledger_conn=ledger.conn,
                 ssl=not no_ssl,
+                remember=False,  # only once collected: a run stopped before fetches them again
             )
         all_paths.extend(saved.path for saved in fetched.saved)
         fetched_note = fetched
     if not all_paths:
         if imap_server:
+            with workspace.ledger() as ledger:
+                remember_seen(ledger.conn, fetched)
             click.echo("Không có tệp đính kèm mới trong hộp thư.")
             return
         raise click.UsageError("Cần nêu tệp/thư mục nhận về, hoặc dùng --imap.")
@@ -114,6 +117,9 @@ def collect_command(
         registry=registry,
         progress=progress_bar("Đang nhận tệp", as_json),
     )
+    if fetched_note is not None:
+        with workspace.ledger() as ledger:
+            remember_seen(ledger.conn, fetched_note)
     if as_json:
         data = result.to_dict()
         if fetched_note is not None:

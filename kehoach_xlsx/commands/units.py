@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from kehoach_xlsx.commands.common import echo_json
+from kehoach_xlsx.commands.common import echo_json, echo_warnings
 from kehoach_xlsx.errors import RegistryError
-from kehoach_xlsx.model import PlanWarning
 from kehoach_xlsx.parse import read_plan
 from kehoach_xlsx.units import check_report, load_registry, propose_registry, write_registry
 
@@ -23,15 +22,6 @@ _PLAN_OPTION = click.option(
 _JSON_OPTION = click.option(
     "--json", "as_json", is_flag=True, help="In kết quả dạng JSON (cho chương trình khác)."
 )
-
-
-def _echo_warnings(warnings: list[PlanWarning]) -> None:
-    if not warnings:
-        return
-    click.echo(f"Cần kiểm tra ({len(warnings)}):")
-    for warning in warnings:
-        where = f"{warning.file}:{warning.line} " if warning.file and warning.line else ""
-        click.echo(f"  [{warning.code}] {where}{warning.message}")
 
 
 @click.group("units")
@@ -54,7 +44,9 @@ def units() -> None:
 def init_command(plans: tuple[Path, ...], output: Path, force: bool, as_json: bool) -> None:
     """Lập danh sách đơn vị từ các tên trong kế hoạch, để Văn phòng sửa lại trong Excel.
 
-    Ví dụ: kehoach units init --plan ke-hoach.docx --plan phu-luc.docx -o don-vi.xlsx
+    \b
+    Ví dụ:
+      kehoach units init --plan ke-hoach.docx --plan phu-luc.docx -o don-vi.xlsx
     """
     if output.exists() and not force:
         raise RegistryError(
@@ -76,7 +68,7 @@ def init_command(plans: tuple[Path, ...], output: Path, force: bool, as_json: bo
     )
     for unit in registry.units:
         click.echo(f"  {unit.code:<14} {unit.name}")
-    _echo_warnings(warnings)
+    echo_warnings(warnings)
     click.echo(
         "Mở tệp bằng Excel để sửa mã, tên, nhóm, email, người đầu mối; sheet “Nhóm” ghi "
         "mỗi cụm từ như “các trường học” gồm những nhóm/đơn vị nào."
@@ -108,7 +100,7 @@ def check_command(
     if as_json:
         echo_json(report)
     else:
-        _echo_warnings(registry.warnings)
+        echo_warnings(registry.warnings)
         if not unresolved:
             click.echo(
                 f"Mọi tên đơn vị trong {len(plan.tasks)} nhiệm vụ đều có trong danh sách "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from kehoach_xlsx.books import default_due, init_workspace, split_period
 from kehoach_xlsx.commands.common import (
     echo_json,
     echo_lines,
+    echo_warnings,
     holds_workspace,
     progress_bar,
     verbose_option,
@@ -60,12 +60,7 @@ def init_command(
     )
     for change in result.changes:
         click.echo(f"  • {change}")
-    if result.warnings:
-        counts = Counter(w.code for w in result.warnings)
-        summary = ", ".join(f"{code}: {n}" for code, n in counts.most_common())
-        click.echo(
-            f"  Cần kiểm tra {len(result.warnings)} điểm ({summary}) — xem trang “Cần kiểm tra”."
-        )
+    echo_warnings(result.warnings, 20, ", cũng có ở trang “Cần kiểm tra” của phan-cong.xlsx")
     click.echo("Bước tiếp: mở phan-cong.xlsx, kiểm tra phân công và email đơn vị, rồi chạy")
     click.echo(
         f"  kehoach split {directory} --period <kỳ, ví dụ 2026-09> --due <hạn gửi, ví dụ 2026-10-05>"
@@ -110,12 +105,7 @@ def split_command(
     echo_lines(lines, verbose, "đơn vị")
     if result.skipped_tasks:
         click.echo(f"  {len(result.skipped_tasks)} nhiệm vụ không đến kỳ báo cáo này.")
-    if result.warnings:
-        click.echo(f"  Cần kiểm tra {len(result.warnings)} điểm:")
-        for warning in result.warnings[:20]:
-            click.echo(f"   [{warning.code}] {warning.message}")
-        if len(result.warnings) > 20:
-            click.echo(f"   … và {len(result.warnings) - 20} điểm khác (xem --json).")
+    echo_warnings(result.warnings, 20)
 
 
 COMMANDS = [init_command, split_command, template_command]
