@@ -279,12 +279,17 @@ def workspace_registry(workspace: Workspace, assignment: Assignment) -> Registry
 
 
 def current_checks(
-    workspace: Workspace, assignment: Assignment, registry: Registry
+    workspace: Workspace,
+    assignment: Assignment,
+    registry: Registry,
+    tasks: list[Task] | None = None,
 ) -> list[PlanWarning]:
     """What is still open, from the present state: the plan's doubts, the rows of phan-cong.xlsx
-    that could not be read, names and phrases no unit answers to, deadlines with no date."""
+    that could not be read, names and phrases no unit answers to, deadlines with no date.
+    `tasks`: plan_tasks(assignment) when the caller already made them."""
     plan_data = workspace.plan_dict()
-    tasks = plan_tasks(assignment)
+    if tasks is None:
+        tasks = plan_tasks(assignment)
     plan = Plan(meta=PlanMeta(date=workspace.plan_date()), sections=[], tasks=tasks, warnings=[])
     doubts = [
         PlanWarning(
@@ -322,14 +327,17 @@ def files_stamp(*paths: Path) -> str:
 
 
 def refresh_checks(
-    workspace: Workspace, assignment: Assignment, registry: Registry
+    workspace: Workspace,
+    assignment: Assignment,
+    registry: Registry,
+    tasks: list[Task] | None = None,
 ) -> tuple[list[PlanWarning], PlanWarning | None]:
     """Rewrite the "Cần kiểm tra" sheet of phan-cong.xlsx from the present state; a file open
     in Excel is not an error of the run, only a warning saying to close it and run again."""
     from kehoach_xlsx.workbook.assign_edit import refresh_check_sheet
     from kehoach_xlsx.workbook.status_back import lock_files
 
-    checks = current_checks(workspace, assignment, registry)
+    checks = current_checks(workspace, assignment, registry, tasks)
     # Open in Excel or LibreOffice: their next save would overwrite ours, so leave it alone.
     locks = lock_files(workspace.assignment_path)
     reason = f"tệp đang mở ({locks[0].name})" if locks else None
@@ -387,14 +395,16 @@ def split_period(
     needs_date: set[str] = set()
     overrides: list[str] = []
     skipped: list[str] = []
+    tasks = plan_tasks(assignment)
     with workspace.ledger() as ledger:
         previous_answers = carried_answers(ledger, period.code)
-        existing = {b.unit: b for b in ledger.books(period.code)}
+        # books kept unchanged are only looked for without --force (decoding every book's
+        # rows costs as much as writing a few books)
+        existing = {} if force else {b.unit: b for b in ledger.books(period.code)}
         # a province's plan repeats a few wordings thousands of times: each is placed in the
         # period once (and its wording for undated rows made once)
         placed: dict[tuple[str | None, date | None], tuple[Any, str]] = {}
-        for row in assignment.rows:
-            task = task_from_row(row)
+        for row, task in zip(assignment.rows, tasks, strict=True):
             key = (task.deadline_text, row.override)
             if key not in placed:
                 schedule = deadline_of(task.deadline_text, plan_date)
@@ -429,6 +439,7 @@ def split_period(
                         )
                     )
         contact = workspace.setting("chung", "lien_he", "") or ""
+        plan_id = workspace.plan_id
         issuer = meta.get("issuer") or ""
         generated = datetime.now(UTC).replace(microsecond=0)
         out_dir = workspace.outgoing_dir(period.code)
@@ -453,7 +464,7 @@ def split_period(
                     )
                     continue
             identity = BookIdentity(
-                plan_id=workspace.plan_id,
+                plan_id=plan_id,
                 plan_number=meta.get("number") or "",
                 plan_title=meta.get("title") or "",
                 unit=code,
@@ -474,10 +485,11 @@ def split_period(
             jobs.append((spec, path))
         ensure_replaceable([path for _, path in jobs])
         written = write_unit_books(jobs, processes=processes, progress=progress)
+        records = []
         for (spec, path), book in zip(jobs, written, strict=True):
             code = spec.identity.unit
             rows = per_unit[code]
-            ledger.add_book(
+            records.append(
                 BookRecord(
                     workbook_id=book.workbook_id,
                     period=period.code,
@@ -501,6 +513,8 @@ def split_period(
                     book.workbook_id,
                 )
             )
+        # every file is in place: record them all in one transaction (one disk flush)
+        ledger.add_books(records)
         ledger.log(
             "split",
             f"{period.code}: {len(jobs)} tệp mới, {len(files) - len(jobs)} giữ nguyên",
@@ -511,7 +525,7 @@ def split_period(
             message = f"{period.code}: hạn do điều phối đặt — " + "; ".join(overrides)
             ledger.log("override", message, utc_now())
     files.sort(key=lambda f: f.unit)
-    checks, not_updated = refresh_checks(workspace, assignment, registry)
+    checks, not_updated = refresh_checks(workspace, assignment, registry, tasks)
     warnings.extend(w for w in checks if w.code in _UNIT_CODES)
     if not_updated is not None:
         warnings.append(not_updated)

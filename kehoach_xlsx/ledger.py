@@ -71,6 +71,15 @@ CREATE TABLE IF NOT EXISTS merges (
     summary TEXT NOT NULL,
     report_path TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS receipts_seq ON receipts (seq);
+CREATE INDEX IF NOT EXISTS receipts_unit ON receipts (period, unit);
+-- What collect read from each received file (readings.py), so merge need not read it again.
+-- Added in place to older ledgers; a receipt without a reading is simply read again.
+CREATE TABLE IF NOT EXISTS readings (
+    sha256 TEXT PRIMARY KEY,
+    reader TEXT NOT NULL,        -- readings.reader_version() of the code that read it
+    data BLOB NOT NULL           -- zlib-compressed JSON (readings.dump)
+);
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     time TEXT NOT NULL,
@@ -125,6 +134,7 @@ class Ledger:
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
         )
         self.conn.commit()
+        self._held = False
 
     def close(self) -> None:
         self.conn.close()
@@ -137,12 +147,48 @@ class Ledger:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One all-or-nothing step; inside ``held()`` it is a savepoint, committed later."""
+        if self._held:
+            if not self.conn.in_transaction:
+                self.conn.execute("BEGIN")
+            self.conn.execute("SAVEPOINT step")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK TO step")
+                self.conn.execute("RELEASE step")
+                raise
+            self.conn.execute("RELEASE step")
+            return
         try:
             yield self.conn
             self.conn.commit()
         except BaseException:
             self.conn.rollback()
             raise
+
+    @contextmanager
+    def held(self) -> Iterator[Ledger]:
+        """Many steps in one transaction, made durable only by ``commit()`` (and at the end).
+
+        A commit is a disk flush; collect commits every few dozen files instead of each one,
+        and tells the user a file is received only once its receipt is committed. Steps that
+        completed before an exception are committed on the way out: each is whole.
+        """
+        self.conn.commit()
+        self._held = True
+        try:
+            yield self
+        finally:
+            self._held = False
+            try:
+                self.conn.commit()
+            except sqlite3.Error:
+                self.conn.rollback()
+                raise
+
+    def commit(self) -> None:
+        self.conn.commit()
 
     # ---- meta ------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -164,24 +210,29 @@ class Ledger:
 
     # ---- books -----------------------------------------------------------------------------
     def add_book(self, book: BookRecord) -> None:
+        self.add_books([book])
+
+    def add_books(self, books: Iterable[BookRecord]) -> None:
+        """Record books in one transaction (one disk flush for a whole split)."""
         with self.transaction() as conn:
-            conn.execute(
-                "UPDATE books SET active = 0 WHERE period = ? AND unit = ? AND workbook_id != ?",
-                (book.period, book.unit, book.workbook_id),
-            )
-            conn.execute(
-                "INSERT OR REPLACE INTO books VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
-                (
-                    book.workbook_id,
-                    book.period,
-                    book.unit,
-                    book.unit_name,
-                    book.path,
-                    book.due,
-                    book.generated,
-                    json.dumps(book.rows, ensure_ascii=False, sort_keys=True),
-                ),
-            )
+            for book in books:
+                conn.execute(
+                    "UPDATE books SET active = 0 WHERE period = ? AND unit = ? AND workbook_id != ?",
+                    (book.period, book.unit, book.workbook_id),
+                )
+                conn.execute(
+                    "INSERT OR REPLACE INTO books VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                    (
+                        book.workbook_id,
+                        book.period,
+                        book.unit,
+                        book.unit_name,
+                        book.path,
+                        book.due,
+                        book.generated,
+                        json.dumps(book.rows, ensure_ascii=False, sort_keys=True),
+                    ),
+                )
 
     def books(self, period: str | None = None, active_only: bool = True) -> list[BookRecord]:
         sql = "SELECT * FROM books"
@@ -196,11 +247,13 @@ class Ledger:
         sql += " ORDER BY period, unit"
         return [_book(row) for row in self.conn.execute(sql, params)]
 
-    def book(self, workbook_id: str) -> BookRecord | None:
+    def book(self, workbook_id: str, shared: bool = True) -> BookRecord | None:
+        """One book; ``shared=False`` skips sharing its texts (a third of the time), for a
+        book looked at once and dropped (collect identifying a file)."""
         row = self.conn.execute(
             "SELECT * FROM books WHERE workbook_id = ?", (workbook_id,)
         ).fetchone()
-        return _book(row) if row else None
+        return _book(row, shared) if row else None
 
     def periods(self) -> list[str]:
         return [
@@ -254,6 +307,36 @@ class Ledger:
                 "SELECT * FROM receipts WHERE period = ? ORDER BY seq", (period,)
             )
         return [Receipt(**dict(row)) for row in rows]
+
+    def accepted_receipts(self, unit: str, period: str) -> list[Receipt]:
+        rows = self.conn.execute(
+            "SELECT * FROM receipts WHERE period = ? AND unit = ? AND state = 'accepted' "
+            "ORDER BY seq",
+            (period, unit),
+        )
+        return [Receipt(**dict(row)) for row in rows]
+
+    # ---- readings --------------------------------------------------------------------------
+    def add_reading(self, sha256: str, reader: str, data: bytes) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO readings VALUES (?, ?, ?)", (sha256, reader, data))
+
+    def add_readings(self, readings: Iterable[tuple[str, str, bytes]]) -> None:
+        with self.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO readings VALUES (?, ?, ?)", readings)
+
+    def readings(self, shas: Iterable[str]) -> dict[str, tuple[str, bytes]]:
+        """sha256 -> (reader version, data) of the stored readings among ``shas``."""
+        wanted = list(shas)
+        found: dict[str, tuple[str, bytes]] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT sha256, reader, data FROM readings WHERE sha256 IN ({marks})", chunk
+            ):
+                found[row[0]] = (row[1], bytes(row[2]))
+        return found
 
     # ---- answers ---------------------------------------------------------------------------
     def replace_answers(self, period: str, rows: Iterable[dict[str, Any]]) -> None:
@@ -314,11 +397,11 @@ def explain_ledger_error(err: sqlite3.Error, path: Path | str) -> str:
     )
 
 
-def _book(row: sqlite3.Row) -> BookRecord:
+def _book(row: sqlite3.Row, shared: bool = True) -> BookRecord:
     data = dict(row)
     data.pop("active", None)
     # 2,000 unit books repeat the same task titles and outputs: share one copy of each text
-    data["rows"] = json.loads(data["rows"], object_hook=_intern_values)
+    data["rows"] = json.loads(data["rows"], object_hook=_intern_values if shared else None)
     return BookRecord(**data)
 
 

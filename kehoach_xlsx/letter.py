@@ -51,6 +51,8 @@ class LateUnit:
 
     unit_name: str
     tasks: list[TaskLine]
+    # why a file the unit sent could not be used, and what to do ("" when none was refused)
+    note: str = ""
 
 
 def letter_date(place: str, day: date) -> str:
@@ -145,6 +147,15 @@ def write_reminder_letter(
         body=True,
     )
     _late_table(doc, units)
+    refused = [u for u in units if u.note]
+    if refused:
+        _para(
+            doc,
+            "Tệp báo cáo của các cơ quan, đơn vị sau đã nhận nhưng chưa sử dụng được:",
+            body=True,
+        )
+        for unit in refused:
+            _para(doc, f"- {unit.unit_name}: {unit.note}", body=True)
     deadline = f" trước ngày {vn_date(reply_by)}" if reply_by else ""
     via = f" (qua {office})" if office != "Văn phòng" else ""
     _para(

@@ -16,11 +16,14 @@ from kehoach_xlsx.errors import WorkspaceError
 from kehoach_xlsx.ledger import BookRecord, Ledger, Receipt
 from kehoach_xlsx.model import PlanWarning
 from kehoach_xlsx.parse import split_outputs
+from kehoach_xlsx.readings import dump, load, reader_version
 from kehoach_xlsx.report_docx import draft_context, write_draft_report
 from kehoach_xlsx.returns import (
     FailedFile,
     ReturnedBook,
     ReturnedRow,
+    ReturnWarning,
+    _sha256_or_none,
     missing_output_types,
     read_returned_books,
 )
@@ -100,7 +103,7 @@ def merge_period(
                 f"kehoach split {workspace.root} --period {period} --due <hạn>"
             )
         receipts = [r for r in ledger.receipts() if r.period == period or (r.period is None)]
-        by_sha = read_receipts(workspace, receipts, threads, progress)
+        by_sha = read_receipts(workspace, receipts, threads, progress, ledger)
         builder = _Builder(workspace, ledger, period, as_of, due_soon_days, order)
         for book in books:
             builder.add_unit(book, receipts, by_sha)
@@ -137,27 +140,73 @@ def merge_period(
         )
     data["report"] = report_path.relative_to(workspace.root).as_posix()
     data["draft_report"] = draft_path.relative_to(workspace.root).as_posix()
-    from kehoach_xlsx.workbook.status_back import write_back_status
+    from kehoach_xlsx.workbook.status_back import write_back
 
-    # the latest state, written back into the coordinator's own phan-cong.xlsx
-    written_back = (refresh_assignment_checks(workspace), write_back_status(workspace))
-    notes = [note for note in written_back if note is not None]
-    return MergeResult(data, report_path, report, notes)
+    # the latest state and the open checks, written back into the coordinator's own
+    # phan-cong.xlsx: one read and at most one write of the file
+    note = write_back(workspace, assignment_checks(workspace))
+    return MergeResult(data, report_path, report, [note] if note is not None else [])
 
 
 def read_receipts(
-    workspace: Workspace, receipts: list[Receipt], threads: int = 2, progress=None
+    workspace: Workspace,
+    receipts: list[Receipt],
+    threads: int = 2,
+    progress=None,
+    ledger: Ledger | None = None,
 ) -> dict[str, ReturnedBook | FailedFile]:
     """What each received file holds, by sha256: the one place the merge reads returns.
 
-    Files are read again, each in an isolated worker (returns.read_returned_books), so a
-    file that became unreadable since collect fails alone.
+    What collect read is kept in the ledger (readings.py) and used as it is while the
+    stored copy still has the receipt's sha256 and the reader's version has not changed.
+    Other files (a ledger older than the readings, a new reader) are read again, each in
+    an isolated worker (returns.read_returned_books), so a file that became unreadable
+    since collect fails alone; their readings are kept for the next merge.
     """
+    if ledger is None:
+        with workspace.ledger() as own:
+            return read_receipts(workspace, receipts, threads, progress, own)
     readable = [r for r in receipts if r.state in {"accepted", "superseded"} and r.stored_path]
-    read = read_returned_books(
-        [workspace.root / r.stored_path for r in readable], threads=threads, progress=progress
+    stored = ledger.readings(r.sha256 for r in readable)
+    version = reader_version()
+    found: dict[str, ReturnedBook | FailedFile] = {}
+    again: list[Receipt] = []
+    for receipt in readable:
+        path = workspace.root / receipt.stored_path
+        kept = stored.get(receipt.sha256)
+        book = None
+        if kept is not None and kept[0] == version and _sha256_or_none(path) == receipt.sha256:
+            book = load(kept[1], str(path))
+        if book is None:
+            again.append(receipt)
+        else:
+            found[receipt.sha256] = book
+    read = (
+        read_returned_books(
+            [workspace.root / r.stored_path for r in again], threads=threads, progress=progress
+        )
+        if again
+        else []  # no reading process started for nothing
     )
-    return {r.sha256: result for r, result in zip(readable, read, strict=True)}
+    keep: list[tuple[str, str, bytes]] = []
+    for receipt, result in zip(again, read, strict=True):
+        found[receipt.sha256] = result
+        if isinstance(result, ReturnedBook) and result.sha256 != receipt.sha256:
+            result.warnings.insert(0, _changed_on_disk(receipt, result.path))
+        elif isinstance(result, ReturnedBook) and (blob := dump(result)) is not None:
+            keep.append((receipt.sha256, version, blob))
+    if keep:
+        ledger.add_readings(keep)
+    return {r.sha256: found[r.sha256] for r in readable}
+
+
+def _changed_on_disk(receipt: Receipt, path: str) -> ReturnWarning:
+    return ReturnWarning(
+        "stored_copy_changed",
+        f"Bản lưu của tệp {receipt.original_name} ({receipt.stored_path}) đã bị thay đổi sau "
+        f"khi nhận (mã băm khác {receipt.sha256[:12]}); đã đọc nội dung hiện có. Cần kiểm tra.",
+        path,
+    )
 
 
 def _plan_date(plan: dict[str, Any]) -> date | None:
@@ -167,23 +216,23 @@ def _plan_date(plan: dict[str, Any]) -> date | None:
         return None
 
 
-def refresh_assignment_checks(workspace: Workspace) -> PlanWarning | None:
-    """Keep "Cần kiểm tra" of phan-cong.xlsx current after a merge; never fails the merge
-    (a file that could not be updated is a note, as for the "Tình hình" sheet)."""
-    from kehoach_xlsx.books import CHECKS_STAMP, files_stamp, refresh_checks, workspace_registry
+def assignment_checks(workspace: Workspace) -> list[PlanWarning] | None:
+    """What "Cần kiểm tra" of phan-cong.xlsx should list now; None when neither the file nor
+    the plan changed since it was last brought up to date (or when the file cannot be read:
+    the report is written, and split and init say what is wrong with it)."""
+    from kehoach_xlsx.books import CHECKS_STAMP, current_checks, files_stamp, workspace_registry
     from kehoach_xlsx.errors import KehoachError
     from kehoach_xlsx.workbook.assign import read_assignment
 
     stamp = files_stamp(workspace.assignment_path, workspace.plan_path)
     with workspace.ledger() as ledger:
         if ledger.get_meta(CHECKS_STAMP) == stamp:
-            return None  # neither the coordinator's workbook nor the plan changed since
+            return None
     try:
         assignment = read_assignment(workspace.assignment_path)
     except KehoachError:
-        return None  # the report is written; split and init say what is wrong with the file
-    _checks, note = refresh_checks(workspace, assignment, workspace_registry(workspace, assignment))
-    return note
+        return None
+    return current_checks(workspace, assignment, workspace_registry(workspace, assignment))
 
 
 class _Builder:
@@ -203,10 +252,16 @@ class _Builder:
         self.log: list[LogRow] = []
         self.answer_rows: list[dict[str, Any]] = []
         self.stray_rows: list[LogRow] = []
+        self.receipts_by_unit: dict[str | None, list[Receipt]] | None = None
 
     # ---- per unit ----------------------------------------------------------------------------
     def add_unit(self, book: BookRecord, receipts: list[Receipt], by_sha: dict) -> None:
-        mine = [r for r in receipts if r.unit == book.unit and r.period == self.period]
+        if self.receipts_by_unit is None:  # grouped once: a scan per unit costs units × files
+            self.receipts_by_unit = {}
+            for receipt in receipts:
+                if receipt.period == self.period:
+                    self.receipts_by_unit.setdefault(receipt.unit, []).append(receipt)
+        mine = self.receipts_by_unit.get(book.unit, [])
         current = next((r for r in reversed(mine) if r.state == "accepted"), None)
         returned = by_sha.get(current.sha256) if current else None
         unit_flags: set[str] = set()

@@ -31,7 +31,12 @@ from kehoach_xlsx.isolate import IsolatedReader
 from kehoach_xlsx.safety import DEFAULT_LIMITS, FileCheck, Limits, inspect_file, safe_content
 from kehoach_xlsx.vntext import clean_spaces, fold, nfc
 from kehoach_xlsx.workbook.identity import IDENTITY_MARK, IDENTITY_SHEET, read_identity
-from kehoach_xlsx.workbook.unit import REPORT_SHEET
+from kehoach_xlsx.workbook.unit import GUIDE_SHEET, REPORT_SHEET
+
+# Bump whenever reading or interpreting a returned file changes (sheets, headers, statuses,
+# dates, identity, warnings): collect keeps what it read in the ledger (readings.py), and
+# merge reads a stored file again only when its reading was made by another version.
+READER_VERSION = 2
 
 # --- header texts (design.md "Unit workbook") ------------------------------------------------
 
@@ -424,6 +429,9 @@ def _read_book(
                 if identity is not None:
                     break
             found = _find_data_sheet(sheets.in_order(REPORT_SHEET, visible_first=True), required)
+            others: list[str] = []
+            if found is not None:
+                found, others = _busiest_data_sheet(sheets, found, required)
     except PasswordError as err:
         raise ReturnedBookError(
             "encrypted",
@@ -436,7 +444,50 @@ def _read_book(
             f"Tệp {path.name} bị hỏng, không đọc được nội dung ({err}).",
             sha,
         ) from err
-    return _build_book(path, sha, check, identity, found)
+    book = _build_book(path, sha, check, identity, found)
+    if others and book.sheet:
+        book.warnings.append(
+            ReturnWarning(
+                "several_data_sheets",
+                f"Tệp có {len(others) + 1} trang báo cáo ({', '.join([book.sheet, *others])}); "
+                f"đã đọc trang “{book.sheet}” (nhiều dòng đã điền nhất), bỏ qua các trang kia.",
+                str(path),
+                book.sheet,
+            )
+        )
+    return book
+
+
+def _busiest_data_sheet(
+    sheets: _Sheets, found: tuple[_Sheet, int, dict[str, int]], required: tuple[str, ...]
+) -> tuple[tuple[_Sheet, int, dict[str, int]], list[str]]:
+    """The report sheet holding the most answers, and the names of the other report sheets.
+
+    A person may copy "Báo cáo" (to keep last period's version, or to draft) and fill only
+    one of the copies; the sheet we would read first may be the empty one. Only sheets we
+    did not write are looked at, so an untouched workbook costs nothing more.
+    """
+    ours = {_sheet_key(found[0].name), _sheet_key(IDENTITY_SHEET), _sheet_key(GUIDE_SHEET)}
+    extra = [(name, hidden) for name, hidden in sheets.names if _sheet_key(name) not in ours]
+    candidates = [found]
+    for name, hidden in extra:
+        match = _find_data_sheet([sheets.get(name, hidden)], required)
+        if match is not None:
+            candidates.append(match)
+    if len(candidates) == 1:
+        return found, []
+    best = max(candidates, key=_answered_rows)  # ties: the first, the one read before
+    return best, [c[0].name for c in candidates if c is not best]
+
+
+def _answered_rows(found: tuple[_Sheet, int, dict[str, int]]) -> int:
+    sheet, header_row, columns = found
+    cols = [columns[f] for f in ANSWER_FIELDS if f in columns]
+    return sum(
+        1
+        for row in sheet.grid[header_row + 1 :]
+        if any(c < len(row) and row[c] not in ("", None) for c in cols)
+    )
 
 
 def _build_book(
@@ -696,23 +747,41 @@ def _header_unit_name(block: Grid) -> str | None:
 
 
 def _fill_merged(sheet: _Sheet, header_row: int, book: ReturnedBook) -> None:
-    """Copy a merged range's value into every cell it covers, so each row keeps its answer."""
+    """Give each row of a merged range the range's value, in the range's first column.
+
+    A range merged down several rows (one status typed for two tasks) answers each row; a
+    range merged across columns (a long result spread over the next columns) holds one
+    answer, that of its first column: the columns it covers stay empty, never copies.
+    """
+    grid = sheet.grid
     for (r0, c0), (r1, c1) in sheet.merged:
         if r1 <= header_row or (r0 == r1 and c0 == c1):
             continue
-        if r0 >= len(sheet.grid):
+        if r0 >= len(grid):
             continue
-        value = sheet.grid[r0][c0] if c0 < len(sheet.grid[r0]) else ""
-        for r in range(max(r0, header_row + 1), min(r1, len(sheet.grid) - 1) + 1):
-            row = sheet.grid[r]
-            for c in range(c0, min(c1, len(row) - 1) + 1):
-                row[c] = value
+        value = grid[r0][c0] if c0 < len(grid[r0]) else ""
+        for r in range(max(r0, header_row + 1), min(r1, len(grid) - 1) + 1):
+            if c0 < len(grid[r]):
+                grid[r][c0] = value
+        span = f"{_cell_name(r0, c0)}:{_cell_name(r1, c1)}"
         if r1 > r0:
             book.warnings.append(
                 ReturnWarning(
                     "merged_cells",
-                    f"Các ô {_cell_name(r0, c0)}:{_cell_name(r1, c1)} bị gộp; "
-                    "giá trị được dùng cho từng dòng trong vùng gộp.",
+                    f"Các ô {span} bị gộp; giá trị được dùng cho từng dòng trong vùng gộp.",
+                    book.path,
+                    sheet.name,
+                    r0 + 1,
+                )
+            )
+        elif value != "" and r0 > header_row:
+            header = grid[header_row] if header_row < len(grid) else []
+            first = _text(header[c0]) if c0 < len(header) else ""
+            book.warnings.append(
+                ReturnWarning(
+                    "merged_cells",
+                    f"Các ô {span} bị gộp; nội dung được tính cho cột “{first or span}”, "
+                    "các cột gộp theo để trống.",
                     book.path,
                     sheet.name,
                     r0 + 1,
@@ -773,6 +842,10 @@ def _read_rows(
     clean_get, shown_get, suspect = cache.clean_texts.get, cache.shown_texts.get, cache.suspect
     rows: list[ReturnedRow] = []
     append = rows.append
+    notes: list[tuple[int, tuple[str, ...]]] = []
+    # The header row copied again lower down (to print it on every page) is no task.
+    header_cells = grid[header_row] if header_row < len(grid) else []
+    header_id = (cache.clean(header_cells[c_id]) if c_id < len(header_cells) else "") or None
     for index in range(header_row + 1, len(grid)):
         raw = grid[index]
         if len(raw) <= need:
@@ -782,6 +855,8 @@ def _read_rows(
         if None in texts:
             texts = tuple(map(cache.clean, answers))
         task_id, status_raw, result, documents, issues = texts
+        if task_id == header_id:
+            continue
         completed_cell = raw[c_completed]
         completed_raw = "" if completed_cell == "" else _text(completed_cell)
         has_answer = bool(status_raw or completed_raw or result or documents or issues)
@@ -791,13 +866,17 @@ def _read_rows(
             # Without a task id, a row counts only if it looks like an added task (a title or
             # a status); a lone text under the table is a note or the signature block.
             if not (has_answer and (status_raw or fast(raw[c_title]))):
+                if has_answer:
+                    notes.append((index + 1, (completed_raw, result, documents, issues)))
                 continue
             problems.append(
                 Problem("unknown_row", "Dòng có nội dung trả lời nhưng không có Mã NV.")
             )
         status: Status | None = None
         if status_raw:
-            status = status_code(status_raw)
+            status, guessed = read_status(status_raw)
+            if guessed and status is not None:
+                _guessed(book, name, index + 1, "status_guessed", _status_guess(status_raw, status))
             if status is None:
                 status = "invalid"
                 problems.append(
@@ -813,6 +892,10 @@ def _read_rows(
                 completed = completed_cell.date()
             else:
                 completed = _completed_date(completed_cell, date1904, year)
+                if completed is None and type(completed_cell) is str:
+                    completed, guess = guess_date_text(completed_raw)
+                    if completed is not None:
+                        _guessed(book, name, index + 1, "date_guessed", guess)
             if completed is None:
                 problems.append(
                     Problem(
@@ -820,6 +903,17 @@ def _read_rows(
                         f"Ngày hoàn thành “{completed_raw}” không đọc được là ngày.",
                     )
                 )
+        if completed is not None and not status_raw and task_id:
+            # A completion date and no status picked: the date says it is done.
+            status = "done"
+            _guessed(
+                book,
+                name,
+                index + 1,
+                "status_guessed",
+                f"Chưa chọn Tình trạng nhưng có Ngày hoàn thành {completed:%d/%m/%Y}; "
+                "được hiểu là “Đã hoàn thành”.",
+            )
         typed_date = completed_raw if type(completed_cell) is str else ""
         # Cached texts were screened once for a formula mark (cache.suspect); only a row
         # with a suspect text (or a typed date) goes through the full check.
@@ -869,7 +963,59 @@ def _read_rows(
                 problems,
             )
         )
+    if notes:
+        last_task = max((r.row for r in rows if r.task_id), default=0)
+        for row_number, texts in notes:
+            if row_number < last_task or not _signature_like(texts):
+                _note_row(book, name, row_number, texts)
     return rows
+
+
+_SIGNATURE_WORDS = re.compile(
+    r"\b(nguoi lap|lap bieu|thu truong|ky ten|ky,|ghi ro ho ten|dong dau|giam doc|"
+    r"truong phong|chu tich|chanh van phong|xac nhan|tm\.|kt\.|ngay \S+ thang)"
+)
+
+
+def _signature_like(texts: Iterable[str]) -> bool:
+    """A line of the signature block a unit adds under the table ("NGƯỜI LẬP BIỂU",
+    "(Ký, ghi rõ họ tên)", a name, "Hòa Bình, ngày … tháng …"): no answer, not worth a
+    warning. Anything else under the table is a note and is reported."""
+    text = " ".join(t for t in texts if t)
+    if _SIGNATURE_WORDS.search(fold(text)):
+        return True
+    words = text.split()  # a person's name: two to five capitalised words
+    return 2 <= len(words) <= 5 and all(w[0].isupper() and w.isalpha() for w in words)
+
+
+def _guessed(book: ReturnedBook, sheet: str, row: int, code: str, message: str) -> None:
+    """A typed answer read by a guess: used, and shown with its file, sheet and row."""
+    book.warnings.append(ReturnWarning(code, message, book.path, sheet, row))
+
+
+def _note_row(book: ReturnedBook, sheet: str, row: int, texts: Iterable[str]) -> None:
+    """A row without "Mã NV", title or status but with text in the answer columns: a note a
+    person inserted between (or under) the tasks. It belongs to no task; say so, never drop
+    it silently (a signature block under the table excepted: ``_signature_like``)."""
+    text = clean_spaces(" / ".join(t for t in texts if t))
+    shown = text if len(text) <= 120 else text[:117] + "…"
+    book.warnings.append(
+        ReturnWarning(
+            "note_row",
+            f"Dòng không có Mã NV, chỉ có ghi chú “{shown}”; không gắn với nhiệm vụ nào, "
+            "cần xem lại nếu là nội dung báo cáo.",
+            book.path,
+            sheet,
+            row,
+        )
+    )
+
+
+def _status_guess(typed: str, code: str) -> str:
+    return (
+        f"Tình trạng “{clean_spaces(typed)[:60]}” không đúng danh sách; "
+        f"được hiểu là “{STATUS_LABELS[code]}”."
+    )
 
 
 class _TextCache:
@@ -937,13 +1083,61 @@ def _fast_text(value: Cell) -> str:
     return _text(value)
 
 
-@lru_cache(maxsize=2048)
-def status_code(text: str) -> Literal["not_started", "in_progress", "done", "cannot_do"] | None:
+StatusCode = Literal["not_started", "in_progress", "done", "cannot_do"]
+
+
+def status_code(text: str) -> StatusCode | None:
     """Understand a typed status: "Đã hoàn thành", "hoàn thành", "Da hoan thanh", "xong"…"""
+    return read_status(text)[0]
+
+
+# Short forms people type for a status (folded); always read as a guess.
+_STATUS_SHORT: dict[str, str] = {
+    "ht": "done",
+    "da ht": "done",
+    "dht": "done",
+    "dang th": "in_progress",
+    "dth": "in_progress",
+    "chua th": "not_started",
+    "chua ht": "in_progress",
+}
+# Words after "done" that change its meaning ("hoàn thành một phần", "… 80%"): no guess.
+_NOT_QUITE_DONE = re.compile(r"\b(mot phan|co ban|chua|khong)\b|\b(?!100\b)\d+\b")
+_STATUS_PREFIXES = sorted(_STATUS_WORDS, key=len, reverse=True)
+_PERCENT = re.compile(r"\s*(\d{1,3})\s*%\s*")
+
+
+@lru_cache(maxsize=2048)
+def read_status(text: str) -> tuple[StatusCode | None, bool]:
+    """A typed status and whether it was guessed: "Đã xong" -> ("done", False),
+    "HT" -> ("done", True), "Đã hoàn thành 100%" -> ("done", True), "Tốt" -> (None, False).
+
+    A guess is a short form, or a listed status followed by more words ("Hoàn thành tốt",
+    "Đang thực hiện (70%)"), the longest listed status first ("chưa hoàn thành" is not
+    "chưa"). After "done", words that change its meaning ("một phần", "cơ bản", a
+    percentage other than 100) leave the status unread, to be flagged.
+    """
+    percent = _PERCENT.fullmatch(text)
+    if percent:  # progress typed as a share of the work: "100%", "70 %", "0%"
+        share = int(percent.group(1))
+        if share > 100:
+            return None, False
+        code = "done" if share == 100 else "in_progress" if share else "not_started"
+        return code, True  # type: ignore[return-value]
     key = fold(nfc(text))
     key = re.sub(r"^\s*(\d+|[a-z])\s*[.)-]\s*", "", key)  # "1. Đã hoàn thành"
     key = " ".join(re.sub(r"[^a-z0-9 ]+", " ", key).split())
-    return _STATUS_WORDS.get(key)  # type: ignore[return-value]
+    if key in _STATUS_WORDS:
+        return _STATUS_WORDS[key], False  # type: ignore[return-value]
+    if key in _STATUS_SHORT:
+        return _STATUS_SHORT[key], True  # type: ignore[return-value]
+    prefix = next((p for p in _STATUS_PREFIXES if key.startswith(p + " ")), None)
+    if prefix is None:
+        return None, False
+    code = _STATUS_WORDS[prefix]
+    if code == "done" and _NOT_QUITE_DONE.search(key[len(prefix) :]):
+        return None, False
+    return code, True  # type: ignore[return-value]
 
 
 _FORMULA_START = re.compile(r"^[=@]")
@@ -1034,6 +1228,39 @@ def parse_date_text(text: str, year: int | None = None) -> date | None:
         day, month, yr = match.groups()
         return _safe_date(int(yr) if yr else year, int(month), int(day))
     return None
+
+
+_MONTH_YEAR = re.compile(r"^(?:thang\s*|t)?(\d{1,2})\s*(?:[/.\-]|\s*nam)\s*(\d{4})$")
+_DATE_INSIDE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
+
+
+def guess_date_text(text: str) -> tuple[date | None, str]:
+    """A completion "date" that is not one, read by a stated guess, with the message saying so.
+
+    "10/2026", "tháng 10/2026", "tháng 10 năm 2026" (a month) -> its first day;
+    "xong ngày 15/10/2026 (báo cáo sau)" (one full date among words) -> that date.
+    (None, "") otherwise. The first day of a month never makes a task look late or
+    completed in the future when it is not.
+    """
+    cleaned = fold(nfc(text)).strip(" .,;")
+    match = _MONTH_YEAR.match(cleaned)
+    if match:
+        found = _safe_date(int(match.group(2)), int(match.group(1)), 1)
+        if found is not None:
+            return found, (
+                f"Ngày hoàn thành “{clean_spaces(text)[:40]}” chỉ ghi tháng; tạm hiểu là "
+                f"{found:%d/%m/%Y}, cần đơn vị ghi rõ ngày."
+            )
+    dates = {_safe_date(int(y), int(m), int(d)) for d, m, y in _DATE_INSIDE.findall(cleaned)} - {
+        None
+    }
+    if len(dates) == 1:
+        found = next(iter(dates))
+        return found, (
+            f"Ngày hoàn thành “{clean_spaces(text)[:60]}” có thêm chữ; đã lấy ngày "
+            f"{found:%d/%m/%Y}."
+        )
+    return None, ""
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -11,9 +12,10 @@ from typing import Any
 
 from kehoach_xlsx import texts
 from kehoach_xlsx.books import workspace_registry
-from kehoach_xlsx.collect import collect_files
+from kehoach_xlsx.collect import ACCEPTED_SUFFIXES, collect_files
 from kehoach_xlsx.deadlines import parse_period
 from kehoach_xlsx.errors import MailError, WorkspaceError
+from kehoach_xlsx.ledger import BookRecord, Receipt
 from kehoach_xlsx.letter import LateUnit, write_reminder_letter
 from kehoach_xlsx.mail import (
     OutgoingMail,
@@ -39,6 +41,7 @@ from kehoach_xlsx.texts import (
     plan_sentence,
     vn_date,
 )
+from kehoach_xlsx.vntext import slugify
 from kehoach_xlsx.workbook.assign import read_assignment
 from kehoach_xlsx.workspace import Workspace, utc_now
 
@@ -247,14 +250,17 @@ def remind_period(
         targets.append(ReminderTarget(unit, name, emails.get(unit, []), tasks))
         if book and unit not in returned:
             attachments[unit] = (workspace.path_of(book.path), f"Báo cáo {name} kỳ {period}.xlsx")
+    with workspace.ledger() as ledger:
+        notes = refused_notes(ledger.receipts(), list(books.values()), period)
     due = next(iter(books.values())).due if books else None
     messages = build_reminders(
         targets, common_values(workspace, period, due), period, as_of, workspace.root, attachments
     )
+    messages = [with_refusal_note(m, notes[m.unit]) if m.unit in notes else m for m in messages]
     letter_path = None
     if letter and targets:
         # the letter is for the leader to sign: written whether or not mail can be sent
-        letter_path = write_letter(workspace, plan.get("plan", {}), period, as_of, targets)
+        letter_path = write_letter(workspace, plan.get("plan", {}), period, as_of, targets, notes)
     try:
         run = deliver(workspace, messages, options)
     except MailError as err:
@@ -267,13 +273,113 @@ def remind_period(
     return run
 
 
+# What a unit can do about a refused file, by the reader's code (the reason itself is the
+# message stored with the receipt).
+_REFUSAL_ADVICE = {
+    "encrypted": "gỡ mật khẩu của tệp rồi gửi lại",
+    "not_spreadsheet": "gửi lại đúng tệp Excel (.xlsx), không gửi ảnh, PDF hay văn bản Word",
+}
+_DEFAULT_ADVICE = (
+    "điền vào tệp Excel gửi kèm thư này (hoặc tệp đã nhận lần trước), giữ nguyên các trang "
+    "và lưu dạng .xlsx, rồi gửi lại"
+)
+
+
+def refused_notes(receipts: list[Receipt], books: list[BookRecord], period: str) -> dict[str, str]:
+    """unit -> why the files it sent this period could not be used, and what to do.
+
+    A refused file rarely names its unit (it could not be read), so it is matched by its
+    name: the name of the workbook we sent, the unit's name or its code, as words of the file
+    name ("2026-09_phong-kinh-te.xlsx", "Bao cao PKT (2).xlsx"). A name matching several
+    units is left out rather than told to the wrong one. A refusal older than the unit's
+    latest accepted file, or than this period's workbooks, is no longer news.
+    """
+    if not books:
+        return {}
+    sent = min(b.generated for b in books)
+    accepted: dict[str, str] = {}
+    for receipt in receipts:
+        if (
+            receipt.state in ("accepted", "superseded")
+            and receipt.period == period
+            and receipt.unit
+        ):
+            accepted[receipt.unit] = max(accepted.get(receipt.unit, ""), receipt.received)
+    notes: dict[str, list[str]] = {}
+    for receipt in sorted(receipts, key=lambda r: r.received):
+        if receipt.state != "rejected" or receipt.period not in (None, period):
+            continue
+        if receipt.received < sent:
+            continue
+        unit = receipt.unit or _unit_by_file_name(receipt.original_name, books)
+        if unit is None or receipt.received < accepted.get(unit, ""):
+            continue
+        day = vn_date(date.fromisoformat(receipt.received[:10]))
+        reason = (receipt.message or "tệp không đọc được").rstrip(". ")
+        if receipt.stored_path:  # the unit knows its file by the name it sent, not ours
+            reason = reason.replace(Path(receipt.stored_path).name, receipt.original_name)
+        kind = receipt.kind or ""
+        if Path(receipt.original_name).suffix.lower() not in ACCEPTED_SUFFIXES:
+            kind = "not_spreadsheet"
+        advice = _REFUSAL_ADVICE.get(kind, _DEFAULT_ADVICE)
+        notes.setdefault(unit, []).append(
+            f"Tệp “{receipt.original_name}” nhận ngày {day} chưa sử dụng được: {reason}. "
+            f"Đề nghị {advice}."
+        )
+    return {unit: " ".join(lines) for unit, lines in notes.items()}
+
+
+def _unit_by_file_name(name: str, books: list[BookRecord]) -> str | None:
+    words = f"-{slugify(Path(name).stem, 200)}-"
+    found = set()
+    for book in books:
+        keys = {slugify(book.unit_name, 200), slugify(book.unit, 20)}
+        stem = Path(book.path).stem
+        keys.add(slugify(stem.split("_", 1)[1] if "_" in stem else stem, 200))
+        # a code of two letters ("CA", "VP") is too often a word of its own
+        if any(len(key) >= 3 and f"-{key}-" in words for key in keys if key):
+            found.add(book.unit)
+    return found.pop() if len(found) == 1 else None
+
+
+def with_refusal_note(mail: OutgoingMail, note: str) -> OutgoingMail:
+    """The reminder with a paragraph saying why the unit's file could not be used, put
+    after the list of tasks (at the end when a customised template has no such list)."""
+    text = _after_first_blank_line_following(mail.text, "\n- [", note)
+    paragraph = f'<p style="color:#a00000">{html.escape(note, quote=False)}</p>'
+    end = mail.html.find("</table>")
+    if end >= 0:
+        end += len("</table>")
+        page = mail.html[:end] + paragraph + mail.html[end:]
+    else:
+        page = mail.html.replace("</body>", paragraph + "</body>", 1)
+        if page == mail.html:
+            page = mail.html + paragraph
+    return replace(mail, text=text, html=page)
+
+
+def _after_first_blank_line_following(text: str, marker: str, note: str) -> str:
+    start = text.find(marker)
+    if start < 0:
+        return f"{text.rstrip()}\n\n{note}\n"
+    end = text.find("\n\n", start)
+    if end < 0:
+        return f"{text.rstrip()}\n\n{note}\n"
+    return f"{text[:end]}\n\n{note}{text[end:]}"
+
+
 def mail_unconfigured(workspace: Workspace, options: MailOptions) -> bool:
     """No SMTP server given anywhere (as opposed to a server that refused)."""
     return not (options.host or workspace.setting("mail", "host"))
 
 
 def write_letter(
-    workspace: Workspace, meta: dict[str, Any], period: str, as_of: date, targets: list
+    workspace: Workspace,
+    meta: dict[str, Any],
+    period: str,
+    as_of: date,
+    targets: list,
+    notes: dict[str, str] | None = None,
 ) -> Path:
     plan_meta = PlanMeta(
         number=meta.get("number"),
@@ -288,7 +394,7 @@ def write_letter(
         plan_meta,
         meta.get("place") or "",
         as_of,
-        [LateUnit(t.unit_name, t.tasks) for t in targets],
+        [LateUnit(t.unit_name, t.tasks, (notes or {}).get(t.unit, "")) for t in targets],
         office=office_name(meta.get("issuer"), workspace.setting("chung", "don_vi_dau_moi", "")),
     )
 

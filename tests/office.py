@@ -793,6 +793,9 @@ class OfficeSession:
         """Insert columns before col; OfficeError on a protected sheet (unprotect first)."""
         self.call("insert_columns", doc=doc, sheet=sheet, col=col, count=count)
 
+    def delete_columns(self, doc: str, sheet: Sheet, col: int, count: int = 1) -> None:
+        self.call("delete_columns", doc=doc, sheet=sheet, col=col, count=count)
+
     def insert_rows(self, doc: str, sheet: Sheet, row: int, count: int = 1) -> None:
         """Insert rows before row; OfficeError on a protected sheet (unprotect first)."""
         self.call("insert_rows", doc=doc, sheet=sheet, row=row, count=count)
@@ -832,6 +835,54 @@ class OfficeSession:
     def merge(self, doc: str, sheet: Sheet, cell_range: str) -> None:
         """Merge an A1-style range such as "B3:D3"."""
         self.call("merge", doc=doc, sheet=sheet, cell_range=cell_range)
+
+    def move_sheet(self, doc: str, sheet: Sheet, position: int) -> None:
+        self.call("move_sheet", doc=doc, sheet=sheet, position=position)
+
+    def add_sheet(self, doc: str, name: str, position: int) -> None:
+        self.call("add_sheet", doc=doc, name=name, position=position)
+
+    def remove_sheet(self, doc: str, sheet: Sheet) -> None:
+        self.call("remove_sheet", doc=doc, sheet=sheet)
+
+    def copy_sheet(self, doc: str, sheet: Sheet, new_name: str, position: int) -> None:
+        """Copy a sheet inside the workbook (Move or Copy Sheet → Copy)."""
+        self.call("copy_sheet", doc=doc, sheet=sheet, new_name=new_name, position=position)
+
+    def copy_to_new(self, doc: str, sheet: Sheet) -> str:
+        """Copy one sheet into a new workbook (Move or Copy Sheet → new document); its handle."""
+        return self.call("copy_to_new", doc=doc, sheet=sheet)
+
+    def set_column_width(self, doc: str, sheet: Sheet, col: int, width: int) -> None:
+        """Column width in 1/100 mm."""
+        self.call("set_column_width", doc=doc, sheet=sheet, col=col, width=width)
+
+    def set_text_format(self, doc: str, sheet: Sheet, row: int, col: int) -> None:
+        """Format one cell as Text ("@")."""
+        self.call("set_text_format", doc=doc, sheet=sheet, row=row, col=col)
+
+    def autofilter(
+        self,
+        doc: str,
+        sheet: Sheet,
+        first_row: int,
+        last_row: int,
+        last_col: int,
+        key_col: int,
+        value: str,
+    ) -> list[int]:
+        """AutoFilter first_row (header)..last_row keeping rows whose key_col is value; the
+        0-based rows it hid."""
+        return self.call(
+            "autofilter",
+            doc=doc,
+            sheet=sheet,
+            first_row=first_row,
+            last_row=last_row,
+            last_col=last_col,
+            key_col=key_col,
+            value=value,
+        )
 
 
 def _xlsx_very_hidden(path: Path | None) -> set[str]:

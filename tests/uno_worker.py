@@ -370,6 +370,12 @@ class Worker:
         sh.Columns.insertByIndex(col, count)
         return None
 
+    def cmd_delete_columns(self, doc, sheet, col, count=1):
+        sh = self.sheet(doc, sheet)
+        self.refuse_if_protected(sh, "delete columns")
+        sh.Columns.removeByIndex(col, count)
+        return None
+
     def cmd_insert_rows(self, doc, sheet, row, count=1):
         sh = self.sheet(doc, sheet)
         self.refuse_if_protected(sh, "insert rows")
@@ -417,6 +423,83 @@ class Worker:
             )
         )
         return None
+
+    def cmd_move_sheet(self, doc, sheet, position):
+        """Drag a sheet tab to another place (0-based position)."""
+        sh = self.sheet(doc, sheet)
+        self.doc(doc).Sheets.moveByName(sh.Name, position)
+        return None
+
+    def cmd_add_sheet(self, doc, name, position):
+        self.doc(doc).Sheets.insertNewByName(name, position)
+        return None
+
+    def cmd_remove_sheet(self, doc, sheet):
+        self.doc(doc).Sheets.removeByName(self.sheet(doc, sheet).Name)
+        return None
+
+    def cmd_copy_sheet(self, doc, sheet, new_name, position):
+        """Sheet > Move or Copy Sheet > Copy, inside the same workbook."""
+        self.doc(doc).Sheets.copyByName(self.sheet(doc, sheet).Name, new_name, position)
+        return None
+
+    def cmd_copy_to_new(self, doc, sheet):
+        """Sheet > Move or Copy Sheet > Copy to "- new document -": a new workbook holding
+        only that sheet (its cells, formats, merges); the caller owns the new handle."""
+        source = self.doc(doc)
+        sh = self.sheet(doc, sheet)
+        new = self.desktop.loadComponentFromURL(
+            "private:factory/scalc", "_blank", 0, props(Hidden=True)
+        )
+        first = new.Sheets.ElementNames[0]
+        new.Sheets.importSheet(source, sh.Name, 0)
+        new.Sheets.removeByName(first)
+        self.counter += 1
+        handle = f"d{self.counter}"
+        self.docs[handle] = new
+        return handle
+
+    def cmd_set_column_width(self, doc, sheet, col, width):
+        """Width in 1/100 mm, as dragging the column border does."""
+        self.sheet(doc, sheet).Columns.getByIndex(col).Width = int(width)
+        return None
+
+    def cmd_set_text_format(self, doc, sheet, row, col):
+        """Format > Cells > Text ("@"): what is typed afterwards stays text."""
+        formats = self.doc(doc).NumberFormats
+        locale = uno.createUnoStruct("com.sun.star.lang.Locale")
+        key = formats.queryKey("@", locale, False)
+        if key == -1:
+            key = formats.addNew("@", locale)
+        self.cell(doc, sheet, row, col).NumberFormat = key
+        return None
+
+    def cmd_autofilter(self, doc, sheet, first_row, last_row, last_col, key_col, value):
+        """Data > AutoFilter on the range, then keep only rows whose key_col shows value:
+        the other rows are hidden by the filter, and the filter stays on when saved."""
+        from com.sun.star.sheet.FilterOperator import EQUAL
+
+        sh = self.sheet(doc, sheet)
+        self.refuse_if_protected(sh, "filter")
+        document = self.doc(doc)
+        rng = sh.getCellRangeByPosition(0, first_row, last_col, last_row)
+        ranges = document.DatabaseRanges
+        name = f"filter{self.counter}_{first_row}"
+        ranges.addNewByName(name, rng.RangeAddress)
+        db = ranges.getByName(name)
+        db.AutoFilter = True
+        descriptor = db.getFilterDescriptor()
+        field = uno.createUnoStruct("com.sun.star.sheet.TableFilterField")
+        field.Field = key_col
+        field.Operator = EQUAL
+        field.IsNumeric = False
+        field.StringValue = value
+        descriptor.FilterFields = (field,)
+        descriptor.ContainsHeader = True
+        db.refresh()
+        return [
+            r for r in range(first_row + 1, last_row + 1) if not sh.Rows.getByIndex(r).IsVisible
+        ]
 
     # -- whole-file helpers ---------------------------------------------------------
 

@@ -41,6 +41,7 @@ class Node:
     declared_count: int | None = None
     lead_label_seen: bool = False
     explicit_id: str | None = None  # "Mã NV" typed in our own workbooks
+    spans_above: bool = False  # an unnumbered table task row whose merged cells sub-rows share
     roles_read: bool = False  # a prose recogniser already put one unit per line
     label_lines: list[tuple[int, str, int]] = field(default_factory=list)  # line, field, index
 

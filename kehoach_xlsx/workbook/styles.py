@@ -16,7 +16,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -194,19 +193,23 @@ class Formats:
 
 @contextmanager
 def atomic_workbook(
-    path: str | os.PathLike[str], options: dict[str, Any] | None = None, **properties: Any
+    path: str | os.PathLike[str],
+    options: dict[str, Any] | None = None,
+    workbook_class: type[Workbook] = Workbook,
+    **properties: Any,
 ) -> Iterator[Workbook]:
     """Yield a Workbook written to a temp file beside `path`, renamed over it on success.
 
     A crash or an error mid-way leaves the old file (if any) untouched and no half file behind.
-    `properties` go to `set_properties` (pass `created` for reproducible files).
+    `properties` go to `set_properties` (pass `created` for reproducible files);
+    `workbook_class`: a Workbook subclass (fastwrite.FastWorkbook).
     """
     target = Path(path)
     folder = target.parent
     if not folder.is_dir():
         raise WorkbookWriteError(f"Không có thư mục {folder} để ghi tệp {target.name}.")
     temp = folder / f".~{target.stem}.{secrets.token_hex(4)}.xlsx"
-    workbook = xlsxwriter.Workbook(str(temp), {**WORKBOOK_OPTIONS, **(options or {})})
+    workbook = workbook_class(str(temp), {**WORKBOOK_OPTIONS, **(options or {})})
     if properties:
         workbook.set_properties(properties)
     try:

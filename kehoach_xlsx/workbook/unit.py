@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kehoach_xlsx.model import PlanWarning
+from kehoach_xlsx.workbook.fastwrite import FastWorkbook
 from kehoach_xlsx.workbook.identity import BookIdentity, fingerprint, write_identity
 from kehoach_xlsx.workbook.styles import (
     Formats,
@@ -188,6 +189,7 @@ def write_unit_book(spec: UnitBookSpec, path: str | os.PathLike[str]) -> Written
     plan_line = spec.plan_title or identity.plan_title
     with atomic_workbook(
         path,
+        workbook_class=FastWorkbook,  # the same bytes, written faster
         title=f"Báo cáo {period_label(identity.period)} – {identity.unit_name}",
         subject=plan_line,
         author="kehoach_xlsx",
@@ -233,6 +235,7 @@ def write_unit_book(spec: UnitBookSpec, path: str | os.PathLike[str]) -> Written
         sheet.set_row(header_row, 48)
 
         row = header_row
+        put_row = getattr(sheet, "put_row", None)  # FastWorksheet
         for number, item in enumerate(spec.rows, start=1):
             if item.task_id in written:
                 warnings.append(
@@ -251,14 +254,37 @@ def write_unit_book(spec: UnitBookSpec, path: str | os.PathLike[str]) -> Written
             outputs = outputs_joined(item.outputs)
             role_label = ROLE_LABELS.get(item.role, item.role)
             context = f"nhiệm vụ {item.task_id}"
-            write_text(sheet, row, 0, str(number), fmt.cell_center)
-            write_text(sheet, row, 1, item.task_id, fmt.cell_center)
-            write_text(sheet, row, 2, item.title, fmt.cell_wrap, context=context, warnings=warnings)
-            write_text(sheet, row, 3, role_label, fmt.cell_center)
-            write_text(sheet, row, 4, outputs, fmt.cell_wrap, context=context, warnings=warnings)
-            write_text(sheet, row, 5, due_text, fmt.cell_center, context=context, warnings=warnings)
             carried = item.carried or {}
-            _write_inputs(sheet, row, carried, fmt, context, warnings)
+            completed = _completed(carried)
+            cells = [
+                (str(number), fmt.cell_center),
+                (item.task_id, fmt.cell_center),
+                (item.title, fmt.cell_wrap),
+                (role_label, fmt.cell_center),
+                (outputs, fmt.cell_wrap),
+                (due_text, fmt.cell_center),
+                (_carried_status(carried.get("status")), fmt.input),
+                ("" if isinstance(completed, date) else completed or "", fmt.input_date),
+                *((carried.get(key) or "", fmt.input) for _, key in CARRIED_TEXT),
+            ]
+            # the whole row at once when every text is short; else cell by cell, with checks
+            if put_row is not None and put_row(row, 0, cells):
+                if isinstance(completed, date):
+                    write_date(sheet, row, 7, completed, fmt.input_date)
+            else:
+                write_text(sheet, row, 0, str(number), fmt.cell_center)
+                write_text(sheet, row, 1, item.task_id, fmt.cell_center)
+                write_text(
+                    sheet, row, 2, item.title, fmt.cell_wrap, context=context, warnings=warnings
+                )
+                write_text(sheet, row, 3, role_label, fmt.cell_center)
+                write_text(
+                    sheet, row, 4, outputs, fmt.cell_wrap, context=context, warnings=warnings
+                )
+                write_text(
+                    sheet, row, 5, due_text, fmt.cell_center, context=context, warnings=warnings
+                )
+                _write_inputs(sheet, row, carried, completed, fmt, context, warnings)
             height = rows_height(
                 [(item.title, WIDTHS[2]), (outputs, WIDTHS[4]), (due_text, WIDTHS[5])]
                 + [(str(carried.get(key) or ""), WIDTHS[col]) for col, key in CARRIED_TEXT]
@@ -293,22 +319,28 @@ def write_unit_book(spec: UnitBookSpec, path: str | os.PathLike[str]) -> Written
     return WrittenBook(Path(path), identity.workbook_id, written, warnings)
 
 
+def _completed(carried: dict[str, Any]) -> Any:
+    """Last period's completion date: a date when it reads as one, else as the unit wrote it."""
+    completed = carried.get("completed")
+    if isinstance(completed, str) and completed.strip():
+        try:
+            return date.fromisoformat(completed.strip()[:10])
+        except ValueError:
+            pass  # keep a unit's own wording as text
+    return completed
+
+
 def _write_inputs(
     sheet: Any,
     row: int,
     carried: dict[str, Any],
+    completed: Any,
     fmt: Formats,
     context: str,
     warnings: list[PlanWarning],
 ) -> None:
     """The five yellow input cells, prefilled with last period's answers when given."""
     write_text(sheet, row, 6, _carried_status(carried.get("status")), fmt.input)
-    completed = carried.get("completed")
-    if isinstance(completed, str) and completed.strip():
-        try:
-            completed = date.fromisoformat(completed.strip()[:10])
-        except ValueError:
-            pass  # keep a unit's own wording as text
     if isinstance(completed, date | datetime):
         write_date(sheet, row, 7, completed, fmt.input_date)
     else:

@@ -26,6 +26,10 @@ _AGENCY_HEADS = (
     "hội",
     "hội đồng",
     "đoàn",
+    "tỉnh đoàn",
+    "thành đoàn",
+    "huyện đoàn",
+    "cổng thông tin",
     "mặt trận",
     "mttq",
     "đài",
@@ -273,9 +277,22 @@ def agency_heading(text: str) -> str | None:
     name = _strip_heading(text)
     if not name or len(name) > 140 or not is_agency_start(name):
         return None
-    if _duty_verb(name) or name.count(",") > 4:
+    if _name_verb(name) or name.count(",") > 4:
         return None
     return name
+
+
+# verbs that are also nouns in a body's name ("Trung tâm Xúc tiến đầu tư, thương mại và du
+# lịch", "Các tổ chức, cá nhân liên quan"): a noun there when a list goes on or the name ends
+_NOUN_VERBS = ("đầu tư", "tổ chức", "thanh tra", "kiểm tra", "phát triển")
+_LIST_GOES_ON = re.compile(r"\s*(?:,|và\b|$)")
+
+
+def _name_verb(name: str) -> re.Match[str] | None:
+    verb = _duty_verb(name)
+    while verb and verb.group(0).lower() in _NOUN_VERBS and _LIST_GOES_ON.match(name[verb.end() :]):
+        verb = _duty_verb(name, verb.end())
+    return verb
 
 
 def _duty_verb(text: str, start: int = 0) -> re.Match[str] | None:

@@ -95,20 +95,68 @@ def expand_heading(node: Node) -> bool:
         name, shared = listed
     leads = split_bodies(name)
     made = False
+    if node.children and len(node.body) == 1:
+        # "Chủ trì, phối hợp với X tham mưu …:" above the agency's lettered duties
+        line, text = node.body[0]
+        if text.rstrip().endswith(":") and not _marker(text):
+            shared, node.body = shared or partners(text), []
     for child in node.children:
-        if not child.children and not child.has_lead:
+        if child.children or child.has_lead:
+            continue
+        role = role_heading(child.title)
+        if role is not None and any(_marker(text) for _, text in child.body):
+            # "a) Chủ trì, phối hợp với Y" over bullets: each bullet a duty worked with Y
+            _body_duties(child, leads, role)
+        else:
             assign_duty(child, leads, child.title)
-            made = True
+            if shared and not any(v.strip() for v in child.fields["coordinate"]):
+                child.fields["coordinate"].append("\n".join(shared))
+        made = True
     if node.body:
-        for index, (line, text, details) in enumerate(duties_of(node.body), start=1):
-            duty = duty_node(node, line, text, leads, index)
-            if shared and not any(v.strip() for v in duty.fields["coordinate"]):
-                duty.fields["coordinate"].append("\n".join(shared))
-            duty.body.extend(details)
-            node.add_child(duty)
-        node.body = []
+        body = node.body
+        intro = _intro_partners(body)
+        if intro is not None:
+            shared, body = shared or intro, body[1:]
+        node.body = body
+        _body_duties(node, leads, shared)
         made = True
     return made
+
+
+def _body_duties(node: Node, leads: list[str], shared: list[str]) -> None:
+    """The node's body lines become its duties, led by leads (shared: their partners)."""
+    for index, (line, text, details) in enumerate(duties_of(node.body), start=1):
+        duty = duty_node(node, line, text, leads, index)
+        if shared and not any(v.strip() for v in duty.fields["coordinate"]):
+            duty.fields["coordinate"].append("\n".join(shared))
+        duty.body.extend(details)
+        node.add_child(duty)
+    node.body = []
+
+
+_ROLE = re.compile(r"^\s*(?:chủ trì\s*,?\s*)?(?:chủ động\s+)?phối hợp\b", re.IGNORECASE)
+
+
+def role_heading(title: str) -> list[str] | None:
+    """A line naming only the role of the duties below it ("Chủ trì, phối hợp với Y và Z:",
+    "Phối hợp với các sở, ngành") -> its partner bodies; None for a duty sentence."""
+    text = title.strip().rstrip(":").strip()
+    if not _ROLE.match(text):
+        return None
+    found = partners(text)
+    if not found or not text.endswith(found[-1]):
+        return None  # the line goes on with what is done: it is a duty
+    return found
+
+
+def _intro_partners(body: list[tuple[int, str]]) -> list[str] | None:
+    """An unmarked opening line ending with ":" before bullet duties introduces them: its
+    partner bodies (maybe none) are theirs; None when the body has no such introduction."""
+    if len(body) < 2 or _marker(body[0][1]) or not body[0][1].rstrip().endswith(":"):
+        return None
+    if not any(_marker(text) for _, text in body[1:]):
+        return None
+    return partners(body[0][1])
 
 
 def list_heading(title: str) -> tuple[str, list[str]] | None:
@@ -137,9 +185,12 @@ def expand_body(node: Node) -> bool:
     current: tuple[list[str], str] | None = None  # leads and the heading's bullet mark
     last: Node | None = None
     index = 0
+    previous = ""
     for line, text in node.body:
         mark = _marker(text)
-        heading = agency_heading(text)
+        # "… của các Sở A và" / "Bộ B." : a hard-wrapped sentence, not an agency line
+        heading = None if _open_ended(previous) else agency_heading(text)
+        previous = text
         if heading and (current is None or mark == current[1] or not mark):
             current, last = (split_bodies(heading), mark), None
             continue
@@ -166,6 +217,16 @@ def expand_body(node: Node) -> bool:
     return adopt_tasks(node, kept, created)
 
 
+_OPEN_END = re.compile(
+    r"(?:,|\b(?:và|của|với|các|cho|tại|thuộc|hoặc|là|về|từ|đến|trong|theo))$", re.IGNORECASE
+)
+
+
+def _open_ended(text: str) -> bool:
+    """A line that stops mid-sentence: the next line goes on with it."""
+    return bool(_OPEN_END.search(text.rstrip()))
+
+
 def subject_items(parent: Node) -> None:
     """Among agency headings, "b) Bộ Nội vụ rà soát …" is a task led by its subject."""
     for child in parent.children:
@@ -180,7 +241,12 @@ def subject_items(parent: Node) -> None:
             continue
         subject = sentence_subject(child.title)
         if subject:
-            assign_duty(child, split_bodies(subject), child.title[len(subject) :])
+            head, colon, duty = child.title.partition(":")
+            if colon and duty.strip() and agency_heading(head) == subject:
+                child.title = duty.strip()  # "Đề nghị Công ty X: Khẩn trương …": the duty
+                assign_duty(child, split_bodies(subject), child.title)
+            else:
+                assign_duty(child, split_bodies(subject), child.title[len(subject) :])
 
 
 def apply(node: Node) -> None:

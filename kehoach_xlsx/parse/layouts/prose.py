@@ -9,7 +9,7 @@ from kehoach_xlsx.parse.layouts import (
     lead_roles,
     unlabelled,
 )
-from kehoach_xlsx.parse.outline import Node
+from kehoach_xlsx.parse.outline import Node, is_bullet
 from kehoach_xlsx.vntext import fold
 
 # where general duties live, unless the plan assigns its work there
@@ -32,10 +32,11 @@ def apply_prose_layouts(root: Node, has_appendix_reference: bool, has_zones: boo
     for zone in zones:
         if zone.in_task_zone and not beside_table:
             _recognise(zone)
-    if not has_task(root) and (not has_appendix_reference or not _has_own_appendix(root)):
-        # nothing assigned in the tasks part: the plan assigns its work agency by agency
-        # under "Tổ chức thực hiện" (one heading per agency, one task per duty)
-        stand_in = has_appendix_reference
+    if not has_task(root) or _content_unassigned(root, zones):
+        # nothing assigned in the tasks part nor in an appendix of this document (its tables,
+        # if any, are targets or lists without a lead column): the plan assigns its work
+        # agency by agency under "Tổ chức thực hiện" (one heading per agency, one duty each)
+        stand_in = has_appendix_reference and not _has_own_appendix(root)
         for zone in zones:
             if any(words in fold(zone.title) for words in DUTIES_ZONES):
                 zone.in_task_zone = True
@@ -54,6 +55,23 @@ def _recognise(zone: Node) -> None:
     if not (agency_lists.expand_heading(zone) or agency_lists.expand_body(zone)):
         agency_lists.apply(zone)
     inline_lead.apply(zone)
+
+
+def _content_unassigned(root: Node, zones: list[Node]) -> bool:
+    """The tasks part says what is done, not who does it: of its many items, hardly any names
+    a unit (the odd "X chủ trì …" bullet), and no table assigns anything."""
+    if any(node.from_table and node.has_lead for node in root.descendants()):
+        return False
+    items = led = 0
+    for zone in zones:
+        if not zone.in_task_zone:
+            continue
+        for node in zone.descendants():
+            if node.has_lead:
+                items, led = items + 1, led + 1
+            else:  # an item (a heading over others is not), and the bullet actions of its text
+                items += (not node.children) + sum(1 for _, text in node.body if is_bullet(text))
+    return items >= 8 and led * 4 <= items
 
 
 def _has_own_appendix(root: Node) -> bool:

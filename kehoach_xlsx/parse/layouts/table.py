@@ -318,6 +318,12 @@ class TableReading:
             # something that is not a number in the TT column: keep it with the title
             title = f"{number_text} {title}".strip()
         kind = row_kind(number) if number else None
+        if kind in {"group", "roman"} and not title:
+            named = [one_line(c) for i, c in enumerate(cells) if i not in number_columns(columns)]
+            named = [c for c in named if c]
+            if len(named) == 1:
+                # "A. | BỘ X": the group's name spans the row, whatever column it falls in
+                title, values = named[0], {name: "" for name in FIELDS}
         if fold(title).startswith("(vi du)"):
             # the template's example rows: left in by mistake, they must not become tasks
             self.boilerplate.append(title)
@@ -333,13 +339,14 @@ class TableReading:
             self.new_row_node(block, None, "group", title, values, state)
             return
         if number is None:
+            opens_group = state.last is None or state.last.kind != "row"
             looks_new = (
                 title
                 and not starts_lowercase(title)
-                and not is_bullet(title)
                 and values["lead"]
                 and not starts_lowercase(values["lead"])
-                and not is_bullet(values["lead"])
+                # after a group heading nothing can go on: "- " items are a new row's cells
+                and (opens_group or not (is_bullet(title) or is_bullet(values["lead"])))
                 and (values["deadline"] or values["outputs"])
             )
             if not looks_new and is_rowspan_sub_row(title, values, state.last):
@@ -347,6 +354,7 @@ class TableReading:
                 return
             if looks_new or state.last is None:
                 node = self.new_row_node(block, None, "row", title, values, state)
+                node.spans_above = bool(looks_new)  # a task row: sub-rows may span its cells
                 node.body.extend((block.line, extra) for extra in extras)
                 state.pending = node
             else:
@@ -411,10 +419,11 @@ class TableReading:
         above = state.last
         self.finish_pending(state)
         spanned = dict(values)
-        for name in ("coordinate", "deadline", "outputs"):
+        for name in ("lead", "coordinate", "deadline", "outputs"):
             if not spanned[name] and above.fields[name]:
                 spanned[name] = above.fields[name][0]
         node = self.new_row_node(block, None, "row", title, spanned, state)
+        node.spans_above = True  # a further sub-row may span the same cells
         node.body.extend((block.line, extra) for extra in extras)
         self.warn(
             "unnumbered_sub_row",
@@ -442,18 +451,32 @@ def is_rowspan_sub_row(title: str, values: dict[str, str], above: Node | None) -
     a row without a number that states a whole task and its own lead, under a numbered task
     row (a row broken by a page goes on in lowercase, or without a lead of its own)."""
     lead = values["lead"]
+    if above is None or above.kind != "row" or not (above.number or above.spans_above):
+        return False
+    if above.title.rstrip().endswith((",", ";", ":")):
+        return False
+    if not lead:
+        # the lead cell spans too ("1 | Bộ A | Bộ B | - Lập đề án … | Quý I" then
+        # "- Ban hành quy chuẩn … | Quý III"): a task of its own when it prints its own time
+        # beside an item like the one above
+        item = _MARKER.sub("", title)
+        return bool(
+            is_task_text(item)
+            and values["deadline"]
+            and above.fields["lead"]
+            and any(v.strip() for v in above.fields["deadline"])
+            and is_bullet(title) == is_bullet(above.title)
+        )
     return bool(
-        above is not None
-        and above.kind == "row"
-        and above.number
-        and is_task_text(title)
+        is_task_text(title)
         and not is_bullet(title)
-        and lead
         and is_agency(lead)
         and not starts_lowercase(lead)
-        and not above.title.rstrip().endswith((",", ";", ":"))
         and not (above.fields["lead"] and above.fields["lead"][-1].rstrip().endswith((",", "và")))
     )
+
+
+_MARKER = re.compile(r"^[-–+•]\s*")
 
 
 def repair_lost_tab(cells: list[str], width: int, parser: TableReading, block: Block) -> list[str]:
@@ -491,6 +514,10 @@ def is_column_numbering(cells: list[str]) -> bool:
         return False
     numbers = [int(c.strip("()")) for c in filled]
     return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def number_columns(columns: dict[str, int]) -> set[int]:
+    return {columns[k] for k in ("number", "sub_number") if k in columns}
 
 
 def cell_title(cells: list[str], columns: dict[str, int]) -> str:

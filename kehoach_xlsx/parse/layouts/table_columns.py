@@ -249,11 +249,16 @@ def assign_roles(
     return None
 
 
+_EVIDENCE = {"lead", "coordinate", "deadline", "number", "sub_number", "title"}
+_MARKER = re.compile(r"^[-–+•]\s*")
+
+
 def _fits(role: str | None, text: str) -> bool:
+    text = _MARKER.sub("", text)  # a cell's "- " item marker says nothing of its role
     if role in {"lead", "coordinate"}:
         return is_agency(text)
     if role == "deadline":
-        return is_time(text)
+        return is_time(text) or is_time(text.split(". ")[0])  # "Giai đoạn …. Rà soát …"
     if role in {"number", "sub_number"}:
         return bool(_NUMBER.match(text))
     if role == "title":
@@ -281,16 +286,20 @@ def align_short_row(cells: list[str], columns: dict[str, int], width: int) -> li
     filled = list(cells)
     while filled and not one_line(filled[-1]):
         filled.pop()
-    if not filled or len(filled) >= width - 1 or _NUMBER.match(one_line(filled[0])):
+    if not filled or len(filled) >= width or _NUMBER.match(one_line(filled[0])):
         return cells
     if one_line(filled[0])[:1].islower():
         return cells  # the words after a line break in the first column
     role_at = {index: name for name, index in columns.items()}
     for offset in range(1, width - len(filled) + 1):
-        if all(
-            _fits(role_at.get(offset + i), one_line(text))
+        # cells under columns that tell nothing (results, notes) neither help nor hinder; the
+        # others must all fit, and at least two of them (one when the row is short of more)
+        judged = [
+            _fits(role_at[offset + i], one_line(text))
             for i, text in enumerate(filled)
-            if one_line(text)
-        ):
+            if one_line(text) and role_at.get(offset + i) in _EVIDENCE
+        ]
+        needed = 2 if len(filled) >= width - 1 or len(filled) > 2 else 1
+        if all(judged) and len(judged) >= needed:
             return [""] * offset + filled
     return cells

@@ -1,0 +1,107 @@
+"""FastWorkbook writes the very bytes plain XlsxWriter writes, for unit books and odd cells."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from xlsxwriter.workbook import Workbook
+
+from kehoach_xlsx.workbook import unit
+from kehoach_xlsx.workbook.fastwrite import FastWorkbook
+from kehoach_xlsx.workbook.identity import BookIdentity
+from kehoach_xlsx.workbook.styles import atomic_workbook
+from kehoach_xlsx.workbook.unit import UnitBookSpec, UnitRow
+
+ODD_TEXTS = [
+    "Thường xuyên",
+    "a & b < c > d",
+    " lề trái",
+    "lề phải ",
+    "hai\ndòng",
+    "dòng cuối\n",
+    "tab\tở giữa",
+    "điều khiển \x01\x1f",
+    "_x0041_ đã là mã",
+    "<r>không phải rich</r>",
+    "\u00a0khoảng trắng không ngắt",
+    '"ngoặc kép"',
+    "=1+1",
+]
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as book:
+        return {name: book.read(name) for name in book.namelist()}
+
+
+def odd_book(path: Path, workbook_class: type[Workbook]) -> None:
+    book = workbook_class(str(path), {"in_memory": True})
+    book.set_properties({"created": datetime(2026, 9, 1)})
+    bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet("Lẻ")
+    sheet.set_column(2, 2, 20, bold)  # cells without a format take the column's
+    sheet.set_row(3, 30, bold)  # and the row's
+    sheet.set_row(40, 25)  # a row with a height and no cells
+    for row, text in enumerate(ODD_TEXTS):
+        sheet.write_string(row, 0, text)
+        sheet.write_string(row, 1, text, bold)
+        sheet.write_string(row, 2, text)
+        sheet.write_blank(row, 3, None, bold)
+        sheet.write_number(row, 4, row * 1.5)
+        sheet.write_datetime(row, 5, datetime(2026, 1, row + 1), bold)
+        sheet.write_formula(row, 6, f"=E{row + 1}*2")
+        sheet.write_string(row, 70, text)  # beyond the column names cached
+    sheet.write_rich_string(20, 0, "a", bold, "b")
+    sheet.write_comment(21, 1, "ghi chú")
+    sheet.merge_range(22, 0, 22, 3, "gộp", bold)
+    second = book.add_worksheet("Hai")
+    second.write_string(0, 0, "chung")
+    book.close()
+
+
+def test_odd_cells_same_bytes(tmp_path):
+    odd_book(tmp_path / "plain.xlsx", Workbook)
+    odd_book(tmp_path / "fast.xlsx", FastWorkbook)
+    plain, fast = members(tmp_path / "plain.xlsx"), members(tmp_path / "fast.xlsx")
+    assert plain.keys() == fast.keys()
+    assert [name for name in plain if plain[name] != fast[name]] == []
+
+
+def test_unit_book_same_bytes(tmp_path, monkeypatch):
+    identity = BookIdentity(
+        "kh-1",
+        "12/KH-UBND",
+        "Kế hoạch thử",
+        "PTP",
+        "Phòng Tư pháp",
+        "2026-09",
+        date(2026, 10, 5),
+        datetime(2026, 9, 20, tzinfo=UTC),
+        "a" * 32,
+    )
+    rows = [
+        UnitRow(
+            f"1.{n}",
+            str(n),
+            f"Nhiệm vụ {n} & <thử> {ODD_TEXTS[n % len(ODD_TEXTS)]}",
+            "lead" if n % 2 else "coordinate",
+            ["Báo cáo", "Kế hoạch"],
+            date(2026, 9, 30) if n % 3 else None,
+            "Hằng tháng",
+            {"status": "done", "completed": "2026-09-03", "result": " có lề "} if n % 4 else None,
+        )
+        for n in range(30)
+    ]
+    spec = UnitBookSpec(identity, "ỦY BAN NHÂN DÂN\nPHƯỜNG AN BIÊN", "Đầu mối: Văn phòng", rows)
+    unit.write_unit_book(spec, tmp_path / "fast.xlsx")
+
+    def plain_workbook(path, options=None, workbook_class=Workbook, **properties):
+        return atomic_workbook(path, options, Workbook, **properties)
+
+    monkeypatch.setattr(unit, "atomic_workbook", plain_workbook)
+    unit.write_unit_book(spec, tmp_path / "plain.xlsx")
+    plain, fast = members(tmp_path / "plain.xlsx"), members(tmp_path / "fast.xlsx")
+    assert plain.keys() == fast.keys()
+    assert [name for name in plain if plain[name] != fast[name]] == []
