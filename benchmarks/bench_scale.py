@@ -7,7 +7,9 @@ cơ quan, đơn vị có liên quan" as coordinating units (a phrase that names 
 1. `split_period(processes=1)` writing N workbooks, next to plain XlsxWriter writing N books
    of the same shape (benchmarks/bench_unit_books.py's `bare_book`: same cells and sheets);
 2. `collect_files` + `merge_period` (report included) of the N books returned unchanged, next
-   to a bare python-calamine read of the same files (open, `to_python()` of every sheet).
+   to a bare python-calamine read of the same files (open, `to_python()` of every sheet):
+   serially (one reading process, the ratio of record) and with two reading processes;
+   collect and merge are also timed apart.
 
 Every phase runs in its own child process, so its peak memory (ru_maxrss) is its own.
 Workspaces are built once per N and cached in the temp folder.
@@ -83,6 +85,7 @@ def phase(name: str, units: int) -> dict:
     """Run one measured phase in this (child) process; return seconds and peak memory."""
     ws = workspace(units)
     scratch = Path(tempfile.mkdtemp(prefix=f"kh-scale-{name}-"))
+    parts: dict[str, float] = {}
     try:
         if name == "build":
             start = time.perf_counter()
@@ -99,15 +102,18 @@ def phase(name: str, units: int) -> dict:
             start = time.perf_counter()
             for index in range(units):
                 bare_book(make_spec(index, PER_UNIT), scratch / f"{index}.xlsx")
-        elif name == "collect_merge":
+        elif name in ("collect_merge", "collect_merge_2"):
             from kehoach_xlsx.collect import collect_files
             from kehoach_xlsx.merge import merge_period
 
+            threads = 2 if name.endswith("_2") else 1
             copy = scratch / "so"
             shutil.copytree(ws, copy)
             start = time.perf_counter()
-            collect_files(copy, [copy / "outgoing" / PERIOD])
-            merge_period(copy, PERIOD, AS_OF)
+            collect_files(copy, [copy / "outgoing" / PERIOD], threads=threads)
+            parts["collect"] = time.perf_counter() - start
+            merge_period(copy, PERIOD, AS_OF, threads=threads)
+            parts["merge"] = time.perf_counter() - start - parts["collect"]
         elif name == "bare_read":
             from python_calamine import CalamineWorkbook
 
@@ -124,7 +130,7 @@ def phase(name: str, units: int) -> dict:
         shutil.rmtree(scratch, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": seconds, "peak_mb": max(peak, children) / 1024}
+    return {"seconds": seconds, "peak_mb": max(peak, children) / 1024, "parts": parts}
 
 
 def run(name: str, units: int) -> dict:
@@ -153,7 +159,9 @@ def main() -> None:
     for units in args.sizes:
         run("build", units)  # outside the timings, and outside this small parent process
         results = {name: run(name, units) for name in ("bare_write", "split")}
-        results |= {name: run(name, units) for name in ("bare_read", "collect_merge")}
+        results |= {
+            name: run(name, units) for name in ("bare_read", "collect_merge", "collect_merge_2")
+        }
         write_ratio = results["split"]["seconds"] / results["bare_write"]["seconds"]
         read_ratio = results["collect_merge"]["seconds"] / results["bare_read"]["seconds"]
         per_unit["split"].append(results["split"]["seconds"] / units)
@@ -162,14 +170,21 @@ def main() -> None:
             ("bare_write", "XlsxWriter trần, ghi cùng số sổ"),
             ("split", "`split_period` (1 tiến trình)"),
             ("bare_read", "python-calamine trần, đọc mọi trang"),
-            ("collect_merge", "`collect_files` + `merge_period` (cả báo cáo)"),
+            ("collect_merge", "`collect_files` + `merge_period` (cả báo cáo), 1 tiến trình đọc"),
+            ("collect_merge_2", "như trên, 2 tiến trình đọc"),
         ):
             ratio = ""
+            r = results[name]
             if name == "split":
                 ratio = f"**{write_ratio:.2f}**"
             elif name == "collect_merge":
                 ratio = f"**{read_ratio:.2f}**"
-            r = results[name]
+            elif name == "collect_merge_2":
+                ratio = f"{r['seconds'] / results['bare_read']['seconds']:.2f}"
+            if r["parts"]:
+                label += (
+                    f" (collect {r['parts']['collect']:.2f} s, merge {r['parts']['merge']:.2f} s)"
+                )
             rows.append(
                 f"| {units} | {label} | {r['seconds']:.2f} s | {ratio} | {r['peak_mb']:.0f} MB |"
             )
