@@ -13,15 +13,23 @@ OCR is the user's choice, never required.
 from __future__ import annotations
 
 import re
+import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kehoach_xlsx.errors import InputFileError, KehoachError, PlanFormatError
 from kehoach_xlsx.model import PlanWarning
 from kehoach_xlsx.parse.blocks import Block
 from kehoach_xlsx.parse.pdf_guard import check_streams
-from kehoach_xlsx.parse.pdf_lines import Line, continues, group_lines, join_lines, line_pitch
+from kehoach_xlsx.parse.pdf_lines import (
+    Line,
+    continues,
+    group_lines,
+    join_lines,
+    line_pitch,
+    wrap_ratios,
+)
 from kehoach_xlsx.parse.pdf_source import PageContent, read_content
 from kehoach_xlsx.parse.pdf_tables import (
     Table,
@@ -55,11 +63,14 @@ class Paragraph:
 @dataclass
 class Page:
     number: int
-    items: list[Paragraph | Table]
+    items: list[Paragraph | Table]  # tables first; paragraphs added by lay_out
     margin_lines: list[tuple[Line, str]]  # (line, "top"/"bottom") candidates for headers
     has_text: bool
     has_images: bool
     lost_marks: int = 0  # tone marks drawn with no known letter (dropped)
+    rows: list[list[Line]] = field(default_factory=list)  # visual lines outside tables
+    walls: list[tuple[float, float]] = field(default_factory=list)  # tables' top and bottom
+    right: float = 0.0  # the text column's right edge (at least)
 
 
 def read_pdf(path: Path, warnings: list[PlanWarning]) -> list[Block]:
@@ -101,6 +112,7 @@ def read_pdf(path: Path, warnings: list[PlanWarning]) -> list[Block]:
                 None,
             )
         )
+    lay_out(pages)
     drop_running_lines(pages)
     unruled = [page.number for page in pages if has_unruled_columns(page)]
     if unruled:
@@ -206,11 +218,28 @@ def read_page(content: PageContent, stamped: list[dict], number: int, file_name:
         body_lines.append(parts)
     walls = [(float(t.bbox[1]), float(t.bbox[3])) for t in found]
     right = max([float(t.bbox[2]) for t in found] + [content.width - left_margin(words)])
-    items.extend(paragraphs(body_lines, walls, right))
     for table, table_words in zip(found, in_table, strict=True):
         items.extend(read_tables(table, table_words))
-    items.sort(key=lambda item: item.top)
-    return Page(number, items, margin_lines, True, content.has_images, content.lost_marks)
+    page = Page(number, items, margin_lines, True, content.has_images, content.lost_marks)
+    page.rows, page.walls, page.right = body_lines, walls, right
+    return page
+
+
+def lay_out(pages: list[Page]) -> None:
+    """Each page's lines joined into paragraphs among its tables, in reading order.
+
+    Done once every page is read: a page of one-line paragraphs shows no wrapped line to
+    learn the line step from, so the document's usual step (per point of type) stands in.
+    """
+    ratios: list[float] = []
+    for page in pages:
+        single = [parts[0] for parts in page.rows if len(parts) == 1]
+        ratios.extend(wrap_ratios(single, column_right(single, page.right)))
+    usual = statistics.median(ratios) if ratios else None
+    for page in pages:
+        page.items.extend(paragraphs(page.rows, page.walls, page.right, usual))
+        page.items.sort(key=lambda item: item.top)
+        page.rows = []
 
 
 MAX_ANNOTATIONS = 50
@@ -286,18 +315,26 @@ def left_margin(words: list[dict]) -> float:
     return min((w["x0"] for w in words), default=0.0)
 
 
+def column_right(single: list[Line], least_right: float) -> float:
+    """The text column's right edge: where the longest line ends, never left of the page
+    width less the left margin (so a lone short line is not taken as full)."""
+    return max([line.x1 for line in single] + [least_right])
+
+
 def paragraphs(
-    rows: list[list[Line]], walls: list[tuple[float, float]], least_right: float
+    rows: list[list[Line]],
+    walls: list[tuple[float, float]],
+    least_right: float,
+    usual: float | None = None,
 ) -> list[Paragraph]:
     """Join wrapped lines into paragraphs; a line split into columns stays a row of its own.
 
-    The text column's right edge is where the longest line ends (never left of the page
-    width less the left margin, so a lone short line is not taken as full); no paragraph
-    runs across a table (`walls`).
+    No paragraph runs across a table (`walls`); `usual` is the document's line step per
+    point of type, for a page with too few wrapped lines to learn its own.
     """
     single = [parts[0] for parts in rows if len(parts) == 1]
-    right = max([line.x1 for line in single] + [least_right])
-    pitch = line_pitch(single)
+    right = column_right(single, least_right)
+    pitch = line_pitch(single, right, usual)
     result: list[Paragraph] = []
     for parts in rows:
         if len(parts) > 1:
@@ -366,6 +403,15 @@ def has_unruled_columns(page: Page) -> bool:
     return len(rows) >= 3
 
 
+def lone_line_after_sentence(before: list[Line], after: list[Line]) -> bool:
+    """A page ended on a sentence and the next page starts with a capital: two paragraphs
+    when either side of the break is a lone line, since word processors keep two lines of a
+    paragraph on each side of a page break (widow and orphan control)."""
+    if before[-1].text.rstrip()[-1:] not in ".;:!?" or not after[0].text[:1].isupper():
+        return False
+    return len(before) == 1 or len(after) == 1
+
+
 def to_blocks(pages: list[Page]) -> list[Block]:
     """Pages in reading order as blocks; a table and a paragraph may run over a page break."""
     flow: list[Paragraph | Table] = []
@@ -378,7 +424,8 @@ def to_blocks(pages: list[Page]) -> list[Block]:
                     continue
             if first and isinstance(item, Paragraph) and isinstance(before, Paragraph):
                 if before.parts is None and item.parts is None:
-                    if continues(before.lines, item.lines[0], before.right, None):
+                    carried = continues(before.lines, item.lines[0], before.right, None)
+                    if carried and not lone_line_after_sentence(before.lines, item.lines):
                         before.lines.extend(item.lines)
                         continue
             flow.append(item)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass
 
 from kehoach_xlsx.vntext import nfc
@@ -26,6 +27,7 @@ class Line:
     text: str
     first_width: float  # width of the first word: would it have fitted on the line above?
     bold: bool = False  # every word is set in a bold font
+    glued: bool = False  # carries on the word the line above broke off (no space between)
 
     @property
     def size(self) -> float:
@@ -44,6 +46,7 @@ def group_lines(words: list[dict]) -> list[list[Line]]:
     result: list[list[Line]] = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
+        row = join_touching(row)
         size = median_of(sorted(w["bottom"] - w["top"] for w in row))
         gap = max(1.8 * size, 16.0)  # justified text stretches spaces far less
         parts: list[list[dict]] = [[row[0]]]
@@ -54,6 +57,34 @@ def group_lines(words: list[dict]) -> list[list[Line]]:
                 parts[-1].append(word)
         result.append([make_line(part) for part in parts])
     return result
+
+
+TOUCH = 0.1  # share of the font size: a narrower gap is inside a word (a space is ~0.25)
+
+
+def join_touching(row: list[dict]) -> list[dict]:
+    """Words of one line (sorted by x0) that touch joined into one word.
+
+    A font without some Vietnamese letters makes the writer draw them from a fallback font
+    in a second pass ("T" "NH" first, then "Ỉ" in the gap): in stream order they are separate
+    words, on the page they are one ("TỈNH"). The row's own dicts are left untouched.
+    """
+    joined: list[dict] = []
+    for word in row:
+        last = joined[-1] if joined else None
+        if last is not None and word["x0"] - last["x1"] < TOUCH * (last["bottom"] - last["top"]):
+            if word["x0"] > last["x0"] and word["x1"] > last["x1"]:
+                joined[-1] = {
+                    **last,
+                    "text": last["text"] + word["text"],
+                    "x1": word["x1"],
+                    "top": min(last["top"], word["top"]),
+                    "bottom": max(last["bottom"], word["bottom"]),
+                    "bold": last.get("bold", False) and word.get("bold", False),
+                }
+                continue
+        joined.append(word)
+    return joined
 
 
 def median_of(values: list[float]) -> float:
@@ -74,7 +105,38 @@ def make_line(words: list[dict]) -> Line:
     )
 
 
-def line_pitch(lines: list[Line]) -> float:
+def sure_wraps(lines: list[Line], right: float) -> list[tuple[Line, Line]]:
+    """Pairs of lines where the first filled the column and the second goes on in lower
+    case: surely one paragraph wrapped."""
+    return [
+        (a, b)
+        for a, b in zip(lines, lines[1:], strict=False)
+        if b.top > a.top
+        and b.text[:1].islower()
+        and right - a.x1 <= b.first_width + 0.3 * b.size + 2.0
+    ]
+
+
+def wrap_ratios(lines: list[Line], right: float) -> list[float]:
+    """Steps of sure wraps per point of type."""
+    return [(b.top - a.top) / a.size for a, b in sure_wraps(lines, right)]
+
+
+MIN_WRAPS = 3  # sure wraps a page needs to set its own line step
+
+
+def line_pitch(lines: list[Line], right: float, usual: float | None = None) -> float:
+    """The step from one line of a paragraph to the next on this page.
+
+    Learnt from sure wraps: on a page of one-line paragraphs ("Đơn vị chủ trì: …",
+    "Thời gian: …") most steps cross paragraph spacing, so the median of all steps would
+    hide it. Too few on the page: the document's usual step per point (`usual`).
+    """
+    wraps = [b.top - a.top for a, b in sure_wraps(lines, right)]
+    if len(wraps) >= MIN_WRAPS:
+        return statistics.median(wraps)
+    if usual is not None and lines:
+        return usual * median_of(sorted(line.size for line in lines))
     steps = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top]
     return statistics.median(steps) if steps else 0.0
 
@@ -108,11 +170,40 @@ def join_lines(lines: list[Line]) -> str:
     """One paragraph's lines as one line of text; "30/CT-" + "TTg" joins without a space."""
     text = ""
     for line in lines:
-        if text.endswith("-") and len(text) > 1 and not text[-2].isspace():
+        if line.glued or (text.endswith("-") and len(text) > 1 and not text[-2].isspace()):
             text += line.text
         else:
             text = f"{text} {line.text}" if text else line.text
     return text
+
+
+VOWELS = frozenset(  # every lower-case Latin letter whose base is a vowel: "ư", "ể", "ý"
+    ch
+    for ch in map(chr, range(0x61, 0x1F00))
+    if ch.islower() and unicodedata.normalize("NFD", ch)[0] in "aeiouy"
+)
+DATE_HEAD = re.compile(r"[/.\-]\d+$")
+LETTERS = re.compile(r"[^\W\d_]+(?![\w])")
+
+
+def broken_word(above: Line, line: Line, right: float) -> bool:
+    """Did a column too narrow for a word break it at the end of `above`?
+
+    A word processor breaks inside a word only when the word fills the line, and then at
+    the last letter that fits: the line above reaches the edge and this one starts with a
+    tail no Vietnamese word can be, lower-case letters without a vowel ("chín" + "h",
+    "Trun" + "g"), or the rest of a number cut after a date's slash ("II/20" + "27").
+    """
+    if right - above.x1 > line.size:  # the next letter is at most an em wide
+        return False
+    if DATE_HEAD.search(above.text) and line.text[:1].isdigit():
+        return True
+    if not line.text[:1].islower():
+        return False
+    head = LETTERS.match(line.text)
+    if head is None or not head.group().islower() or len(head.group()) > 3:
+        return False
+    return VOWELS.isdisjoint(head.group())
 
 
 def join_parts(parts: list[Line]) -> Line:

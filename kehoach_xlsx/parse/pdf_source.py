@@ -42,6 +42,9 @@ class PageContent:
 def read_content(page: pdfium.PdfPage, max_chars: int) -> PageContent:
     """Words and rules of one page; words are not read when the page has over max_chars."""
     width, height = float(page.get_width()), float(page.get_height())
+    if page.get_rotation() in (90, 270):
+        # pdfium gives the shown (turned) size but the letters' boxes on the page as drawn
+        width, height = height, width
     textpage = page.get_textpage()
     try:
         count = raw.FPDFText_CountChars(textpage)

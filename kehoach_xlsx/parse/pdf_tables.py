@@ -9,6 +9,7 @@ from kehoach_xlsx.parse.pdf_lines import (
     BULLET,
     NUMBER_MARKER,
     Line,
+    broken_word,
     continues,
     group_lines,
     join_lines,
@@ -20,6 +21,7 @@ from kehoach_xlsx.parse.pdf_lines import (
 class Table:
     top: float
     lefts: list[float]  # left edge of each column: tells a continued table from a new one
+    right: float = 0.0  # right edge of the table
     rows: list[list[str]] = field(default_factory=list)
     merged: list[set[int]] = field(default_factory=list)
     full_ends: list[list[bool]] = field(default_factory=list)  # cell's last line filled it
@@ -165,7 +167,8 @@ def read_grid(boxes: Grid, words: list[dict]) -> Table:
             if box is not None and not lefts[col]:
                 lefts[col] = float(box[0])
     top = min(float(box[1]) for box in boxes[0] if box is not None)
-    result = Table(top=top, lefts=lefts)
+    right = max(float(box[2]) for row in boxes for box in row if box is not None)
+    result = Table(top=top, lefts=lefts, right=right)
     texts: list[list[str]] = []
     for r, row_boxes in enumerate(boxes):
         cells: list[str] = []
@@ -240,6 +243,7 @@ def cell_text(box: tuple, words: list[dict]) -> tuple[str, bool, bool]:
     groups: list[list[Line]] = []
     for line in flat:
         if groups and continues(groups[-1], line, right, None):
+            line.glued = broken_word(groups[-1][-1], line, right)
             groups[-1].append(line)
         else:
             groups.append([line])
@@ -252,13 +256,12 @@ def cell_text(box: tuple, words: list[dict]) -> tuple[str, bool, bool]:
 def continue_table(before: Table, after: Table) -> bool:
     """Append `after` to `before` when it is the same table carried onto the next page.
 
-    Same columns (left edges within 3 pt); a header row repeated on the new page is dropped;
+    Same columns (left edges within 3 pt; on a page where cells are merged across columns
+    some inner edges are missing, see same_frame); a header row repeated on the new page is dropped;
     a row that Word split over the page break (empty number cell, text carrying on in
     lower case) is joined back to the row it started in.
     """
-    if len(before.lefts) != len(after.lefts):
-        return False
-    if any(abs(a - b) > 3.0 for a, b in zip(before.lefts, after.lefts, strict=True)):
+    if not same_frame(before, after):
         return False
     rows, merged, full = list(after.rows), list(after.merged), list(after.full_ends)
     bold = list(after.bold)
@@ -283,6 +286,50 @@ def continue_table(before: Table, after: Table) -> bool:
     before.merged.extend(merged)
     before.full_ends.extend(full)
     return True
+
+
+EDGE = 3.0  # points: column edges this close are the same edge
+
+
+def same_frame(before: Table, after: Table) -> bool:
+    """Do the two tables share their outer edges and columns? When the columns of one are
+    a subset of the other's (every row of that page merges some columns), the narrower
+    one is widened in place to the other's columns."""
+    if abs(before.lefts[0] - after.lefts[0]) > EDGE:
+        return False
+    if before.right and after.right and abs(before.right - after.right) > EDGE:
+        return False
+    if len(before.lefts) == len(after.lefts):
+        return all(abs(a - b) <= EDGE for a, b in zip(before.lefts, after.lefts, strict=True))
+    small, big = sorted((before, after), key=lambda t: len(t.lefts))
+    if len(small.lefts) < 2 or not big.right:
+        return False
+    columns = [
+        next((i for i, edge in enumerate(big.lefts) if abs(edge - left) <= EDGE), None)
+        for left in small.lefts
+    ]
+    if None in columns:
+        return False
+    widen(small, [c for c in columns if c is not None], len(big.lefts))
+    small.lefts = list(big.lefts)
+    return True
+
+
+def widen(table: Table, columns: list[int], width: int) -> None:
+    """Spread each row's cells over `width` columns: cell i goes to column columns[i] and
+    spans up to the next one (marked merged, as a cell spanning columns is)."""
+    ends = [*columns[1:], width]
+    for r, cells in enumerate(table.rows):
+        texts, full, bold = [""] * width, [False] * width, [False] * width
+        merged: set[int] = set()
+        for i, column in enumerate(columns):
+            texts[column], full[column] = cells[i], table.full_ends[r][i]
+            bold[column] = table.bold[r][i]
+            if ends[i] - column > 1:
+                merged.add(column)
+        merged |= {columns[i] for i in table.merged[r]}
+        table.rows[r], table.full_ends[r], table.bold[r] = texts, full, bold
+        table.merged[r] = merged
 
 
 def is_split_row(last: list[str], ends_full: list[bool], first: list[str]) -> bool:

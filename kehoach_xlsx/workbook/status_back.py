@@ -25,7 +25,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from copy import copy
 from pathlib import Path
 from typing import Any
@@ -137,7 +137,7 @@ def write_back(
     if locks:
         return _not_written(sheets, f"tệp đang mở ({locks[0].name})")
     table, updated = status_table(workspace)
-    digest = hashlib.sha256(repr((updated, table)).encode("utf-8")).hexdigest()
+    digest = _digest(updated, table)
     with workspace.ledger() as ledger:
         stamp = json.loads(ledger.get_meta(WRITTEN_STAMP) or "{}")
         checks_current = ledger.get_meta(CHECKS_STAMP) == files_stamp(target, workspace.plan_path)
@@ -165,6 +165,15 @@ def write_back(
         if checks is not None or checks_current:  # "Cần kiểm tra" is current: our save counts
             ledger.set_meta(CHECKS_STAMP, files_stamp(target, workspace.plan_path))
     return None
+
+
+def _digest(updated: str, table: list[tuple[Any, ...]]) -> str:
+    """A fingerprint of what the sheet should show, row by row (one repr of a province's
+    whole table would be a string of a hundred MB)."""
+    digest = hashlib.sha256(repr(updated).encode("utf-8"))
+    for row in table:
+        digest.update(repr(row).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _edited(data: bytes, status: tuple[list, str] | None, checks: list | None) -> bytes:
@@ -282,17 +291,23 @@ def status_sheet(package: bytes, table: list[tuple[Any, ...]], updated: str) -> 
     )
 
 
-def _with_rows(xml: str, table: list[tuple[Any, ...]]) -> str:
-    """The donor sheet with its sample row replaced by the table's rows.
+def _with_rows(xml: str, table: list[tuple[Any, ...]]) -> Iterator[str]:
+    """The donor sheet with its sample row replaced by the table's rows, in pieces.
 
     20,000 rows × 11 cells through XlsxWriter's cell writer cost seconds; the same XML is
-    written here as text (inline strings, escaped as XlsxWriter escapes them)."""
+    written here as text (inline strings, escaped as XlsxWriter escapes them), and handed
+    on in pieces of a thousand rows so that the whole sheet is never one string."""
     first = HEADER_ROW + 1
     sample = re.search(rf'<row r="{first}"[^>]*>(.*?)</row>', xml, re.S)
     if sample is None:
         from kehoach_xlsx.workbook.xlsx_patch import PatchError
 
         raise PatchError("donor sheet without its sample row")
+    return _pieces(xml, sample, table)  # checked above, before any piece is written
+
+
+def _pieces(xml: str, sample: re.Match[str], table: list[tuple[Any, ...]]) -> Iterator[str]:
+    first = HEADER_ROW + 1
     body, date, alert = (int(s) for s in re.findall(r'\bs="(\d+)"', sample.group(1))[:3])
     letters = [chr(ord("A") + col) for col in range(len(COLUMNS))]
     dated = [key in DATE_KEYS for key, _, _ in COLUMNS]
@@ -309,6 +324,13 @@ def _with_rows(xml: str, table: list[tuple[Any, ...]]) -> str:
         style = alert if col == flags_col and _alerting(text) else body
         return f'" s="{style}" t="inlineStr">{_inline(text)}</c>', text_lines(text, widths[col])
 
+    last = HEADER_ROW + max(len(table), 1)
+    yield re.sub(
+        r'<dimension ref="[^"]*"/>',
+        f'<dimension ref="A1:{letters[-1]}{last}"/>',
+        xml[: sample.start()],
+        count=1,
+    )
     # units, statuses, roles, dates repeat on most rows: each (column, value) is written once
     cache: dict[tuple[int, Any], tuple[str, int]] = {}
     rows = []
@@ -326,11 +348,11 @@ def _with_rows(xml: str, table: list[tuple[Any, ...]]) -> str:
             f'<row r="{number}" spans="1:{len(COLUMNS)}" ht="{height:g}" '
             f'customHeight="1">{"".join(cells)}</row>'
         )
-    last = HEADER_ROW + max(len(table), 1)
-    xml = xml[: sample.start()] + "".join(rows) + xml[sample.end() :]
-    return re.sub(
-        r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{letters[-1]}{last}"/>', xml, count=1
-    )
+        if len(rows) == 1000:
+            yield "".join(rows)
+            rows = []
+    yield "".join(rows)
+    yield xml[sample.end() :]
 
 
 EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (1900 date system)

@@ -19,7 +19,7 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 WORKSHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -54,7 +54,10 @@ class PatchError(ValueError):
 
 
 def replace_sheet(
-    package: bytes, name: str, donor: bytes, extend: Callable[[str], str] | None = None
+    package: bytes,
+    name: str,
+    donor: bytes,
+    extend: Callable[[str], str | Iterable[str]] | None = None,
 ) -> bytes:
     """`package` with its sheet `name` replaced by (or, when absent, appended as) the only
     sheet of the XlsxWriter workbook `donor`; every other part is kept byte for byte.
@@ -103,12 +106,12 @@ def replace_sheet(
             rels = re.sub(r"<Relationship\b[^>]*calcChain[^>]*/>", "", rels)
             types = re.sub(r'<Override\b[^>]*PartName="/xl/calcChain.xml"[^>]*/>', "", types)
     styles, renumber = _merge_styles(_text(parts[STYLES]), donor_parts[STYLES])
-    sheet_xml = _sheet_xml(donor_parts["xl/worksheets/sheet1.xml"], renumber)
+    sheet_xml: str | Iterable[str] = _sheet_xml(donor_parts["xl/worksheets/sheet1.xml"], renumber)
     if extend is not None:
         sheet_xml = extend(sheet_xml)
     workbook = _replace_names(workbook, index, _donor_names(donor_parts[WORKBOOK], index))
     changed |= {
-        part: sheet_xml.encode("utf-8"),
+        part: sheet_xml.encode("utf-8") if isinstance(sheet_xml, str) else sheet_xml,
         WORKBOOK: workbook.encode("utf-8"),
         WORKBOOK_RELS: rels.encode("utf-8"),
         STYLES: styles.encode("utf-8"),
@@ -323,7 +326,7 @@ def _replace_names(workbook: str, index: int, names: list[str]) -> str:
     return workbook[:at] + block + workbook[at:]
 
 
-def _rezip(source: zipfile.ZipFile, changed: dict[str, bytes | None]) -> bytes:
+def _rezip(source: zipfile.ZipFile, changed: dict[str, bytes | Iterable[str] | None]) -> bytes:
     # zipfile cannot copy a member without inflating it: deflate again at the fastest level
     # (the coordinator's own sheets are most of the bytes; level 1 is ~4x faster than 6)
     out = io.BytesIO()
@@ -332,13 +335,24 @@ def _rezip(source: zipfile.ZipFile, changed: dict[str, bytes | None]) -> bytes:
             if info.filename in changed:
                 data = changed.pop(info.filename)
                 if data is not None:
-                    target.writestr(info.filename, data)
+                    _put(target, info.filename, data)
             else:
                 target.writestr(info, source.read(info), compresslevel=FAST)
         for name, data in changed.items():
             if data is not None:
-                target.writestr(name, data)
+                _put(target, name, data)
     return out.getvalue()
+
+
+def _put(target: zipfile.ZipFile, name: str, data: bytes | Iterable[str]) -> None:
+    """One part: bytes as they are, or XML text streamed in pieces (a province's sheet is
+    100,000 rows: held whole, its text and its bytes would cost hundreds of MB)."""
+    if isinstance(data, bytes):
+        target.writestr(name, data)
+        return
+    with target.open(name, "w", force_zip64=True) as part:
+        for piece in data:
+            part.write(piece.encode("utf-8"))
 
 
 def without_sheet_data(package: bytes, name: str) -> bytes:
