@@ -283,10 +283,12 @@ def current_checks(
     assignment: Assignment,
     registry: Registry,
     tasks: list[Task] | None = None,
+    no_lead: list[PlanWarning] | None = None,
 ) -> list[PlanWarning]:
     """What is still open, from the present state: the plan's doubts, the rows of phan-cong.xlsx
     that could not be read, names and phrases no unit answers to, deadlines with no date.
-    `tasks`: plan_tasks(assignment) when the caller already made them."""
+    `tasks`: plan_tasks(assignment) when the caller already made them; `no_lead`: their
+    "no_lead_unit" warnings when the caller already resolved them (resolve_tasks)."""
     plan_data = workspace.plan_dict()
     if tasks is None:
         tasks = plan_tasks(assignment)
@@ -303,8 +305,34 @@ def current_checks(
         if w.get("code") not in _UNIT_CODES  # unit doubts are recomputed below
     ]
     return dedupe(
-        doubts + list(assignment.warnings) + check_units(plan, registry) + deadline_warnings(plan)
+        doubts
+        + list(assignment.warnings)
+        + check_units(plan, registry, no_lead)
+        + deadline_warnings(plan)
     )
+
+
+def resolve_tasks(
+    tasks: list[Task], registry: Registry
+) -> tuple[list[tuple[list[str], list[str]]], list[PlanWarning]]:
+    """Lead and coordinate codes of every task (lists shared between tasks: read-only), and
+    the tasks' "no_lead_unit" warnings in task order. A province's plan repeats a few pairs
+    of lead and coordinate names thousands of times: each pair is resolved once."""
+    known: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[list[str], list[str]]] = {}
+    codes: list[tuple[list[str], list[str]]] = []
+    no_lead: list[PlanWarning] = []
+    for task in tasks:
+        key = (tuple(task.lead), tuple(task.coordinate))
+        pair = known.get(key)
+        if pair is None:
+            lead, coordinate, task_warnings = resolve_task_units(task, registry)
+            pair = (lead, coordinate)
+            if task_warnings:  # they name the task: resolve the next task with them again
+                no_lead.extend(w for w in task_warnings if w.code == "no_lead_unit")
+            else:
+                known[key] = pair
+        codes.append(pair)
+    return codes, no_lead
 
 
 # Warnings check_units recomputes from the coordinator's registry on every run.
@@ -331,13 +359,14 @@ def refresh_checks(
     assignment: Assignment,
     registry: Registry,
     tasks: list[Task] | None = None,
+    no_lead: list[PlanWarning] | None = None,
 ) -> tuple[list[PlanWarning], PlanWarning | None]:
     """Rewrite the "Cần kiểm tra" sheet of phan-cong.xlsx from the present state; a file open
     in Excel is not an error of the run, only a warning saying to close it and run again."""
     from kehoach_xlsx.workbook.assign_edit import refresh_check_sheet
     from kehoach_xlsx.workbook.status_back import lock_files
 
-    checks = current_checks(workspace, assignment, registry, tasks)
+    checks = current_checks(workspace, assignment, registry, tasks, no_lead)
     # Open in Excel or LibreOffice: their next save would overwrite ours, so leave it alone.
     locks = lock_files(workspace.assignment_path)
     reason = f"tệp đang mở ({locks[0].name})" if locks else None
@@ -396,6 +425,8 @@ def split_period(
     overrides: list[str] = []
     skipped: list[str] = []
     tasks = plan_tasks(assignment)
+    # every task resolved once: the books and the "Cần kiểm tra" sheet below both use it
+    task_codes, no_lead = resolve_tasks(tasks, registry)
     with workspace.ledger() as ledger:
         previous_answers = carried_answers(ledger, period.code)
         # books kept unchanged are only looked for without --force (decoding every book's
@@ -404,7 +435,7 @@ def split_period(
         # a province's plan repeats a few wordings thousands of times: each is placed in the
         # period once (and its wording for undated rows made once)
         placed: dict[tuple[str | None, date | None], tuple[Any, str]] = {}
-        for row, task in zip(assignment.rows, tasks, strict=True):
+        for row, task, (lead, coordinate) in zip(assignment.rows, tasks, task_codes, strict=True):
             key = (task.deadline_text, row.override)
             if key not in placed:
                 schedule = deadline_of(task.deadline_text, plan_date)
@@ -422,7 +453,6 @@ def split_period(
                     f"{task.id}: {row.override:%d/%m/%Y} (tiến độ ghi “{task.deadline_text}”)"
                 )
             # unit doubts are reported once per name, from "Cần kiểm tra" below
-            lead, coordinate, _unit_warnings = resolve_task_units(task, registry)
             due_date = period_due.due
             for role, codes in (("lead", lead), ("coordinate", coordinate)):
                 for code in codes:
@@ -525,7 +555,7 @@ def split_period(
             message = f"{period.code}: hạn do điều phối đặt — " + "; ".join(overrides)
             ledger.log("override", message, utc_now())
     files.sort(key=lambda f: f.unit)
-    checks, not_updated = refresh_checks(workspace, assignment, registry, tasks)
+    checks, not_updated = refresh_checks(workspace, assignment, registry, tasks, no_lead)
     warnings.extend(w for w in checks if w.code in _UNIT_CODES)
     if not_updated is not None:
         warnings.append(not_updated)

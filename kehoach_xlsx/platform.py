@@ -126,8 +126,11 @@ def _watch_parent(parent_pid: int) -> None:
 def in_worker_bootstrap() -> bool:
     """True while a spawned worker re-runs the caller's main script (no main guard): library
     entry points then refuse to do the caller's work a second time."""
-    import multiprocessing
-
+    # a spawned worker has imported multiprocessing before it runs anything of ours; a serial
+    # run need not import it (and what it pulls in) only to ask
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is None:
+        return False
     return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
 
 
@@ -143,9 +146,6 @@ def map_in_workers(
     instead of waiting for queued jobs; a pool that cannot run here (a spawned worker that
     cannot import the caller's script) falls back to this process for the remaining jobs.
     """
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     jobs = list(jobs)
     total = len(jobs)
     results: list[R] = []
@@ -156,6 +156,10 @@ def map_in_workers(
             progress(len(results), total)
 
     if processes > 1 and total > 1:
+        # imported only for a pool: a serial run is spared concurrent.futures and its imports
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         chunk = max(1, min(32, total // (processes * 4) or 1))
         pool = ProcessPoolExecutor(
             max_workers=processes, initializer=die_with_parent, initargs=(os.getpid(),)

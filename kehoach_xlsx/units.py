@@ -1090,9 +1090,14 @@ def _collect(
     return problems, used_groups
 
 
-def check_units(plan: Plan, registry: Registry) -> list[PlanWarning]:
+def check_units(
+    plan: Plan, registry: Registry, no_lead: list[PlanWarning] | None = None
+) -> list[PlanWarning]:
     """Warnings for names the registry does not know (with tasks), for empty groups and for
-    group phrases that give tasks to nobody — each once, saying where to write what."""
+    group phrases that give tasks to nobody — each once, saying where to write what.
+
+    `no_lead`: the tasks' "no_lead_unit" warnings, in task order, when the caller already
+    resolved every task (split does): the tasks are then not resolved a second time."""
     unassigned: dict[str, _Problem] = {}
     problems, used_groups = _collect(plan, registry, unassigned)
     warnings = [
@@ -1121,6 +1126,9 @@ def check_units(plan: Plan, registry: Registry) -> list[PlanWarning]:
                 **entry.where,
             )
         )
+    if no_lead is not None:
+        warnings.extend(no_lead)
+        return warnings
     for task in plan.tasks:
         if not task.lead:
             continue

@@ -92,12 +92,12 @@ def refresh_check_sheet(path: str | os.PathLike[str], warnings: Sequence[PlanWar
     """Make the "Cần kiểm tra" sheet list exactly `warnings` (resolved items go, new ones
     come); every other sheet stays as the coordinator left it. Returns True when the file
     changed. Raises OSError when the file cannot be written (open in Excel, read-only)."""
-    import openpyxl
-
     target = Path(path)
     wanted = _rows(warnings)
     if check_sheet_current(target, wanted):
         return False  # nothing changed: no slow openpyxl round trip of a large workbook
+    import openpyxl  # only now: importing it (and numpy through it) costs ~0.4 s
+
     book = openpyxl.load_workbook(target)
     if not edit_check_sheet(book, wanted):
         return False
