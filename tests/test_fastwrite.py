@@ -8,11 +8,13 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from kehoach_xlsx.workbook import unit
+from kehoach_xlsx.workbook import report, unit
 from kehoach_xlsx.workbook.fastwrite import FastWorkbook
 from kehoach_xlsx.workbook.identity import BookIdentity
 from kehoach_xlsx.workbook.styles import atomic_workbook
+from kehoach_xlsx.workbook.report import ItemRow, UnitStatus
 from kehoach_xlsx.workbook.unit import UnitBookSpec, UnitRow
+from tests.test_report import sample_report
 
 ODD_TEXTS = [
     "Thường xuyên",
@@ -168,3 +170,52 @@ def test_constant_memory_cells_same_bytes(tmp_path):
     assert plain.keys() == fast.keys()
     assert [name for name in plain if plain[name] != fast[name]] == []
     assert b't="inlineStr"' in fast["xl/worksheets/sheet1.xml"]  # the mode really was on
+
+
+def awkward_report() -> report.ReportData:
+    """The report of tests/test_report.py with a few hundred more lines of awkward answers."""
+    data = sample_report()
+    statuses = ["done", "in_progress", "not_started", "not_reported", "blocked"]
+    for n in range(300):
+        text = INLINE_TEXTS[n % len(INLINE_TEXTS)][:2000]
+        code = f"DV{n % 12}"
+        data.items.append(
+            ItemRow(
+                f"C.{n // 40}.{n}",
+                str(n) if n % 7 else None,
+                f"Nhiệm vụ {n}: {text}",
+                code,
+                f"Đơn vị {n % 12} & <phòng>",
+                "lead" if n % 3 else "coordinate",
+                statuses[n % len(statuses)],
+                date(2026, 9, 1 + n % 28) if n % 4 else "Thường xuyên",
+                date(2026, 9, 2 + n % 27) if n % 5 == 0 else None,
+                "Báo cáo; Kế hoạch" if n % 2 else "",
+                f"{n}/BC-UBND" if n % 3 == 0 else "",
+                text if n % 2 else "",
+                f" {text} " if n % 6 == 0 else "",
+                ["overdue", "missing_output"][: n % 3],
+                [f"Ghi chú {n}: {text}"] if n % 4 == 0 else [],
+            )
+        )
+    data.units += [
+        UnitStatus(f"DV{n}", f"Đơn vị {n} & <phòng>", 25, n % 2 == 0) for n in range(12)
+    ]
+    return data
+
+
+def test_report_same_bytes(tmp_path, monkeypatch):
+    data = awkward_report()
+    report.write_report(tmp_path / "fast.xlsx", data)
+
+    def plain_workbook(path, options=None, workbook_class=Workbook, **properties):
+        assert workbook_class is FastWorkbook  # the report is written by FastWorkbook
+        return atomic_workbook(path, options, Workbook, **properties)
+
+    monkeypatch.setattr(report, "atomic_workbook", plain_workbook)
+    report.write_report(tmp_path / "plain.xlsx", data)
+    plain, fast = members(tmp_path / "plain.xlsx"), members(tmp_path / "fast.xlsx")
+    assert plain.keys() == fast.keys()
+    # docProps/core.xml carries the time of writing
+    assert [n for n in plain if plain[n] != fast[n] and n != "docProps/core.xml"] == []
+    assert b't="inlineStr"' in fast["xl/worksheets/sheet3.xml"]  # constant_memory really on
