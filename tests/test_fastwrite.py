@@ -11,8 +11,8 @@ from xlsxwriter.workbook import Workbook
 from kehoach_xlsx.workbook import report, unit
 from kehoach_xlsx.workbook.fastwrite import FastWorkbook
 from kehoach_xlsx.workbook.identity import BookIdentity
-from kehoach_xlsx.workbook.styles import atomic_workbook
 from kehoach_xlsx.workbook.report import ItemRow, UnitStatus
+from kehoach_xlsx.workbook.styles import atomic_workbook
 from kehoach_xlsx.workbook.unit import UnitBookSpec, UnitRow
 from tests.test_report import sample_report
 
@@ -198,9 +198,7 @@ def awkward_report() -> report.ReportData:
                 [f"Ghi chú {n}: {text}"] if n % 4 == 0 else [],
             )
         )
-    data.units += [
-        UnitStatus(f"DV{n}", f"Đơn vị {n} & <phòng>", 25, n % 2 == 0) for n in range(12)
-    ]
+    data.units += [UnitStatus(f"DV{n}", f"Đơn vị {n} & <phòng>", 25, n % 2 == 0) for n in range(12)]
     return data
 
 
