@@ -7,8 +7,9 @@ column of the used range, and one `SharedStrings._write_si` per distinct text (f
 expressions for control characters, whitespace and XML escapes). `FastWorkbook` keeps
 XlsxWriter in charge of everything and only takes the common cases of those loops: text and
 formatted blank cells, and texts with nothing to escape; anything else (numbers, dates,
-formulas, rich strings, comments, a cell styled by its row or column, constant_memory) goes
-through XlsxWriter's own code. The files are byte for byte those XlsxWriter writes
+formulas, rich strings, comments, a cell styled by its row or column) goes through
+XlsxWriter's own code. In constant_memory mode (the report) the row written at each new row,
+`_write_single_row`, takes inline-string, blank, number and date cells the same way. The files are byte for byte those XlsxWriter writes
 (tests/test_fastwrite.py compares them). `Workbook._get_packager` and `worksheet_class` are
 XlsxWriter's documented points of override; when the installed version lacks the internals
 this relies on, `FastWorkbook` is plain `Workbook`.
@@ -29,11 +30,16 @@ from xlsxwriter.worksheet import Worksheet
 
 _STRING = getattr(_worksheet, "CellStringTuple", None)
 _BLANK = getattr(_worksheet, "CellBlankTuple", None)
+_NUMBER = getattr(_worksheet, "CellNumberTuple", None)
+_DATETIME = getattr(_worksheet, "CellDatetimeTuple", None)
 _COLUMNS = [xl_col_to_name(col) for col in range(64)]
 # What XlsxWriter's shared-string writer would change: XML specials, control characters
 # (line breaks included, to stay on the safe side), "_xHHHH_" escapes, edge whitespace.
 _SHORT = 16_000  # characters: well inside Excel's 32,767 UTF-16 units, even for emoji
 _CAREFUL = re.compile(r"[&<>\x00-\x1f]|_x|^\s|\s$")
+# The same for an inline string (constant_memory), which XlsxWriter also rewrites for the two
+# non-characters U+FFFE and U+FFFF and treats as rich text when it starts with "<r>".
+_CAREFUL_INLINE = re.compile(r"[&<>\x00-\x1f\ufffe\uffff]|_x|^\s|\s$")
 
 
 class FastWorksheet(Worksheet):
@@ -90,6 +96,59 @@ class FastWorksheet(Worksheet):
             return False
         info = self.col_info.get(col)
         return info is None or getattr(info, "column_format", True) is None
+
+    def _inline_cell_xml(self, row: int, col: int, cell: Any) -> str | None:
+        """The <c> element of a cell in constant_memory mode; None when XlsxWriter must write it.
+
+        Taken: a text with nothing to escape or preserve (an inline string), a blank, a number
+        or a date, with its own format or none from its row or column.
+        """
+        kind = type(cell)
+        if col >= 64 or (kind is _STRING and _CAREFUL_INLINE.search(cell.string) is not None):
+            return None
+        fmt = cell.format
+        if fmt is not None:
+            # xf_index once set never changes; before, XlsxWriter's lookup decides each time
+            index = fmt.xf_index
+            style = f' s="{fmt._get_xf_index() if index is None else index}"'
+        elif self._plain_style(row, col):
+            style = ""
+        else:
+            return None
+        ref = f"{_COLUMNS[col]}{row + 1}"
+        if kind is _STRING:
+            return f'<c r="{ref}"{style} t="inlineStr"><is><t>{cell.string}</t></is></c>'
+        if kind is _NUMBER or kind is _DATETIME:
+            return f'<c r="{ref}"{style}><v>{cell.number:.16G}</v></c>'
+        if kind is _BLANK:
+            return f'<c r="{ref}"{style}/>'
+        return None
+
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        """XlsxWriter's constant_memory row flush, with the common cells as single f-strings."""
+        row = self.previous_row
+        cells = self.table.get(row)
+        if not cells:  # a row of height, format or comments only: XlsxWriter's way
+            return super()._write_single_row(current_row_num)
+        self.previous_row = current_row_num
+        self._write_row(row, None, self.row_info.get(row))
+        low, high = self.dim_colmin, self.dim_colmax
+        write = self.fh.write
+        parts = []
+        for col in sorted(cells):
+            if col < low or col > high:  # XlsxWriter writes only the columns in its dimensions
+                continue
+            xml = self._inline_cell_xml(row, col, cells[col])
+            if xml is None:
+                write("".join(parts))
+                parts.clear()
+                super()._write_cell(row, col, cells[col])
+            else:
+                parts.append(xml)
+        parts.append("</row>")
+        write("".join(parts))
+        self.table.clear()
+        return None
 
     def _write_cell(self, row: int, col: int, cell: Any) -> None:
         xml = None if self.constant_memory else self._cell_xml(row, col, cell, {})
@@ -211,6 +270,9 @@ def _internals_present() -> bool:
         TESTED[0] <= _release() <= TESTED[1]
         and _STRING is not None
         and _BLANK is not None
+        and _NUMBER is not None
+        and _DATETIME is not None
+        and hasattr(Worksheet, "_write_single_row")
         and hasattr(Packager, "_write_shared_strings_file")
         and hasattr(Packager, "_filename")
         and hasattr(SharedStrings, "_write_sst_strings")

@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from kehoach_xlsx.texts import period_text, vn_date
 from kehoach_xlsx.workbook.brief import BRIEF_SHEET, Digest, digest, write_brief_sheet
+from kehoach_xlsx.workbook.fastwrite import FastWorkbook
 from kehoach_xlsx.workbook.styles import (
     Formats,
     LineCounts,
@@ -227,6 +228,7 @@ def write_report(path: str | os.PathLike[str], report: ReportData) -> None:
     with atomic_workbook(
         path,
         {"constant_memory": True, "in_memory": False},  # in_memory would cancel constant_memory
+        FastWorkbook,  # XlsxWriter's bytes, its per-cell loop without the overhead
         title=f"Báo cáo tổng hợp kỳ {report.period}",
         subject=report.plan_title,
         author="kehoach_xlsx",
