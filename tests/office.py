@@ -170,8 +170,15 @@ def _new_profile() -> Path:
 def _keep_as_template(profile: Path) -> None:
     global _profile_template
     if _profile_template is None and (profile / "user").is_dir():
-        template = _scratch() / "profile-template"
-        shutil.copytree(profile, template, ignore=shutil.ignore_patterns(".lock"))
+        # a fresh folder each try: a failed copy never blocks the next one
+        template = Path(tempfile.mkdtemp(prefix="profile-template-", dir=_scratch())) / "profile"
+        try:
+            shutil.copytree(profile, template, ignore=shutil.ignore_patterns(".lock"))
+        except (shutil.Error, OSError):
+            # a running soffice creates and deletes temporary files in its profile while we
+            # copy it: no template this time (the next run tries again from its own profile)
+            shutil.rmtree(template.parent, ignore_errors=True)
+            return
         _profile_template = template
 
 
