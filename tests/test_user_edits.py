@@ -544,7 +544,7 @@ def test_two_people_newest_file_counts_and_older_is_kept(two_people):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="merge.py (owner p17readonce) uses only the newest file of a unit: rows answered "
+    reason="merge uses only the newest file of a unit: rows answered "
     "only in the older copy are not reported; a fill-from-older rule belongs there",
 )
 def test_two_people_every_answer_counts(two_people):
