@@ -148,6 +148,39 @@ def merge_period(
     return MergeResult(data, report_path, report, [note] if note is not None else [])
 
 
+def _older_answers(
+    mine: list[Receipt], current: Receipt | None, by_sha: dict
+) -> dict[str, tuple[ReturnedRow, ReturnedBook]]:
+    """Answered rows of the unit's earlier files of the period (newest first wins).
+
+    Two officials of one unit often fill their halves of the workbook and mail a copy each:
+    the newest file counts, and a row it leaves blank (or lost) keeps the answer an earlier
+    file gave, with a note in the log, rather than reading as not reported."""
+    found: dict[str, tuple[ReturnedRow, ReturnedBook]] = {}
+    for receipt in reversed(mine):
+        if receipt is current or receipt.state != "superseded":
+            continue
+        book = by_sha.get(receipt.sha256)
+        if not isinstance(book, ReturnedBook):
+            continue
+        for row in book.rows:
+            if row.task_id and not row.blank and row.task_id not in found:
+                found[row.task_id] = (row, book)
+    return found
+
+
+def _from_older(task_id: str, row: ReturnedRow, older: ReturnedBook, newest) -> LogRow:
+    return LogRow(
+        Path(older.path).name,
+        row.sheet,
+        row.row,
+        "answer_from_older_file",
+        f"Nhiệm vụ {task_id}: tệp gửi sau ({Path(newest.path).name}) để trống dòng này; dùng "
+        f"câu trả lời trong tệp gửi trước ({Path(older.path).name}). Nếu đơn vị đã cố ý xoá "
+        "câu trả lời, hãy hỏi lại đơn vị.",
+    )
+
+
 def read_receipts(
     workspace: Workspace,
     receipts: list[Receipt],
@@ -288,12 +321,17 @@ class _Builder:
                     )
         sent = {r["task_id"] for r in book.rows}
         conflict = self.identity_conflict(book, current, returned)
+        older = _older_answers(mine, current, by_sha) if returned is not None else {}
         for spec in sorted(
             book.rows, key=lambda r: (self.order.get(r["task_id"], 1 << 30), r["task_id"])
         ):
-            item = self.item(
-                book, spec, rows_by_task.get(spec["task_id"]), returned is not None, returned
-            )
+            row, source = rows_by_task.get(spec["task_id"]), returned
+            if (row is None or row.blank) and spec["task_id"] in older:
+                row, source = older[spec["task_id"]]
+                self.log.append(_from_older(spec["task_id"], row, source, returned))
+            item = self.item(book, spec, row, returned is not None, source)
+            if source is not returned:
+                self.report_items[-1].messages.append(self.log[-1].message)
             if conflict:
                 item["flags"] = sorted_flags({*item["flags"], "identity_conflict"})
                 self.report_items[-1].flags = item["flags"]

@@ -536,22 +536,25 @@ def test_two_people_newest_file_counts_and_older_is_kept(two_people):
     assert "superseded" in result.unit_flags
     for task, want in last.want.items():
         answer = result.answers[task]
-        if want is None:
-            assert answer["status"] == "not_reported"
+        if want is None:  # left blank in the newest file: the older file's answer, if any
+            older = first.want.get(task)
+            assert answer["status"] == (older.status if older else "not_reported")
         else:
             assert (answer["status"], answer["result"]) == (want.status, want.result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="merge uses only the newest file of a unit: rows answered "
-    "only in the older copy are not reported; a fill-from-older rule belongs there",
-)
 def test_two_people_every_answer_counts(two_people):
+    """The newest file counts; a row it leaves blank keeps the older file's answer, noted."""
     result, first, last = two_people
     for task in result.answers:
         want = last.want.get(task) or first.want.get(task)
         assert want is not None and result.answers[task]["status"] == want.status, task
+    from_older = {t for t, w in first.want.items() if w is not None and last.want.get(t) is None}
+    assert from_older
+    noted = [row for row in result.log if row.code == "answer_from_older_file"]
+    assert len(noted) == len(from_older)
+    older_copy = Path(result.files[first.name].stored_path).name
+    assert all(row.file == older_copy and row.row for row in noted)
 
 
 def test_last_periods_file_counts_for_its_own_period(base, office):
